@@ -1,0 +1,67 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+
+# The real stack the suite runs against (started by scripts/ensure-services).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/diaspora_match
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: install test test-sqlite lint format typecheck demo bench eval lock clean migrate
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	@PYBIN=$$(scripts/find-python) || exit 1; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)'; then \
+	  echo "creating $(VENV) with $$PYBIN"; rm -rf $(VENV); "$$PYBIN" -m venv $(VENV) || exit 1; \
+	fi
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $(STAMP)
+
+# Regenerate the lock file from pyproject.toml's pins.
+lock:
+	$(PY) -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.12 --quiet -o requirements.lock
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: install
+	$(BIN)/mypy accounts volunteers assignments roster matching config
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+# Every test, against PostgreSQL and Redis; then the roster import tests on SQLite too.
+test: install
+	@scripts/ensure-services
+	$(BIN)/ruff check .
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -q
+	DATABASE_URL= REDIS_URL= $(BIN)/pytest -q tests/roster
+
+# The same suite on the zero-setup defaults (SQLite, embedded broker).
+test-sqlite: install
+	DATABASE_URL= REDIS_URL= $(BIN)/pytest -q
+
+demo: install
+	@scripts/demo
+
+bench: install
+	@scripts/ensure-services
+	$(PY) bench/bench_engine.py
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/bench_e2e.py
+
+eval: install
+	@scripts/eval
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

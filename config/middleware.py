@@ -1,0 +1,37 @@
+"""Request-level guards that must run before any view parses a body."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+
+class RequestSizeLimitMiddleware:
+    """Answer 413 for a body larger than MAX_REQUEST_BYTES, before it is read.
+
+    Django's own DATA_UPLOAD_MAX_MEMORY_SIZE only fires once a view touches
+    request.POST/body, and as a 400; clients deserve a 413 that says why.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            return JsonResponse(
+                {
+                    "errors": {
+                        "non_field_errors": [
+                            f"Request body is {length} bytes; the limit is {settings.MAX_REQUEST_BYTES}."
+                        ]
+                    }
+                },
+                status=413,
+            )
+        return self.get_response(request)

@@ -1,0 +1,85 @@
+"""Field rules of the roster format (../shared/roster-format.md), shared by
+the models, the API serializers and the roster importer."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+import pycountry
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+
+LANGUAGE_LEVELS = ("basic", "conversational", "professional", "fluent", "native")
+EDUCATION_LEVELS = ("none", "secondary", "diploma", "bachelor", "master", "doctorate")
+GENDERS = ("female", "male", "other", "undisclosed")
+
+MAX_SKILLS = 100
+MAX_SKILL_LENGTH = 200
+
+validate_external_id = RegexValidator(
+    regex=r"^[A-Za-z0-9._-]{1,64}$",
+    message="must be 1-64 characters of A-Z a-z 0-9 . _ -",
+)
+
+_ISO_639_1 = frozenset(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
+_ISO_3166_1 = frozenset(country.alpha_2 for country in pycountry.countries)
+
+# Bidirectional overrides and isolates let a name display as something else
+# ("evil\u202egnp.exe"); ordinary RTL text (Arabic, Somali in Arabic script)
+# needs none of them.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def validate_language_code(code: Any) -> None:
+    if not isinstance(code, str) or code not in _ISO_639_1:
+        raise ValidationError(f"{code!r} is not an ISO 639-1 language code")
+
+
+def validate_country_code(code: Any) -> None:
+    if not isinstance(code, str) or code not in _ISO_3166_1:
+        raise ValidationError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
+
+
+def validate_languages(value: Any) -> None:
+    """An object of ISO 639-1 code to level, e.g. ``{"so": "native"}``."""
+    if not isinstance(value, dict):
+        raise ValidationError("must be an object of language code to level")
+    for code, level in value.items():
+        validate_language_code(code)
+        if level not in LANGUAGE_LEVELS:
+            raise ValidationError(f"level {level!r} for {code!r} must be one of {', '.join(LANGUAGE_LEVELS)}")
+
+
+def validate_country_list(value: Any) -> None:
+    if not isinstance(value, list):
+        raise ValidationError("must be a list of ISO 3166-1 alpha-2 codes")
+    for code in value:
+        validate_country_code(code)
+
+
+def validate_skill_list(value: Any) -> None:
+    if not isinstance(value, list):
+        raise ValidationError("must be a list of strings")
+    if len(value) > MAX_SKILLS:
+        raise ValidationError(f"at most {MAX_SKILLS} skills")
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise ValidationError("every skill must be a non-empty string")
+        if len(item) > MAX_SKILL_LENGTH:
+            raise ValidationError(f"a skill is at most {MAX_SKILL_LENGTH} characters")
+        validate_clean_text(item)
+
+
+def validate_clean_text(value: Any) -> None:
+    """No NUL or other control characters, no bidirectional overrides."""
+    if not isinstance(value, str):
+        return
+    if "\x00" in value:
+        raise ValidationError("must not contain NUL characters")
+    if _BIDI_CONTROLS.search(value):
+        raise ValidationError("must not contain bidirectional override characters")
+    for char in value:
+        if unicodedata.category(char) == "Cc" and char not in "\n\r\t":
+            raise ValidationError("must not contain control characters")
