@@ -13,6 +13,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -159,6 +160,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # database otherwise (a file cache is per machine and not trusted by axes).
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler" if REDIS_URL else "axes.handlers.database.AxesDatabaseHandler"
 AXES_USERNAME_FORM_FIELD = "email"
+# The API's JSON error shape (and a Retry-After) when a log-in is locked out.
+AXES_LOCKOUT_CALLABLE = "config.throttles.axes_lockout_response"
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -185,10 +188,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 
 # --- REST API -----------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: an anonymous request then answers 401 with
+    # "WWW-Authenticate: Token" everywhere (session-first would answer 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["config.throttles.WriteRateThrottle"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -225,17 +231,24 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Diaspora Match <no-r
 ANYMAIL = env.dict("ANYMAIL", default={})
 
 # --- Celery -------------------------------------------------------------------
-if REDIS_URL:
-    CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
-else:
-    # Embedded broker: queues as files under var/, so `make demo` runs a real
-    # worker process with nothing but Python installed.
-    CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+# Embedded broker when nothing is configured: queues as files under var/, so
+# `make demo` runs a real worker process with nothing but Python installed.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://"
+CELERY_BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600)
+if CELERY_BROKER_URL.startswith("filesystem:"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(VAR_DIR / "broker" / "out"),
         "data_folder_out": str(VAR_DIR / "broker" / "out"),
         "processed_folder": str(VAR_DIR / "broker" / "processed"),
         "store_processed": False,
+    }
+else:
+    # Every retry delay stays well below the visibility timeout, so a
+    # late-acknowledged task is never redelivered while merely waiting to retry.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
@@ -249,13 +262,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# Every retry delay stays well below this, so a late-acknowledged task is never
-# redelivered while it is merely waiting for its retry.
-CELERY_BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600)
-if REDIS_URL:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
+# A worker consumes every queue listed here unless told otherwise (-Q), so one
+# worker serves all in development while a deployment can split them.
+CELERY_TASK_QUEUES = [Queue("default"), Queue("matching"), Queue("alerts")]
+# The outbox is relayed right after each commit and, for whatever the broker
+# could not take then, on this period (seconds).
+OUTBOX_RELAY_ON_COMMIT = env.bool("OUTBOX_RELAY_ON_COMMIT", default=True)
+OUTBOX_RELAY_INTERVAL = env.float("OUTBOX_RELAY_INTERVAL", default=30.0)
 CELERY_BEAT_SCHEDULE = {
-    "matching-relay-outbox": {"task": "matching.relay_outbox", "schedule": 30.0},
+    "matching-relay-outbox": {"task": "matching.relay_outbox", "schedule": OUTBOX_RELAY_INTERVAL},
     "matching-reconcile": {"task": "matching.reconcile_open_vacancies", "schedule": 300.0},
     "matching-nightly-rematch": {"task": "matching.rematch_all", "schedule": crontab(hour=2, minute=0)},
 }

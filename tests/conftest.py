@@ -9,3 +9,10 @@ import pytest
 def _fast_passwords(settings: pytest.FixtureRequest) -> None:
     # Hashing cost is not what these tests are about.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _outbox_relayed_by_tests(settings: pytest.FixtureRequest) -> None:
+    # Unit tests look at the outbox rows themselves and relay explicitly; only
+    # the integration tests (tests/integration) publish to a real broker.
+    settings.OUTBOX_RELAY_ON_COMMIT = False

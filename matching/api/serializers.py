@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from matching.models import MatchResult, MatchRun
+
+
+class ShortlistFilterSerializer(serializers.Serializer):
+    min_score = serializers.FloatField(required=False, min_value=0.0, max_value=1.0)
+    residence_country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False)
+    language = serializers.RegexField(r"^[A-Za-z]{2}$", required=False)
+
+
+class ShortlistCandidateSerializer(serializers.ModelSerializer):
+    """One candidate with the explanation a manager needs to defend the shortlist.
+
+    Name and email appear only once the person applied to this vacancy.
+    """
+
+    volunteer = serializers.CharField(source="volunteer.external_id")
+    headline = serializers.CharField(source="volunteer.headline")
+    residence_country = serializers.CharField(source="volunteer.residence_country")
+    languages = serializers.JSONField(source="volunteer.languages")
+    education = serializers.CharField(source="volunteer.education")
+    years_experience = serializers.IntegerField(source="volunteer.years_experience")
+    applied = serializers.BooleanField(source="has_applied")
+    contact = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MatchResult
+        fields = (
+            "volunteer",
+            "score",
+            "headline",
+            "residence_country",
+            "languages",
+            "education",
+            "years_experience",
+            "reasons",
+            "parts",
+            "matched_skills",
+            "missing_skills",
+            "applied",
+            "contact",
+            "computed_at",
+        )
+
+    def get_contact(self, obj: MatchResult) -> dict[str, str] | None:
+        if not obj.has_applied:  # type: ignore[attr-defined]
+            return None
+        return {"full_name": obj.volunteer.full_name, "email": obj.volunteer.email}
+
+
+class ExplanationSerializer(serializers.Serializer):
+    volunteer = serializers.CharField()
+    eligible = serializers.BooleanField()
+    failed_rules = serializers.ListField(child=serializers.CharField())
+    on_shortlist = serializers.BooleanField()
+    rank = serializers.IntegerField(allow_null=True)
+    score = serializers.FloatField()
+    lowest_shortlisted_score = serializers.FloatField(allow_null=True)
+    parts = serializers.DictField(child=serializers.FloatField())
+    reasons = serializers.ListField(child=serializers.CharField())
+    matched_skills = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
+    missing_skills = serializers.ListField(child=serializers.CharField())
+
+
+class VolunteerMatchSerializer(serializers.ModelSerializer):
+    vacancy = serializers.CharField(source="vacancy.external_id")
+    title = serializers.CharField(source="vacancy.title")
+    host_institution = serializers.CharField(source="vacancy.host_institution.name")
+    country = serializers.CharField(source="vacancy.country")
+    location = serializers.CharField(source="vacancy.location")
+    start_date = serializers.DateField(source="vacancy.start_date")
+    end_date = serializers.DateField(source="vacancy.end_date")
+
+    class Meta:
+        model = MatchResult
+        fields = (
+            "vacancy",
+            "title",
+            "host_institution",
+            "country",
+            "location",
+            "start_date",
+            "end_date",
+            "score",
+            "reasons",
+            "matched_skills",
+            "missing_skills",
+        )
+
+
+class MatchRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MatchRun
+        fields = (
+            "id",
+            "status",
+            "engine_version",
+            "chunks_total",
+            "scored",
+            "eligible",
+            "stored",
+            "started_at",
+            "finished_at",
+            "duration_ms",
+        )

@@ -1,0 +1,103 @@
+"""Matching over the API: a manager's shortlist and its explanations, a volunteer's matches."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from matching import ranking, selectors, services
+from matching.api.serializers import (
+    ExplanationSerializer,
+    MatchRunSerializer,
+    ShortlistCandidateSerializer,
+    ShortlistFilterSerializer,
+    VolunteerMatchSerializer,
+)
+from matching.models import MatchResult, MatchRun
+from volunteers.models import Volunteer
+
+
+def _manager_vacancy(request: Request, external_id: str):  # type: ignore[no-untyped-def]
+    # Another programme's vacancy answers 404, like one that does not exist.
+    return get_object_or_404(selectors.vacancies_visible_to_manager(request.user), external_id=external_id)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("min_score", float, description="only candidates scoring at least this (0-1)"),
+        OpenApiParameter("residence_country", str, description="ISO 3166-1 alpha-2"),
+        OpenApiParameter("language", str, description="ISO 639-1 code the candidate speaks"),
+    ]
+)
+class ShortlistView(ListAPIView):
+    """The ranked, explained shortlist of eligible candidates for a vacancy."""
+
+    serializer_class = ShortlistCandidateSerializer
+    permission_classes = (IsAuthenticated,)
+    filter_backends = ()
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        vacancy = _manager_vacancy(self.request, self.kwargs["external_id"])
+        filters = ShortlistFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.shortlist_for_vacancy(vacancy=vacancy, **filters.validated_data)
+
+
+class ExplainCandidateView(APIView):
+    """Why is this person (not) on the shortlist? Names the failed rule or the score's parts."""
+
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(responses=ExplanationSerializer)
+    def get(self, request: Request, external_id: str, volunteer_external_id: str) -> Response:
+        vacancy = _manager_vacancy(request, external_id)
+        volunteer = get_object_or_404(
+            Volunteer.objects.filter(erased_at__isnull=True), external_id=volunteer_external_id
+        )
+        payload = ranking.candidate_explain(vacancy=vacancy, volunteer=volunteer)
+        return Response(ExplanationSerializer(payload).data)
+
+
+class MatchRunListView(ListAPIView):
+    """The ranking runs of a vacancy: when, how many scored, how long, which engine."""
+
+    serializer_class = MatchRunSerializer
+    permission_classes = (IsAuthenticated,)
+    filter_backends = ()
+    queryset = MatchRun.objects.none()
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.runs_for_vacancy(vacancy=_manager_vacancy(self.request, self.kwargs["external_id"]))
+
+
+class RematchView(APIView):
+    """Queue a fresh ranking of the vacancy."""
+
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(request=None, responses={202: None})
+    def post(self, request: Request, external_id: str) -> Response:
+        vacancy = _manager_vacancy(request, external_id)
+        services.vacancy_match_requested(vacancy_id=vacancy.pk)
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class MyMatchesView(ListAPIView):
+    """The signed-in volunteer's best open vacancies, with the reasons they fit."""
+
+    serializer_class = VolunteerMatchSerializer
+    permission_classes = (IsAuthenticated,)
+    filter_backends = ()
+    queryset = MatchResult.objects.none()
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        volunteer = Volunteer.objects.filter(user=self.request.user, erased_at__isnull=True).first()
+        if volunteer is None:
+            return MatchResult.objects.none()
+        return selectors.matches_for_volunteer(volunteer_id=volunteer.pk)

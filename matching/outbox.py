@@ -1,0 +1,69 @@
+"""The task outbox: queue work only once the change that causes it is committed.
+
+`outbox_enqueue` writes a row in the caller's transaction and asks for a relay
+after commit. `outbox_relay` publishes pending rows to the broker and marks them
+sent; if the broker is down the rows stay pending and the next relay (on the
+next commit, or beat's periodic one) sends them. Publishing twice is harmless:
+every task it queues is idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import current_app
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from matching.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+# Publishing must not hang a web request when the broker is away: try briefly,
+# leave the row pending, and let the periodic relay deliver it later.
+_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.1, "interval_step": 0.2, "interval_max": 0.5}
+
+
+def outbox_enqueue(*, task: str, key: str, kwargs: dict[str, Any]) -> None:
+    """Record that `task(**kwargs)` must run after the current transaction commits.
+
+    Several requests for the same work before the relay runs collapse into one
+    pending row (a partial unique constraint on task and key).
+    """
+    if not OutboxMessage.objects.filter(task=task, key=key, sent_at__isnull=True).exists():
+        try:
+            with transaction.atomic():
+                OutboxMessage.objects.create(task=task, key=key, kwargs=kwargs)
+        except IntegrityError:
+            pass  # a concurrent transaction queued the same work
+    if settings.OUTBOX_RELAY_ON_COMMIT:
+        transaction.on_commit(outbox_relay_after_commit)
+
+
+def outbox_relay_after_commit() -> None:
+    try:
+        outbox_relay()
+    except Exception:  # the periodic relay will retry; never fail the request that committed
+        logger.exception("outbox relay after commit failed")
+
+
+def outbox_relay(*, limit: int = 500) -> int:
+    """Publish up to `limit` pending messages; return how many were published."""
+    published = 0
+    pending = list(OutboxMessage.objects.filter(sent_at__isnull=True).order_by("id")[:limit])
+    for message in pending:
+        try:
+            current_app.send_task(message.task, kwargs=message.kwargs, retry=True, retry_policy=_PUBLISH_RETRY_POLICY)
+        except Exception as exc:  # broker unreachable: keep the row, try again later
+            OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=True).update(
+                attempts=message.attempts + 1, last_error=str(exc)[:2000]
+            )
+            logger.warning("broker unavailable, %d outbox message(s) left pending: %s", len(pending) - published, exc)
+            break
+        OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=True).update(
+            sent_at=timezone.now(), attempts=message.attempts + 1
+        )
+        published += 1
+    return published

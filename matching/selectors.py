@@ -1,0 +1,56 @@
+"""Reads of matching data, scoped to who is asking."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from accounts.models import User
+from assignments.models import Application, Vacancy
+from matching.models import MatchResult, MatchRun
+
+
+def vacancies_visible_to_manager(user: User) -> QuerySet[Vacancy]:
+    """Vacancies whose shortlist `user` may see: their programmes', or all for staff."""
+    queryset = Vacancy.objects.select_related("programme", "host_institution")
+    if user.is_staff_member:
+        return queryset
+    if user.is_manager:
+        return queryset.filter(programme__managers=user).distinct()
+    return queryset.none()
+
+
+def shortlist_for_vacancy(
+    *,
+    vacancy: Vacancy,
+    min_score: float | None = None,
+    residence_country: str | None = None,
+    language: str | None = None,
+) -> QuerySet[MatchResult]:
+    """The stored ranked shortlist, best first, with whether each person applied."""
+    applied = Application.objects.filter(vacancy=vacancy, volunteer=OuterRef("volunteer"))
+    queryset = (
+        MatchResult.objects.filter(vacancy=vacancy, volunteer__matching_consent=True, volunteer__erased_at__isnull=True)
+        .select_related("volunteer")
+        .annotate(has_applied=Exists(applied))
+        .order_by("-score", "volunteer_id")
+    )
+    if min_score is not None:
+        queryset = queryset.filter(score__gte=min_score)
+    if residence_country:
+        queryset = queryset.filter(volunteer__residence_country=residence_country.upper())
+    if language:
+        queryset = queryset.filter(volunteer__languages__has_key=language.lower())
+    return queryset
+
+
+def matches_for_volunteer(*, volunteer_id: int) -> QuerySet[MatchResult]:
+    """A volunteer's best open vacancies, best first."""
+    return (
+        MatchResult.objects.filter(volunteer_id=volunteer_id, vacancy__status=Vacancy.Status.OPEN)
+        .select_related("vacancy", "vacancy__host_institution", "vacancy__programme")
+        .order_by("-score", "vacancy_id")
+    )
+
+
+def runs_for_vacancy(*, vacancy: Vacancy) -> QuerySet[MatchRun]:
+    return MatchRun.objects.filter(vacancy=vacancy).order_by("-started_at", "-id")

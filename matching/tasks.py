@@ -1,0 +1,76 @@
+"""Celery tasks of matching: thin, named, taking ids, idempotent.
+
+Each task loads what it needs by id and ends quietly when the row is gone.
+Transient database errors are retried with backoff; everything else fails
+loudly in the worker log.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import group, shared_task
+from django.db import OperationalError
+
+from matching import ranking
+from matching.outbox import outbox_relay
+
+logger = logging.getLogger(__name__)
+
+_RETRY = {
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(name="matching.rank_vacancy", queue="matching", acks_late=True, **_RETRY)
+def rank_vacancy(vacancy_id: int) -> None:
+    """Rank the roster for a vacancy; fan out chunk tasks for a large roster."""
+    run, ranges = ranking.vacancy_rank(vacancy_id=vacancy_id)
+    if run is None:
+        logger.info("vacancy %s is gone or not open; nothing to rank", vacancy_id)
+        return
+    if ranges:
+        group(
+            rank_vacancy_chunk.s(run_id=run.pk, number=number, low_id=low, high_id=high)
+            for number, (low, high) in enumerate(ranges)
+        ).apply_async()
+
+
+@shared_task(name="matching.rank_vacancy_chunk", queue="matching", acks_late=True, **_RETRY)
+def rank_vacancy_chunk(run_id: int, number: int, low_id: int, high_id: int) -> None:
+    """Rank one slice of the roster; the last slice to finish merges the run."""
+    ranking.vacancy_rank_chunk(run_id=run_id, number=number, low_id=low_id, high_id=high_id)
+
+
+@shared_task(name="matching.rescore_volunteer", queue="matching", acks_late=True, **_RETRY)
+def rescore_volunteer(volunteer_id: int) -> None:
+    """Rescore a changed profile against every open vacancy."""
+    ranking.volunteer_rescore(volunteer_id=volunteer_id)
+
+
+@shared_task(name="matching.relay_outbox", acks_late=True)
+def relay_outbox() -> int:
+    """Publish outbox rows left pending while the broker was away."""
+    return outbox_relay()
+
+
+@shared_task(name="matching.reconcile_open_vacancies", acks_late=True)
+def reconcile_open_vacancies() -> int:
+    """Re-queue every open vacancy that has no current finished ranking."""
+    vacancy_ids = ranking.vacancies_needing_rank()
+    for vacancy_id in vacancy_ids:
+        rank_vacancy.delay(vacancy_id)
+    return len(vacancy_ids)
+
+
+@shared_task(name="matching.rematch_all", acks_late=True)
+def rematch_all() -> int:
+    """Nightly: rank every open vacancy afresh."""
+    vacancy_ids = ranking.open_vacancy_ids()
+    for vacancy_id in vacancy_ids:
+        rank_vacancy.delay(vacancy_id)
+    return len(vacancy_ids)

@@ -1,0 +1,70 @@
+"""The outbox: work is recorded with the change that causes it and relayed once the broker takes it."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from kombu.exceptions import OperationalError
+
+from assignments.models import Vacancy
+from assignments.services import vacancy_set_status
+from matching.models import OutboxMessage
+from matching.outbox import outbox_relay
+from matching.services import TASK_RANK_VACANCY
+from tests.factories import StaffFactory, VacancyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_records_a_ranking_when_a_vacancy_opens() -> None:
+    vacancy = VacancyFactory(status=Vacancy.Status.DRAFT)
+    vacancy_set_status(vacancy=vacancy, status="open", actor=StaffFactory())
+    pending = OutboxMessage.objects.get(sent_at__isnull=True)
+    assert pending.task == TASK_RANK_VACANCY
+    assert pending.kwargs == {"vacancy_id": vacancy.pk}
+
+
+def test_it_collapses_repeated_requests_for_the_same_vacancy_into_one_pending_row() -> None:
+    vacancy = VacancyFactory(status=Vacancy.Status.DRAFT)
+    staff = StaffFactory()
+    vacancy_set_status(vacancy=vacancy, status="open", actor=staff)
+    vacancy_set_status(vacancy=vacancy, status="closed", actor=staff)
+    vacancy_set_status(vacancy=vacancy, status="open", actor=staff)
+    assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 1
+
+
+def test_it_keeps_messages_pending_while_the_broker_is_down() -> None:
+    vacancy = VacancyFactory(status=Vacancy.Status.DRAFT)
+    vacancy_set_status(vacancy=vacancy, status="open", actor=StaffFactory())
+    with mock.patch("matching.outbox.current_app.send_task", side_effect=OperationalError("connection refused")):
+        assert outbox_relay() == 0
+    message = OutboxMessage.objects.get()
+    assert message.sent_at is None
+    assert message.attempts == 1
+    assert "connection refused" in message.last_error
+
+
+def test_it_sends_pending_messages_once_the_broker_is_back() -> None:
+    vacancy = VacancyFactory(status=Vacancy.Status.DRAFT)
+    vacancy_set_status(vacancy=vacancy, status="open", actor=StaffFactory())
+    with mock.patch("matching.outbox.current_app.send_task", side_effect=OperationalError("down")):
+        outbox_relay()
+    with mock.patch("matching.outbox.current_app.send_task") as send_task:
+        assert outbox_relay() == 1
+        assert outbox_relay() == 0
+    send_task.assert_called_once()
+    assert send_task.call_args.args == (TASK_RANK_VACANCY,)
+    assert send_task.call_args.kwargs["kwargs"] == {"vacancy_id": vacancy.pk}
+    assert OutboxMessage.objects.get().sent_at is not None
+
+
+def test_a_new_change_after_sending_queues_new_work() -> None:
+    vacancy = VacancyFactory(status=Vacancy.Status.DRAFT)
+    staff = StaffFactory()
+    vacancy_set_status(vacancy=vacancy, status="open", actor=staff)
+    with mock.patch("matching.outbox.current_app.send_task"):
+        outbox_relay()
+    vacancy_set_status(vacancy=vacancy, status="closed", actor=staff)
+    assert OutboxMessage.objects.count() == 2
+    assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 1
