@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from assignments.models import Application, ApplicationEvent, Vacancy
+from assignments.models import Application, ApplicationEvent, HostInstitution, Programme, Vacancy
 from volunteers.models import Volunteer
 
 S = Application.Status
@@ -138,3 +138,110 @@ def vacancy_changed(*, vacancy_id: int) -> None:
     from matching.services import vacancy_match_requested
 
     vacancy_match_requested(vacancy_id=vacancy_id)
+
+
+# --- Vacancies, programmes and host institutions written through the API ------
+
+VACANCY_FIELDS: frozenset[str] = frozenset(
+    {
+        "title",
+        "country",
+        "location",
+        "sector",
+        "description",
+        "required_skills",
+        "preferred_skills",
+        "required_languages",
+        "min_education",
+        "min_years_experience",
+        "start_date",
+        "end_date",
+        "on_site",
+        "positions",
+    }
+)
+
+
+def _check_vacancy_fields(data: dict[str, Any]) -> None:
+    unknown = sorted(set(data) - VACANCY_FIELDS)
+    if unknown:
+        raise ValidationError({key: ["unknown or read-only field"] for key in unknown})
+
+
+def _host_institution_for(*, name: str, country: str) -> HostInstitution:
+    # Vacancies name their host as the roster format does (a name); the same
+    # ministry written twice is one institution.
+    existing = HostInstitution.objects.filter(name__iexact=name.strip(), country=country).first()
+    if existing:
+        return existing
+    try:
+        return host_institution_create(name=name, country=country)
+    except ValidationError as exc:
+        raise ValidationError({"host_institution": exc.messages}) from exc
+
+
+@transaction.atomic
+def host_institution_create(*, name: str, country: str) -> HostInstitution:
+    """Register a host institution; the same name in the same country is refused."""
+    institution = HostInstitution(name=name.strip(), country=country)
+    institution.full_clean(validate_constraints=False)
+    if HostInstitution.objects.filter(name__iexact=institution.name, country=country).exists():
+        raise ValidationError({"name": ["This host institution already exists in that country."]})
+    institution.save()
+    return institution
+
+
+@transaction.atomic
+def vacancy_create(*, programme: Programme, host_institution: str, actor: Any, data: dict[str, Any]) -> Vacancy:
+    """Post a vacancy as a draft; it is ranked only once it is opened."""
+    _check_vacancy_fields(data)
+    country = data.get("country", "")
+    vacancy = Vacancy(programme=programme, created_by=actor, status=Vacancy.Status.DRAFT, **data)
+    # Field errors first, so a bad country is reported once, on "country".
+    vacancy.full_clean(exclude=["host_institution"], validate_constraints=False)
+    vacancy.host_institution = _host_institution_for(name=host_institution, country=country)
+    vacancy.save()
+    return vacancy
+
+
+@transaction.atomic
+def vacancy_update(
+    *, vacancy: Vacancy, actor: Any, data: dict[str, Any], host_institution: str | None = None
+) -> Vacancy:
+    """Edit a vacancy's terms; an open vacancy is re-ranked after the edit."""
+    _check_vacancy_fields(data)
+    locked = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
+    for field, value in data.items():
+        setattr(locked, field, value)
+    locked.full_clean(exclude=["host_institution"], validate_constraints=False)
+    if host_institution is not None:
+        locked.host_institution = _host_institution_for(name=host_institution, country=locked.country)
+    locked.save()
+    if locked.status == Vacancy.Status.OPEN:
+        vacancy_changed(vacancy_id=locked.pk)
+    return locked
+
+
+@transaction.atomic
+def programme_create(*, slug: str, name: str, rule_residence_outside_duty_country: bool = False) -> Programme:
+    """Create a programme (staff only, checked by the caller)."""
+    programme = Programme(slug=slug, name=name, rule_residence_outside_duty_country=rule_residence_outside_duty_country)
+    programme.full_clean()
+    programme.save()
+    return programme
+
+
+@transaction.atomic
+def programme_manager_add(*, programme: Programme, user: Any) -> Programme:
+    """Make a user a manager of a programme; only users with the manager role qualify."""
+    if getattr(user, "role", None) != "manager":
+        raise ValidationError({"email": ["This user is not a programme manager."]})
+    programme.managers.add(user)
+    return programme
+
+
+@transaction.atomic
+def programme_manager_remove(*, programme: Programme, user: Any) -> Programme:
+    """Take a user off a programme's managers; removing a non-manager changes nothing."""
+    programme.managers.remove(user)
+    return programme

@@ -1,3 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from accounts.api import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("me", views.MeView.as_view(), name="api-me"),
+    path("auth/token", views.TokenObtainView.as_view(), name="api-token"),
+    path("auth/token/revoke", views.TokenRevokeView.as_view(), name="api-token-revoke"),
+]

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from accounts.models import User
+from config.serializers import StrictModelSerializer, StrictSerializer
+from volunteers.validators import validate_clean_text
+
+
+class MeOutputSerializer(serializers.ModelSerializer[User]):
+    has_profile = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ("id", "email", "full_name", "role", "has_profile", "date_joined")
+        read_only_fields = fields
+
+    def get_has_profile(self, user: User) -> bool:
+        return hasattr(user, "volunteer") and user.volunteer is not None
+
+
+class MeInputSerializer(StrictModelSerializer):
+    class Meta:
+        model = User
+        fields = ("full_name",)
+        extra_kwargs = {"full_name": {"validators": [validate_clean_text]}}
+
+
+class TokenInputSerializer(StrictSerializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenOutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    token = serializers.CharField()

@@ -1,0 +1,84 @@
+"""Reads of programmes, vacancies and applications, scoped to who is asking.
+
+Every queryset here is the whole of what the user may see: an object outside
+it answers 404 in the API, never 403, so ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from assignments.models import Application, ApplicationEvent, HostInstitution, Programme, Vacancy
+from config.permissions import user_is_manager, user_is_staff, user_is_volunteer
+
+
+def programmes_visible_to(*, user: Any) -> QuerySet[Programme]:
+    """Staff see every programme, a manager the programmes they manage."""
+    programmes = Programme.objects.prefetch_related("managers")
+    if user_is_staff(user):
+        return programmes
+    if user_is_manager(user):
+        return programmes.filter(managers=user)
+    return programmes.none()
+
+
+def host_institutions_list() -> QuerySet[HostInstitution]:
+    return HostInstitution.objects.all()
+
+
+def _vacancies() -> QuerySet[Vacancy]:
+    return Vacancy.objects.select_related("programme", "host_institution", "status_changed_by")
+
+
+def vacancies_visible_to(*, user: Any) -> QuerySet[Vacancy]:
+    """Volunteers see open vacancies; managers their programmes' in any status; staff all."""
+    if user_is_staff(user):
+        return _vacancies()
+    if user_is_manager(user):
+        return _vacancies().filter(programme__managers=user)
+    if user_is_volunteer(user):
+        return _vacancies().filter(status=Vacancy.Status.OPEN)
+    return _vacancies().none()
+
+
+def vacancies_editable_by(*, user: Any) -> QuerySet[Vacancy]:
+    """Vacancies a user may edit or move through their lifecycle."""
+    if user_is_staff(user):
+        return _vacancies()
+    if user_is_manager(user):
+        return _vacancies().filter(programme__managers=user)
+    return _vacancies().none()
+
+
+def applications_visible_to(*, user: Any) -> QuerySet[Application]:
+    """A volunteer sees their own; a manager those for their programmes; staff all.
+
+    History and the people in it are fetched up front, so serialising a page
+    of applications costs a fixed number of queries.
+    """
+    applications = Application.objects.select_related(
+        "vacancy", "vacancy__programme", "vacancy__host_institution", "volunteer"
+    ).prefetch_related(Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor")))
+    if user_is_staff(user):
+        return applications
+    if user_is_manager(user):
+        return applications.filter(vacancy__programme__managers=user)
+    if user_is_volunteer(user):
+        return applications.filter(volunteer__user=user, volunteer__erased_at__isnull=True)
+    return applications.none()
+
+
+def applications_manageable_by(*, user: Any) -> QuerySet[Application]:
+    """Applications a user may move through selection (managers of the programme, staff)."""
+    if user_is_volunteer(user):
+        return Application.objects.none()
+    return applications_visible_to(user=user)
+
+
+def applications_of_volunteer(*, user: Any) -> QuerySet[Application]:
+    """The signed-in volunteer's own applications (to withdraw one)."""
+    if not user_is_volunteer(user):
+        return Application.objects.none()
+    return applications_visible_to(user=user)

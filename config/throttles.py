@@ -1,0 +1,74 @@
+"""Rate limits: "auth" on credential endpoints, "write" on every unsafe request.
+
+Rates are read from settings at request time (DRF reads them once at import),
+so a deployment or a test can change them without a restart. Counters live in
+the default cache, which is shared by every web process.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.helpers import get_cool_off, get_failure_limit, get_lockout_message
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+
+class _SettingsRateThrottle(SimpleRateThrottle):
+    def get_rate(self) -> str | None:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def _ident(self, request: Request) -> str:
+        if request.user and request.user.is_authenticated:
+            return f"user-{request.user.pk}"
+        return f"ip-{self.get_ident(request)}"
+
+
+class AuthRateThrottle(_SettingsRateThrottle):
+    """Per client address, every request: guessing passwords costs time."""
+
+    scope = "auth"
+
+    def get_cache_key(self, request: Request, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class WriteRateThrottle(_SettingsRateThrottle):
+    """Per user (or address when anonymous), counting only POST/PUT/PATCH/DELETE."""
+
+    scope = "write"
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request: Request, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self._ident(request)}
+
+
+def axes_lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict[str, Any] | None = None
+) -> HttpResponse:
+    """django-axes lockout: the API's error shape on /api/, axes' template or text elsewhere; Retry-After on both."""
+    cool_off = get_cool_off(request)
+    retry_after = str(int(cool_off.total_seconds())) if cool_off else None
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"errors": {"non_field_errors": ["Too many failed log-in attempts; try again later."]}},
+            status=settings.AXES_HTTP_RESPONSE_CODE,
+        )
+    elif settings.AXES_LOCKOUT_TEMPLATE:
+        # The sign-in pages keep axes' own behaviour: the lockout template.
+        context = {"failure_limit": get_failure_limit(request, credentials), "cooloff_timedelta": cool_off}
+        response = render(request, settings.AXES_LOCKOUT_TEMPLATE, context, status=settings.AXES_HTTP_RESPONSE_CODE)
+    else:
+        response = HttpResponse(get_lockout_message(), status=settings.AXES_HTTP_RESPONSE_CODE)
+    if retry_after:
+        response["Retry-After"] = retry_after
+    return response

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from config.serializers import StrictModelSerializer, StrictSerializer
+from volunteers.models import Volunteer
+
+ROSTER_FIELDS = (
+    "external_id",
+    "full_name",
+    "email",
+    "headline",
+    "summary",
+    "skills",
+    "languages",
+    "education",
+    "years_experience",
+    "residence_country",
+    "heritage_countries",
+    "available_from",
+    "available_until",
+    "on_site_ok",
+    "gender",
+)
+CONSENT_FIELDS = ("matching_consent", "matching_consent_at", "alerts_consent", "alerts_consent_at")
+
+
+class ProfileInputSerializer(StrictModelSerializer):
+    """What a volunteer writes on their own profile (the roster fields but email and id)."""
+
+    skills = serializers.ListField(child=serializers.CharField(max_length=200), max_length=100, required=False)
+    languages = serializers.DictField(child=serializers.CharField(max_length=32), allow_empty=True)
+    heritage_countries = serializers.ListField(
+        child=serializers.CharField(max_length=2), max_length=250, required=False
+    )
+
+    class Meta:
+        model = Volunteer
+        fields = tuple(f for f in ROSTER_FIELDS if f not in {"external_id", "email"})
+
+
+class ProfileOutputSerializer(serializers.ModelSerializer[Volunteer]):
+    class Meta:
+        model = Volunteer
+        fields = (*ROSTER_FIELDS, *CONSENT_FIELDS, "email_confirmed_at", "source", "created_at", "updated_at")
+        read_only_fields = fields
+
+
+class ConsentInputSerializer(StrictSerializer):
+    matching = serializers.BooleanField(required=False)
+    alerts = serializers.BooleanField(required=False)
+
+    def validate(self, attrs: dict[str, bool]) -> dict[str, bool]:
+        if not attrs:
+            raise serializers.ValidationError({"matching": ["give matching, alerts or both"]})
+        return attrs
+
+
+class ConsentOutputSerializer(serializers.ModelSerializer[Volunteer]):
+    class Meta:
+        model = Volunteer
+        fields = CONSENT_FIELDS
+        read_only_fields = fields
+
+
+class VolunteerManagerOutputSerializer(serializers.ModelSerializer[Volunteer]):
+    """A profile as a programme manager sees an applicant: contact details, never gender."""
+
+    class Meta:
+        model = Volunteer
+        fields = tuple(f for f in ROSTER_FIELDS if f != "gender")
+        read_only_fields = fields
+
+
+class VolunteerStaffOutputSerializer(serializers.ModelSerializer[Volunteer]):
+    class Meta:
+        model = Volunteer
+        fields = (*ROSTER_FIELDS, *CONSENT_FIELDS, "source", "created_at", "updated_at")
+        read_only_fields = fields

@@ -1,0 +1,136 @@
+"""Writes on volunteer profiles: create, update, consent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from volunteers.models import Volunteer
+
+# Fields a volunteer edits on their own profile. The email is the account's
+# (confirmed at sign-up) and the external id is the roster's key: neither is
+# edited here.
+PROFILE_FIELDS: frozenset[str] = frozenset(
+    {
+        "full_name",
+        "headline",
+        "summary",
+        "skills",
+        "languages",
+        "education",
+        "years_experience",
+        "residence_country",
+        "heritage_countries",
+        "available_from",
+        "available_until",
+        "on_site_ok",
+        "gender",
+    }
+)
+
+
+def _check_fields(data: dict[str, Any]) -> None:
+    unknown = sorted(set(data) - PROFILE_FIELDS)
+    if unknown:
+        raise ValidationError({key: ["unknown or read-only field"] for key in unknown})
+
+
+def _email_taken(*, email: str, exclude_pk: int | None) -> bool:
+    taken = Volunteer.objects.filter(email__iexact=email, erased_at__isnull=True)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    return taken.exists()
+
+
+def _save(volunteer: Volunteer) -> None:
+    # Field rules, the model's clean() (date order) and uniqueness; the check
+    # constraints restate those same rules, and would report them without the
+    # field name, so they are left to the database as a last line.
+    volunteer.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            volunteer.save()
+    except IntegrityError as exc:
+        # A concurrent sign-up with the same address won the race.
+        raise ValidationError({"email": ["A volunteer with this email already exists."]}) from exc
+
+
+@transaction.atomic
+def volunteer_profile_create(*, user: Any, data: dict[str, Any]) -> Volunteer:
+    """Create the signed-in volunteer's profile, with their account's email.
+
+    Consent to matching is recorded as given now (the sign-up form asks it);
+    alerts stay off until the volunteer turns them on.
+    """
+    _check_fields(data)
+    if Volunteer.objects.filter(user=user).exists():
+        raise ValidationError({"profile": ["You already have a profile; update it instead."]})
+    if _email_taken(email=user.email, exclude_pk=None):
+        raise ValidationError({"email": ["A volunteer with this email already exists."]})
+    now = timezone.now()
+    volunteer = Volunteer(user=user, email=user.email, matching_consent=True, matching_consent_at=now, **data)
+    _save(volunteer)
+    _match_requested(volunteer)
+    return volunteer
+
+
+# What an optional field becomes when a full replacement (PUT) leaves it out.
+OPTIONAL_DEFAULTS: dict[str, Any] = {
+    "headline": "",
+    "summary": "",
+    "skills": [],
+    "heritage_countries": [],
+    "available_from": None,
+    "available_until": None,
+    "on_site_ok": True,
+    "gender": "",
+}
+
+
+@transaction.atomic
+def volunteer_profile_update(*, volunteer: Volunteer, data: dict[str, Any], replace: bool = False) -> Volunteer:
+    """Change fields of a profile (or, with ``replace``, all of them); it is then rescored."""
+    _check_fields(data)
+    if replace:
+        data = {**OPTIONAL_DEFAULTS, **data}
+    locked = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    for field, value in data.items():
+        setattr(locked, field, value)
+    _save(locked)
+    _match_requested(locked)
+    return locked
+
+
+@transaction.atomic
+def volunteer_consents_set(
+    *, volunteer: Volunteer, matching: bool | None = None, alerts: bool | None = None
+) -> Volunteer:
+    """Give or withdraw consent to matching and to alerts, each with its time.
+
+    Withdrawing takes the same one call as giving. A value that does not
+    change keeps the time it was last changed.
+    """
+    locked = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    now = timezone.now()
+    changed: list[str] = []
+    if matching is not None and matching != locked.matching_consent:
+        locked.matching_consent, locked.matching_consent_at = matching, now
+        changed += ["matching_consent", "matching_consent_at"]
+    if alerts is not None and alerts != locked.alerts_consent:
+        locked.alerts_consent, locked.alerts_consent_at = alerts, now
+        changed += ["alerts_consent", "alerts_consent_at"]
+    if changed:
+        locked.save(update_fields=[*changed, "updated_at"])
+    if "matching_consent" in changed:
+        # Given: score the profile; withdrawn: matching drops it from its lists.
+        _match_requested(locked)
+    return locked
+
+
+def _match_requested(volunteer: Volunteer) -> None:
+    from matching.services import volunteer_match_requested
+
+    volunteer_match_requested(volunteer_id=volunteer.pk)
