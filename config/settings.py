@@ -160,6 +160,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # database otherwise (a file cache is per machine and not trusted by axes).
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler" if REDIS_URL else "axes.handlers.database.AxesDatabaseHandler"
 AXES_USERNAME_FORM_FIELD = "email"
+# Case-folds the address, so that "Ann@x.org" and "ann@x.org" share one lockout.
+AXES_USERNAME_CALLABLE = "accounts.axes.axes_username"
+AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 # The API's JSON error shape (and a Retry-After) when a log-in is locked out.
 AXES_LOCKOUT_CALLABLE = "config.throttles.axes_lockout_response"
 
@@ -216,6 +219,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets shared by several fields get one name each in the schema
+    # (else spectacular invents Status312Enum and warns, failing check --deploy).
+    "ENUM_NAME_OVERRIDES": {
+        "VacancyStatusEnum": "assignments.models.Vacancy.Status",
+        "ApplicationStatusEnum": "assignments.models.Application.Status",
+        "EducationLevelEnum": "volunteers.validators.EDUCATION_LEVELS",
+    },
 }
 
 # --- Email --------------------------------------------------------------------

@@ -7,11 +7,13 @@ api_v1 = [
     path("", include("volunteers.api.urls")),
     path("", include("assignments.api.urls")),
     path("", include("roster.api.urls")),
+    path("", include("volunteers.api.privacy_urls")),
     # matching.api.urls is mounted once the engine lands
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

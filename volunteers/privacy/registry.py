@@ -1,0 +1,155 @@
+"""Every model that points at a person, and what export and erasure do with it.
+
+A relation is a (model label, field name) pair whose field is a ForeignKey,
+OneToOneField or ManyToManyField to the user model, to ``Volunteer``, or to
+``Application`` (one level further, because an application's history is about
+its volunteer). ``tests/privacy`` walks the installed models and fails while a
+relation is missing here, so a new model holding personal data cannot ship
+without a decision on how it is exported and erased.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import QuerySet
+
+Row = dict[str, Any]
+Exporter = Callable[[QuerySet[Any]], list[Row]]
+Eraser = Callable[[QuerySet[Any], "models.Field[Any, Any]", Any], None]
+
+
+def as_json(value: Any) -> Any:
+    """Round-trip through JSON so dates, decimals and UUIDs become plain strings."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def row(obj: models.Model, *, exclude: Iterable[str] = ()) -> Row:
+    """Every concrete field of ``obj`` except ``exclude``, by attribute name (``vacancy_id``)."""
+    skip = set(exclude)
+    return as_json(
+        {
+            field.attname: getattr(obj, field.attname)
+            for field in obj._meta.concrete_fields
+            if field.name not in skip and field.attname not in skip
+        }
+    )
+
+
+def rows(*, exclude: Iterable[str] = ()) -> Exporter:
+    """Export each row with every field but ``exclude`` (secrets, the pointer back to the user)."""
+    excluded = tuple(exclude)
+    return lambda qs: [row(obj, exclude=excluded) for obj in qs.order_by("pk")]
+
+
+def only(*fields: str) -> Exporter:
+    """Export only ``fields``: for rows that are mostly someone else's data (a vacancy)."""
+    return lambda qs: as_json(list(qs.order_by("pk").values(*fields)))
+
+
+def delete(qs: QuerySet[Any], field: models.Field[Any, Any], target: Any) -> None:
+    qs.delete()
+
+
+def set_null(qs: QuerySet[Any], field: models.Field[Any, Any], target: Any) -> None:
+    qs.update(**{field.name: None})
+
+
+def unlink_m2m(qs: QuerySet[Any], field: models.Field[Any, Any], target: Any) -> None:
+    through = field.remote_field.through  # type: ignore[union-attr]
+    through.objects.filter(**{field.m2m_reverse_field_name(): target}).delete()  # type: ignore[attr-defined]
+
+
+def keep(qs: QuerySet[Any], field: models.Field[Any, Any], target: Any) -> None:
+    """Leave the rows: they point at an account that is itself anonymised."""
+
+
+@dataclass(frozen=True)
+class Relation:
+    key: str
+    export: Exporter | None
+    erase: Eraser
+    why: str
+
+
+def _export_profile(qs: QuerySet[Any]) -> list[Row]:
+    return [row(p, exclude=("user",)) for p in qs]
+
+
+def _export_applications(qs: QuerySet[Any]) -> list[Row]:
+    out = []
+    for application in qs.select_related("vacancy").prefetch_related("events").order_by("pk"):
+        data = row(application, exclude=("volunteer",))
+        data["vacancy"] = as_json({"external_id": application.vacancy.external_id, "title": application.vacancy.title})
+        # Who moved an application (a manager) is not the volunteer's data.
+        data["history"] = [row(event, exclude=("application", "actor")) for event in application.events.all()]
+        out.append(data)
+    return out
+
+
+def _erase_profile(qs: QuerySet[Any], field: models.Field[Any, Any], target: Any) -> None:
+    from volunteers.privacy.anonymise import volunteer_anonymise
+
+    for profile in qs.select_for_update():
+        volunteer_anonymise(volunteer=profile)
+
+
+def _erase_applications(qs: QuerySet[Any], field: models.Field[Any, Any], target: Any) -> None:
+    # The row stays for anonymous statistics (how many applied, how far they got).
+    qs.update(volunteer=None, motivation="")
+
+
+def _erase_application_notes(qs: QuerySet[Any], field: models.Field[Any, Any], target: Any) -> None:
+    # Notes are free text about the person; statuses and times are statistics.
+    qs.update(note="")
+
+
+REGISTRY: dict[tuple[str, str], Relation] = {
+    ("volunteers.Volunteer", "user"): Relation(
+        "volunteer_profile", _export_profile, _erase_profile, "the profile: blanked, unlinked, erased_at set"
+    ),
+    ("assignments.Application", "volunteer"): Relation(
+        "applications", _export_applications, _erase_applications, "kept anonymous for statistics"
+    ),
+    ("assignments.ApplicationEvent", "application"): Relation(
+        "application_history", None, _erase_application_notes, "exported inside applications; notes cleared"
+    ),
+    ("assignments.ApplicationEvent", "actor"): Relation(
+        "application_steps_taken",
+        only("id", "application_id", "from_status", "to_status", "at"),
+        set_null,
+        "steps this person took (a manager's decisions); notes are about others, so not exported",
+    ),
+    ("assignments.Programme", "managers"): Relation(
+        "managed_programmes", only("id", "slug", "name"), unlink_m2m, "the person stops managing them"
+    ),
+    ("assignments.Vacancy", "created_by"): Relation(
+        "vacancies_created", only("id", "external_id", "title", "created_at"), set_null, "the vacancy stays"
+    ),
+    ("assignments.Vacancy", "status_changed_by"): Relation(
+        "vacancy_status_changes",
+        only("id", "external_id", "title", "status", "status_changed_at"),
+        set_null,
+        "the vacancy stays",
+    ),
+    ("matching.MatchResult", "volunteer"): Relation(
+        "match_results", rows(exclude=("volunteer",)), delete, "rankings of this person are deleted"
+    ),
+    ("account.EmailAddress", "user"): Relation(
+        "email_addresses", only("email", "verified", "primary"), delete, "allauth's addresses"
+    ),
+    ("authtoken.Token", "user"): Relation(
+        "api_tokens", rows(exclude=("key", "user")), delete, "the secret key itself is never exported"
+    ),
+    ("admin.LogEntry", "user"): Relation(
+        "admin_actions",
+        rows(exclude=("user",)),
+        keep,
+        "staff audit trail; it points at the anonymised account, reprs of erased objects are scrubbed",
+    ),
+}

@@ -1,0 +1,120 @@
+"""Subject access and erasure: everything we hold about a person, out or gone.
+
+Both walk ``REGISTRY`` (see registry.py), so they cover every model that
+points at the user, their profile or their applications, including models
+added by apps built later once they register.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from assignments.models import Application
+from volunteers.models import Volunteer
+from volunteers.privacy.registry import REGISTRY, Relation, as_json, row
+
+logger = logging.getLogger(__name__)
+
+EXPORT_FORMAT = "diaspora-match-export/1"
+
+
+def _targets(*, user: User) -> dict[type[models.Model], Any]:
+    volunteer = Volunteer.objects.filter(user=user).first()
+    application_ids = (
+        list(Application.objects.filter(volunteer=volunteer).values_list("pk", flat=True)) if volunteer else []
+    )
+    return {User: user, Volunteer: volunteer, Application: application_ids}
+
+
+def _relations(*, user: User) -> list[tuple[Relation, QuerySet[Any], models.Field[Any, Any], Any]]:
+    # Querysets are built from ids taken before anything changes, so erasing
+    # one relation (say, unlinking applications) cannot hide another's rows.
+    targets = _targets(user=user)
+    out = []
+    for (label, field_name), relation in REGISTRY.items():
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue  # an optional app that is not installed
+        field = model._meta.get_field(field_name)
+        target = targets[field.related_model]  # type: ignore[index]
+        if target is None:
+            continue
+        lookup = f"{field_name}__in" if isinstance(target, list) else field_name
+        out.append((relation, model._default_manager.filter(**{lookup: target}), field, target))
+    return out
+
+
+def _sign_in_records(*, email: str) -> dict[str, list[dict[str, Any]]]:
+    # django-axes stores attempts by the submitted address, not by foreign key.
+    fields = ("user_agent", "ip_address", "username", "path_info", "attempt_time")
+    return {
+        "failed_attempts": as_json(list(AccessAttempt.objects.filter(username__iexact=email).values(*fields))),
+        "failure_log": as_json(list(AccessFailureLog.objects.filter(username__iexact=email).values(*fields))),
+        "sign_ins": as_json(list(AccessLog.objects.filter(username__iexact=email).values(*fields, "logout_time"))),
+    }
+
+
+def volunteer_export_data(*, user: User) -> dict[str, Any]:
+    """All personal data held about ``user`` as one JSON-serialisable dict."""
+    data: dict[str, Any] = {
+        "format": EXPORT_FORMAT,
+        "exported_at": as_json(timezone.now()),
+        "account": row(user, exclude=("password",)),
+    }
+    for relation, qs, _field, _target in _relations(user=user):
+        if relation.export is not None:
+            data[relation.key] = relation.export(qs)
+    data["sign_in_records"] = _sign_in_records(email=user.email)
+    return data
+
+
+def _scrub_admin_log(*, obj: models.Model) -> None:
+    # The admin log names the objects staff edited; the name of an erased
+    # person must not survive there.
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True), object_id=str(obj.pk)
+    ).update(object_repr="[erased]", change_message="")
+
+
+@transaction.atomic
+def user_erase(*, user: User) -> None:
+    """Remove or anonymise every piece of personal data about ``user``.
+
+    The account stays as a deactivated, anonymous row (other rows point at it
+    for statistics and audit); it can no longer sign in, and every session and
+    token of it stops working. Running it twice is harmless.
+    """
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    old_email = locked.email
+    volunteer = Volunteer.objects.filter(user=locked).first()
+    for relation, qs, field, target in _relations(user=locked):
+        relation.erase(qs, field, target)
+    if volunteer is not None:
+        _scrub_admin_log(obj=volunteer)
+    _scrub_admin_log(obj=locked)
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username__iexact=old_email).delete()
+
+    locked.email = f"erased-{locked.pk}@erased.invalid"
+    locked.full_name = ""
+    locked.is_active = False
+    locked.is_staff = False
+    locked.is_superuser = False
+    locked.last_login = None
+    # A new password hash also ends every session: Django checks it on each request.
+    locked.set_unusable_password()
+    locked.save()
+    locked.groups.clear()
+    locked.user_permissions.clear()
+    logger.info("user %s erased", locked.pk)
