@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import factory
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from accounts.models import User
@@ -20,7 +21,9 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     email = factory.Sequence(lambda n: f"user{n}@example.org")
     full_name = factory.Faker("name")
     role = User.Role.VOLUNTEER
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+    # Hashed before the row is written: a post-generation set_password is not
+    # saved (skip_postgeneration_save), which left every user unable to log in.
+    password = factory.LazyFunction(lambda: make_password("correct horse battery staple"))
 
 
 class ManagerFactory(UserFactory):
