@@ -1,0 +1,22 @@
+"""Matching engine: plain dataclasses in, ranked candidates out. Never imports Django."""
+
+from matching.engine.eligibility import check_eligibility
+from matching.engine.index import ProfileIndex
+from matching.engine.ranking import explain, rank, rank_many
+from matching.engine.types import Candidate, EngineConfig, Profile, ProgrammeRules, Vacancy
+
+ENGINE_VERSION = "1.0.0"
+
+__all__ = [
+    "ENGINE_VERSION",
+    "Candidate",
+    "EngineConfig",
+    "Profile",
+    "ProfileIndex",
+    "ProgrammeRules",
+    "Vacancy",
+    "check_eligibility",
+    "explain",
+    "rank",
+    "rank_many",
+]

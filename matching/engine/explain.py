@@ -1,0 +1,110 @@
+"""Human-readable reasons: which vacancy skills a person covers, in their own words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from matching.engine.features import ProfileTerms, VacancyTerms
+from matching.engine.types import LANGUAGE_LEVELS, Profile, Vacancy
+
+LANGUAGE_NAMES: dict[str, str] = {
+    "so": "Somali", "en": "English", "ar": "Arabic", "fr": "French", "sv": "Swedish", "no": "Norwegian",
+    "nb": "Norwegian", "da": "Danish", "nl": "Dutch", "fi": "Finnish", "de": "German", "it": "Italian",
+    "tr": "Turkish", "am": "Amharic", "sw": "Swahili", "om": "Oromo", "ti": "Tigrinya", "es": "Spanish",
+    "pt": "Portuguese", "ru": "Russian", "zh": "Chinese", "hi": "Hindi", "ur": "Urdu", "fa": "Persian",
+}
+MAX_SKILL_REASONS = 5
+
+
+@dataclass(frozen=True)
+class SkillKey:
+    """A vacancy skill reduced to the terms that can match it."""
+
+    text: str
+    required: bool
+    concepts: frozenset[str]
+    stems: frozenset[str]
+
+
+def skill_keys(terms: VacancyTerms) -> list[SkillKey]:
+    """Matching keys of every required and preferred skill of a vacancy."""
+    keys = []
+    for text, bag, required in terms.skills:
+        concepts = frozenset(t for t in bag if t.startswith("c:"))
+        stems = frozenset(t for t in bag if ":" not in t)
+        keys.append(SkillKey(text, required, concepts, stems))
+    return keys
+
+
+def _covers(key: SkillKey, own: frozenset[str]) -> int:
+    """How well one of the person's phrases covers a vacancy skill (0 = not at all)."""
+    hit = len(key.concepts & own) * 2
+    shared = len(key.stems & own)
+    if shared and shared * 2 >= len(key.stems):
+        hit += shared
+    return hit
+
+
+def match_skills(
+    keys: list[SkillKey], terms: ProfileTerms
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """(vacancy skill, the person's words) for covered skills, and the uncovered ones."""
+    matched: list[tuple[str, str]] = []
+    missing: list[str] = []
+    for key in keys:
+        best, best_hit = "", 0
+        for own_text, own in terms.skill_keys:
+            hit = _covers(key, own)
+            if hit > best_hit:
+                best, best_hit = own_text, hit
+        if not best_hit:
+            for concept in sorted(key.concepts):
+                surface = terms.surfaces.get(concept)
+                if surface:
+                    best, best_hit = surface, 1
+                    break
+        if not best_hit and key.stems and all(terms.strengths.get(s, 0.0) > 0 for s in key.stems):
+            best, best_hit = " ".join(sorted(key.stems)), 1
+        if best_hit:
+            matched.append((key.text, best))
+        else:
+            missing.append(key.text)
+    return matched, missing
+
+
+def language_reasons(profile: Profile, vacancy: Vacancy) -> list[str]:
+    """"Somali: native" for each language the vacancy asks for (or the person's best)."""
+    codes = list(vacancy.required_languages) or sorted(
+        profile.languages, key=lambda c: -LANGUAGE_LEVELS.index(profile.languages[c])
+        if profile.languages[c] in LANGUAGE_LEVELS else 0
+    )[:2]
+    out = []
+    for code in codes:
+        level = profile.languages.get(code) or profile.languages.get(code.lower()) or "none"
+        out.append(f"{LANGUAGE_NAMES.get(code.lower(), code)}: {level}")
+    return out
+
+
+def reasons_for(
+    profile: Profile,
+    vacancy: Vacancy,
+    matched: list[tuple[str, str]],
+    missing: list[str],
+    failed: list[str],
+    coverage: float | None,
+) -> list[str]:
+    """The reasons list of a candidate, most decisive first."""
+    out = [f"not eligible: {rule}" for rule in failed]
+    out += [f"{skill}: matches '{own}'" for skill, own in matched[:MAX_SKILL_REASONS]]
+    out += language_reasons(profile, vacancy)
+    need = vacancy.min_years_experience
+    years = profile.years_experience
+    if need and years < need:
+        out.append(f"{years} years' experience, {need - years} short of the minimum {need}")
+    else:
+        out.append(f"{years} years' experience" + (f" (minimum {need})" if need else ""))
+    if coverage is not None:
+        out.append(f"available for {round(100 * min(coverage, 1.0))}% of the assignment")
+    if missing:
+        out.append("missing: " + ", ".join(missing[:MAX_SKILL_REASONS]))
+    return out

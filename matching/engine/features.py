@@ -1,0 +1,164 @@
+"""Turn profiles and vacancies into terms: content words plus lexicon concept tokens.
+
+Two views of a profile feed the scorer:
+- `doc`: a bag of terms from headline and summary (not skills) for the TF-IDF cosine;
+  skills stay out so that adding a skill can only raise a score (see `strengths`);
+- `strengths`: for every term, the strongest evidence in [0, 1] that the person *does*
+  it: a headline or the opening of the summary counts more than a passing mention.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from matching.engine.lexicon import Lexicon
+from matching.engine.text import is_content_word, normalise, spans, stem, tokenize
+from matching.engine.types import EngineConfig, Profile, Vacancy
+
+# Evidence weights by where a term appears (used when use_title_weighting is on).
+W_HEADLINE = 1.0
+W_SKILL = 0.85
+W_OPENING = 0.8  # first words of the summary: "I am a ...", "Senior midwife with ..."
+W_SUMMARY = 0.5
+OPENING_TOKENS = 30
+FAMILY_SHARE = 0.5  # a related job in the same professional family earns half
+SECTOR_SHARE = 0.25
+HEADLINE_REPEAT = 2  # the headline counts twice in the document view
+
+
+@dataclass
+class ProfileTerms:
+    """Everything the index keeps about one profile's text."""
+
+    doc: Counter[str]
+    strengths: dict[str, float]
+    head_text: str
+    skill_keys: list[tuple[str, frozenset[str]]] = field(default_factory=list)
+    surfaces: dict[str, str] = field(default_factory=dict)  # concept token -> own words
+
+
+@dataclass
+class VacancyTerms:
+    """Query-side terms of a vacancy."""
+
+    doc: Counter[str]
+    title: Counter[str]
+    skills: list[tuple[str, Counter[str], bool]]  # (skill, terms, required?)
+    title_text: str
+    sectors: tuple[str, ...]
+
+
+def _terms(text: str, lexicon: Lexicon | None, config: EngineConfig) -> tuple[list[str], list[tuple[int, list[str], str]]]:
+    """Content stems of `text` and lexicon hits as (token position, concept tokens, surface)."""
+    toks = spans(text)
+    words = [t for t, _, _ in toks]
+    stems = [stem(w) for w in words if is_content_word(w)]
+    hits: list[tuple[int, list[str], str]] = []
+    if lexicon is not None and words:
+        for m in lexicon.match(words):
+            found: list[str] = []
+            for ci in m.concepts:
+                concept = lexicon.concepts[ci]
+                c_tok, f_tok, s_tok = concept.tokens
+                found.append(c_tok)
+                if config.use_families and concept.kind != "sector":
+                    found.append(f_tok)
+                found.append(s_tok)
+            surface = text[toks[m.start][1] : toks[m.end - 1][2]]
+            hits.append((m.start, found, surface))
+    return stems, hits
+
+
+def _bump(strengths: dict[str, float], term: str, value: float) -> None:
+    if value > strengths.get(term, 0.0):
+        strengths[term] = value
+
+
+def _scaled(term: str, value: float) -> float:
+    if term.startswith("f:"):
+        return value * FAMILY_SHARE
+    if term.startswith("s:"):
+        return value * SECTOR_SHARE
+    return value
+
+
+def profile_terms(profile: Profile, lexicon: Lexicon | None, config: EngineConfig) -> ProfileTerms:
+    """Analyse one profile into its document bag, evidence strengths and explanation keys."""
+    weighting = config.use_title_weighting
+    doc: Counter[str] = Counter()
+    strengths: dict[str, float] = {}
+    surfaces: dict[str, str] = {}
+
+    head_stems, head_hits = _terms(profile.headline, lexicon, config)
+    for _ in range(HEADLINE_REPEAT):
+        doc.update(head_stems)
+        for _, found, _ in head_hits:
+            doc.update(found)
+    for s in head_stems:
+        _bump(strengths, s, W_HEADLINE)
+    for _, found, surface in head_hits:
+        for t in found:
+            _bump(strengths, t, _scaled(t, W_HEADLINE))
+            surfaces.setdefault(t, surface)
+
+    skill_keys: list[tuple[str, frozenset[str]]] = []
+    w_skill = W_SKILL if weighting else W_HEADLINE
+    for skill in profile.skills:
+        s_stems, s_hits = _terms(skill, lexicon, config)
+        keys = set(s_stems)
+        for s in s_stems:
+            _bump(strengths, s, w_skill)
+        for _, found, surface in s_hits:
+            for t in found:
+                _bump(strengths, t, _scaled(t, w_skill))
+                surfaces.setdefault(t, surface)
+            keys.update(t for t in found if t.startswith("c:"))
+        skill_keys.append((skill, frozenset(keys)))
+
+    sum_stems, sum_hits = _terms(profile.summary, lexicon, config)
+    doc.update(sum_stems)
+    # Word positions are approximated by the stem index; the opening is what matters.
+    for i, s in enumerate(sum_stems):
+        w = W_OPENING if (weighting and i < OPENING_TOKENS) else W_SUMMARY if weighting else W_HEADLINE
+        _bump(strengths, s, w)
+    for pos, found, surface in sum_hits:
+        doc.update(found)
+        w = W_OPENING if (weighting and pos < OPENING_TOKENS) else W_SUMMARY if weighting else W_HEADLINE
+        for t in found:
+            _bump(strengths, t, _scaled(t, w))
+            surfaces.setdefault(t, surface)
+    return ProfileTerms(doc, strengths, normalise(profile.headline), skill_keys, surfaces)
+
+
+def text_terms(text: str, lexicon: Lexicon | None, config: EngineConfig) -> Counter[str]:
+    """Bag of stems and concept tokens of a short text (a title, a skill)."""
+    stems, hits = _terms(text, lexicon, config)
+    bag: Counter[str] = Counter(stems)
+    for _, found, _ in hits:
+        bag.update(found)
+    return bag
+
+
+def vacancy_terms(vacancy: Vacancy, lexicon: Lexicon | None, config: EngineConfig) -> VacancyTerms:
+    """Analyse a vacancy: the whole ToR, the title (the job) and each skill."""
+    title = text_terms(vacancy.title, lexicon, config)
+    skills = [(s, text_terms(s, lexicon, config), True) for s in vacancy.required_skills]
+    skills += [(s, text_terms(s, lexicon, config), False) for s in vacancy.preferred_skills]
+    doc: Counter[str] = Counter()
+    for _ in range(3 if config.use_title_weighting else 1):
+        doc.update(title)
+    for _, bag, required in skills:
+        for _ in range(2 if required else 1):
+            doc.update(bag)
+    doc.update(text_terms(vacancy.description, lexicon, config))
+    sector_bag = text_terms(vacancy.sector, lexicon, config) if lexicon is not None else Counter()
+    sectors = tuple(sorted(t for t in sector_bag if t.startswith("s:")))
+    if not sectors:
+        sectors = tuple(sorted(t for t in title if t.startswith("s:")))
+    return VacancyTerms(doc, title, skills, normalise(vacancy.title), sectors)
+
+
+def tokens_of(text: str) -> list[str]:
+    """Raw normalised tokens (exposed for the reference scorer's char n-grams)."""
+    return tokenize(text)

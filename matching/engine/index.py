@@ -1,0 +1,224 @@
+"""ProfileIndex: fitted vocabularies, term matrices and structured columns for a roster."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from matching.engine.columns import Columns
+from matching.engine.features import SECTOR_SHARE, ProfileTerms, profile_terms
+from matching.engine.lexicon import Lexicon, load_lexicon
+from matching.engine.types import EngineConfig, Profile
+
+DTYPE = np.float32
+MIN_COMPACT = 4096  # pending upserts kept in a side matrix before folding them in
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+class ProfileIndex:
+    """Searchable roster. Build once, then `upsert`/`remove` single profiles.
+
+    The vocabulary and IDF are fixed at build time: an upserted profile is scored with
+    them, and words never seen at build time are ignored until the next rebuild.
+    """
+
+    def __init__(self, config: EngineConfig, lexicon: Lexicon | None) -> None:
+        self.config = config
+        self.lexicon = lexicon
+        self.cols = Columns()
+        self.profiles: list[Profile | None] = []
+        self.terms: list[ProfileTerms | None] = []
+        self.rows: dict[str, int] = {}
+        self.words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=DTYPE)
+        self.chars = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, dtype=DTYPE
+        )
+        self.vocab: dict[str, int] = {}
+        self.idf: NDArray[np.float32] = np.zeros(0, dtype=DTYPE)
+        self.n_words = 0
+        self.n_chars = 0
+        self.sectors: dict[str, int] = {}
+        self.sector_strength: NDArray[np.float32] = np.zeros((0, 0), dtype=DTYPE)
+        # The same matrix twice: features x rows for scoring (postings), rows x features
+        # for fetching the top-k's vectors when explaining their score.
+        self.base_t: sp.csr_matrix = sp.csr_matrix((0, 0), dtype=DTYPE)
+        self.base: sp.csr_matrix = sp.csr_matrix((0, 0), dtype=DTYPE)
+        self.base_rows = 0
+        self.pending: list[sp.csr_matrix] = []
+        self._pending_stack: sp.csr_matrix | None = None
+
+    # -- construction -------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, profiles: Iterable[Profile], config: EngineConfig | None = None) -> ProfileIndex:
+        """Fit vocabularies and IDF on `profiles` and index them all."""
+        config = config or EngineConfig()
+        lexicon = load_lexicon() if config.use_lexicon else None
+        index = cls(config, lexicon)
+        plist = list(profiles)
+        terms = [profile_terms(p, lexicon, config) for p in plist]
+        vocab_terms: set[str] = set()
+        for t in terms:
+            vocab_terms.update(t.strengths)
+        if lexicon is not None:
+            for concept in lexicon.concepts:
+                vocab_terms.update(concept.tokens)
+        index.words.set_params(vocabulary=sorted(vocab_terms))
+        docs = [list(t.doc.elements()) for t in terms]
+        doc_matrix = index.words.fit_transform(docs) if plist else sp.csr_matrix((0, 0))
+        index.vocab = index.words.vocabulary_
+        index.idf = index.words.idf_.astype(DTYPE)
+        index.n_words = len(index.vocab)
+        heads = [t.head_text for t in terms]
+        if config.use_char_ngrams and sum(1 for h in heads if h) >= 2:
+            char_matrix = index.chars.fit_transform(heads)
+            index.n_chars = len(index.chars.vocabulary_)
+        else:
+            char_matrix = sp.csr_matrix((len(plist), 0), dtype=DTYPE)
+        sector_names = sorted({c.sector for c in lexicon.concepts}) if lexicon else []
+        index.sectors = {f"s:{s}": i for i, s in enumerate(sector_names)}
+        cov = index._coverage_rows(terms)
+        full = sp.hstack([doc_matrix, cov, char_matrix], format="csr", dtype=DTYPE)
+        index.base = full
+        index.base_t = full.T.tocsr()
+        index.base_rows = len(plist)
+        index.sector_strength = np.zeros((max(len(plist), 16), len(sector_names)), dtype=DTYPE)
+        for p, t in zip(plist, terms, strict=True):
+            row = index.cols.append(p)
+            index._set_sector(row, t)
+            index.rows[p.id] = row
+            index.profiles.append(p)
+            index.terms.append(t)
+        return index
+
+    def _coverage_rows(self, terms: Sequence[ProfileTerms]) -> sp.csr_matrix:
+        indptr = [0]
+        indices: list[int] = []
+        data: list[float] = []
+        for t in terms:
+            for term, strength in t.strengths.items():
+                j = self.vocab.get(term)
+                if j is not None:
+                    indices.append(j)
+                    data.append(strength)
+            indptr.append(len(indices))
+        return sp.csr_matrix(
+            (np.asarray(data, dtype=DTYPE), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
+            shape=(len(terms), self.n_words),
+        )
+
+    def _set_sector(self, row: int, terms: ProfileTerms) -> None:
+        if row >= len(self.sector_strength):
+            grown = np.zeros((max(row + 1, 2 * len(self.sector_strength)), len(self.sectors)), DTYPE)
+            grown[: len(self.sector_strength)] = self.sector_strength
+            self.sector_strength = grown
+        self.sector_strength[row] = 0.0
+        for token, j in self.sectors.items():
+            self.sector_strength[row, j] = min(1.0, terms.strengths.get(token, 0.0) / SECTOR_SHARE)
+
+    def _row_matrix(self, terms: ProfileTerms) -> sp.csr_matrix:
+        doc = self.words.transform([list(terms.doc.elements())])
+        cov = self._coverage_rows([terms])
+        if self.n_chars:
+            chars = self.chars.transform([terms.head_text])
+        else:
+            chars = sp.csr_matrix((1, 0), dtype=DTYPE)
+        return sp.hstack([doc, cov, chars], format="csr", dtype=DTYPE)
+
+    # -- maintenance --------------------------------------------------------------------
+
+    def upsert(self, profile: Profile) -> None:
+        """Add a profile or replace the one with the same id (old row is tombstoned)."""
+        old = self.rows.get(profile.id)
+        if old is not None:
+            self._kill(old)
+        terms = profile_terms(profile, self.lexicon, self.config)
+        row = self.cols.append(profile)
+        self._set_sector(row, terms)
+        self.rows[profile.id] = row
+        self.profiles.append(profile)
+        self.terms.append(terms)
+        self.pending.append(self._row_matrix(terms))
+        self._pending_stack = None
+        if len(self.pending) > max(MIN_COMPACT, self.base_rows // 20):
+            self.compact()
+
+    def remove(self, profile_id: str) -> bool:
+        """Drop a profile; return whether it was present."""
+        row = self.rows.pop(profile_id, None)
+        if row is None:
+            return False
+        self._kill(row)
+        return True
+
+    def _kill(self, row: int) -> None:
+        self.cols.alive[row] = False
+        self.profiles[row] = None
+        self.terms[row] = None
+
+    def compact(self) -> None:
+        """Fold pending rows into the main matrix (keeps row numbers; dead rows stay masked)."""
+        if not self.pending:
+            return
+        pending = self.pending_matrix()
+        self.base = sp.vstack([self.base, pending], format="csr", dtype=DTYPE)
+        self.base_t = sp.hstack([self.base_t, pending.T.tocsr()], format="csr", dtype=DTYPE)
+        self.base_rows += len(self.pending)
+        self.pending = []
+        self._pending_stack = None
+
+    def pending_matrix(self) -> sp.csr_matrix:
+        """Rows upserted since the last compaction, stacked (cached)."""
+        if self._pending_stack is None:
+            if self.pending:
+                self._pending_stack = sp.vstack(self.pending, format="csr", dtype=DTYPE)
+            else:
+                self._pending_stack = sp.csr_matrix((0, self.n_features), dtype=DTYPE)
+        return self._pending_stack
+
+    # -- access -------------------------------------------------------------------------
+
+    @property
+    def n_features(self) -> int:
+        return self.base_t.shape[0]
+
+    @property
+    def n_rows(self) -> int:
+        """Rows including tombstones (row numbers are stable)."""
+        return self.cols.n
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __contains__(self, profile_id: object) -> bool:
+        return profile_id in self.rows
+
+    def profile(self, row: int) -> Profile:
+        p = self.profiles[row]
+        if p is None:
+            raise KeyError(row)
+        return p
+
+    def row_vectors(self, rows: NDArray[np.int64]) -> sp.csr_matrix:
+        """Feature rows (profiles x features) for a few rows, e.g. the top-k, for score parts."""
+        base = rows[rows < self.base_rows]
+        parts = []
+        out_order = np.concatenate([np.flatnonzero(rows < self.base_rows), np.flatnonzero(rows >= self.base_rows)])
+        if len(base):
+            parts.append(self.base[base])
+        extra = rows[rows >= self.base_rows] - self.base_rows
+        if len(extra):
+            parts.append(self.pending_matrix()[extra])
+        if not parts:
+            return sp.csr_matrix((0, self.n_features), dtype=DTYPE)
+        stacked = sp.vstack(parts, format="csr")
+        inverse = np.empty_like(out_order)
+        inverse[out_order] = np.arange(len(out_order))
+        return stacked[inverse]

@@ -1,0 +1,151 @@
+"""Public ranking entry points: rank, rank_many and explain."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from matching.engine.explain import match_skills, reasons_for, skill_keys
+from matching.engine.index import ProfileIndex
+from matching.engine.scoring import COMPONENTS, Fit, Query, build_query, structured_fit, text_scores
+from matching.engine.types import Candidate, ProgrammeRules, Vacancy
+
+CHUNK = 64  # vacancies scored together in rank_many (bounds the dense score block)
+
+
+def _top_rows(scores: NDArray[np.float32], mask: NDArray[np.bool_], top_k: int) -> NDArray[np.int64]:
+    """Rows of the top_k scores among `mask`, best first (ties: lower row first)."""
+    rows = np.flatnonzero(mask)
+    if len(rows) > top_k:
+        part = np.argpartition(-scores[rows], top_k - 1)[:top_k]
+        rows = rows[part]
+    order = np.lexsort((rows, -scores[rows]))
+    return rows[order]
+
+
+def _candidates(
+    index: ProfileIndex,
+    query: Query,
+    fit: Fit,
+    text: NDArray[np.float32],
+    final: NDArray[np.float32],
+    rows: NDArray[np.int64],
+) -> list[Candidate]:
+    if len(rows) == 0:
+        return []
+    comp = np.asarray((index.row_vectors(rows) @ query.parts.T).todense())
+    keys = skill_keys(query.terms)
+    has_dates = index.cols.has_dates
+    out: list[Candidate] = []
+    for i, row in enumerate(rows.tolist()):
+        profile = index.profile(row)
+        terms = index.terms[row]
+        assert terms is not None
+        failed = [code for code, bad in fit.failures if bad[row]]
+        matched, missing = match_skills(keys, terms)
+        parts = {name: round(float(comp[i, j]), 4) for j, name in enumerate(COMPONENTS)}
+        parts.update(
+            text=round(float(text[row]), 4),
+            experience=round(float(fit.experience[row]), 4),
+            languages=round(float(fit.languages[row]), 4),
+            availability=round(float(fit.availability[row]), 4),
+            sector=round(float(fit.sector[row]), 4),
+        )
+        cov = float(fit.availability[row]) if has_dates[row] and query.vacancy.start_date else None
+        out.append(
+            Candidate(
+                profile_id=profile.id,
+                score=float(min(1.0, max(0.0, final[row]))),
+                eligible=not failed,
+                parts=parts,
+                reasons=reasons_for(profile, query.vacancy, matched, missing, failed, cov),
+                matched_skills=matched,
+                missing_skills=missing,
+                failed_rules=failed,
+            )
+        )
+    return out
+
+
+def _rank_one(
+    index: ProfileIndex,
+    query: Query,
+    text: NDArray[np.float32],
+    rules: ProgrammeRules,
+    today: date,
+    top_k: int,
+    include_ineligible: bool,
+) -> list[Candidate]:
+    fit = structured_fit(index, query, rules, today)
+    final = text * fit.multiplier
+    mask = index.cols.alive[: index.n_rows] if include_ineligible else fit.eligible
+    rows = _top_rows(final, mask, top_k)
+    return _candidates(index, query, fit, text, final, rows)
+
+
+def rank(
+    index: ProfileIndex,
+    vacancy: Vacancy,
+    *,
+    rules: ProgrammeRules = ProgrammeRules(),  # noqa: B008 - frozen, safe as default
+    today: date,
+    top_k: int = 200,
+    include_ineligible: bool = False,
+) -> list[Candidate]:
+    """Best `top_k` volunteers for a vacancy, highest score first.
+
+    Only eligible volunteers are returned unless `include_ineligible`; then ineligible
+    ones are ranked by score too and carry the rules they fail in `failed_rules`.
+    """
+    query = build_query(index, vacancy)
+    text = text_scores(index, query.vector)[0]
+    return _rank_one(index, query, text, rules, today, top_k, include_ineligible)
+
+
+def rank_many(
+    index: ProfileIndex,
+    vacancies: Sequence[Vacancy],
+    *,
+    rules_for: Callable[[Vacancy], ProgrammeRules] | ProgrammeRules = ProgrammeRules(),  # noqa: B008
+    today: date,
+    top_k: int = 200,
+) -> dict[str, list[Candidate]]:
+    """`rank` for many vacancies at once: one sparse product per chunk of vacancies."""
+    out: dict[str, list[Candidate]] = {}
+    for start in range(0, len(vacancies), CHUNK):
+        chunk = vacancies[start : start + CHUNK]
+        queries = [build_query(index, v) for v in chunk]
+        block = text_scores(index, sp.vstack([q.vector for q in queries], format="csr"))
+        for i, query in enumerate(queries):
+            rules = rules_for(query.vacancy) if callable(rules_for) else rules_for
+            out[query.vacancy.id] = _rank_one(index, query, block[i], rules, today, top_k, False)
+    return out
+
+
+def explain(
+    index: ProfileIndex,
+    vacancy: Vacancy,
+    profile_id: str,
+    *,
+    rules: ProgrammeRules = ProgrammeRules(),  # noqa: B008
+    today: date,
+) -> Candidate:
+    """Why is this person (not) on the list: failed rules, score parts and reasons."""
+    row = index.rows.get(profile_id)
+    if row is None:
+        raise KeyError(profile_id)
+    query = build_query(index, vacancy)
+    rows = np.array([row], dtype=np.int64)
+    text = np.zeros(index.n_rows, dtype=np.float32)
+    text[row] = (index.row_vectors(rows) @ query.vector.T).toarray()[0, 0]
+    fit = structured_fit(index, query, rules, today)
+    final = text * fit.multiplier
+    cand = _candidates(index, query, fit, text, final, rows)[0]
+    if cand.eligible:
+        better = int(np.count_nonzero(fit.eligible & (text_scores(index, query.vector)[0] * fit.multiplier > final[row])))
+        cand.reasons.append(f"rank {better + 1} of {int(fit.eligible.sum())} eligible")
+    return cand

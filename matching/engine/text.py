@@ -1,0 +1,77 @@
+"""Text normalisation and tokenisation shared by the lexicon, the index and the reference scorer."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+# Letters that NFKD does not decompose; folding them lets "kätilö", "sağlık", "løn" match
+# terms written with or without the diacritics.
+_FOLD = str.maketrans({"ı": "i", "ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ł": "l", "œ": "oe", "’": "'"})
+# A token keeps inner "&", "." and "#" so that "M&E", "node.js" and "C#" survive as one word.
+_TOKEN = re.compile(r"[^\W_]+(?:[&.#+][^\W_]+)*[#+]*", re.UNICODE)
+
+# Function words of the roster's languages; they carry no evidence of a profession.
+STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | frozenset(
+    """
+    iyo oo ka ku u la ah waa ayaa in uu ay si ee kale kuwa waxaan waxa ayuu ugu soo
+    le la les des du de et en un une au aux pour par sur dans avec est qui que
+    och att det som en ett av pa for med till har var jag
+    og at det som en et av pa for med til har jeg er
+    en het de van een op te voor met is ik als bij
+    ja on ei se olen oli etta kun myos
+    und der die das ein eine zu fur mit von im ist ich als bei auf
+    il lo la gli le di da con per un una sono che nel della
+    ve bir bu ile icin olarak da de ben
+    في من على إلى عن مع و أن
+    """.split()
+)
+
+
+@lru_cache(maxsize=200_000)
+def fold(word: str) -> str:
+    """Lower-case and strip accents (keeps Arabic and Ethiopic letters)."""
+    text = unicodedata.normalize("NFKD", word.lower().translate(_FOLD))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def normalise(text: str) -> str:
+    """Lower-case, accent-folded form of a whole text."""
+    text = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def tokenize(text: str) -> list[str]:
+    """Normalised tokens of `text`, in order (no stemming, stop words kept)."""
+    return _TOKEN.findall(normalise(text))
+
+
+def spans(text: str) -> list[tuple[str, int, int]]:
+    """Normalised tokens with their character offsets in `text` (for quoting the person's words)."""
+    norm = normalise(text)
+    if len(norm) != len(text):
+        # Decomposition changed lengths (rare ligatures): offsets would drift, so quote the norm.
+        text = norm
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(norm)]
+
+
+@lru_cache(maxsize=500_000)
+def stem(token: str) -> str:
+    """Light English plural stripping; enough to make "audits" and "audit" one word."""
+    if len(token) <= 3 or not token.isalpha():
+        return token
+    if token.endswith("ies") and len(token) > 4:
+        return token[:-3] + "y"
+    if token.endswith(("sses", "xes", "ches", "shes")):
+        return token[:-2]
+    if token.endswith("s") and not token.endswith(("ss", "us", "is", "ys")):
+        return token[:-1]
+    return token
+
+
+def is_content_word(token: str) -> bool:
+    """A token worth indexing as a word: not a stop word, not a bare number."""
+    return len(token) > 1 and token not in STOP_WORDS and not token.isdigit()

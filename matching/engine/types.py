@@ -1,0 +1,91 @@
+"""Plain value types exchanged with the matching engine (no Django, no ORM)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+
+LANGUAGE_LEVELS: tuple[str, ...] = ("basic", "conversational", "professional", "fluent", "native")
+EDUCATION_LEVELS: tuple[str, ...] = ("none", "secondary", "diploma", "bachelor", "master", "doctorate")
+
+_EMPTY: Mapping[str, str] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A diaspora professional as the engine sees them."""
+
+    id: str
+    headline: str = ""
+    summary: str = ""
+    skills: tuple[str, ...] = ()
+    languages: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    education: str = "none"
+    years_experience: int = 0
+    residence_country: str = ""
+    heritage_countries: tuple[str, ...] = ()
+    available_from: date | None = None
+    available_until: date | None = None
+    on_site_ok: bool = True
+
+
+@dataclass(frozen=True)
+class Vacancy:
+    """A short assignment at a host institution."""
+
+    id: str
+    title: str
+    description: str
+    sector: str = ""
+    country: str = ""
+    host_institution: str = ""
+    location: str = ""
+    required_skills: tuple[str, ...] = ()
+    preferred_skills: tuple[str, ...] = ()
+    required_languages: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    min_education: str = "none"
+    min_years_experience: int = 0
+    start_date: date | None = None
+    end_date: date | None = None
+    on_site: bool = True
+
+
+@dataclass(frozen=True)
+class ProgrammeRules:
+    """Hard rules a programme adds on top of the spec's five."""
+
+    residence_outside_duty_country: bool = False
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Switches and weights of the scorer; each use_* flag removes one component."""
+
+    use_lexicon: bool = True  # phrase -> concept mapping (synonyms, abbreviations, languages)
+    use_families: bool = True  # concept -> professional family / sector tokens
+    use_word_tfidf: bool = True  # document-level word TF-IDF cosine
+    use_char_ngrams: bool = True  # char 3-5-grams of headline vs title
+    use_title_weighting: bool = True  # extra weight on what the person does (headline, titles)
+    use_skill_coverage: bool = True  # coverage of the vacancy's required/preferred skills
+    use_structured_fit: bool = True  # experience, languages, availability, sector
+    w_words: float = 0.30
+    w_does: float = 0.40
+    w_skills: float = 0.20
+    w_chars: float = 0.10
+    max_query_terms: int = 80  # description terms kept per vacancy (speed and noise)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One ranked (or explained) volunteer for one vacancy."""
+
+    profile_id: str
+    score: float
+    eligible: bool
+    parts: dict[str, float] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+    matched_skills: list[tuple[str, str]] = field(default_factory=list)
+    missing_skills: list[str] = field(default_factory=list)
+    failed_rules: list[str] = field(default_factory=list)
