@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from matching.engine import EngineConfig, ProfileIndex, ProgrammeRules, rank_many  # noqa: E402
-from matching.engine.records import profile_from_record, vacancy_from_record  # noqa: E402
-from matching.engine.types import Profile, Vacancy  # noqa: E402
+from matching.engine import EngineConfig, ProfileIndex, ProgrammeRules, rank_many
+from matching.engine.records import profile_from_record, vacancy_from_record
+from matching.engine.types import Profile, Vacancy
 
 TODAY = date(2026, 11, 30)
 DEFAULT_DATA = Path("/work/shared/eval/dev")

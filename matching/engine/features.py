@@ -49,7 +49,9 @@ class VacancyTerms:
     sectors: tuple[str, ...]
 
 
-def _terms(text: str, lexicon: Lexicon | None, config: EngineConfig) -> tuple[list[str], list[tuple[int, list[str], str]]]:
+def _terms(
+    text: str, lexicon: Lexicon | None, config: EngineConfig
+) -> tuple[list[str], list[tuple[int, list[str], str]]]:
     """Content stems of `text` and lexicon hits as (token position, concept tokens, surface)."""
     toks = spans(text)
     words = [t for t, _, _ in toks]

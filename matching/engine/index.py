@@ -126,10 +126,9 @@ class ProfileIndex:
     def _row_matrix(self, terms: ProfileTerms) -> sp.csr_matrix:
         doc = self.words.transform([list(terms.doc.elements())])
         cov = self._coverage_rows([terms])
-        if self.n_chars:
-            chars = self.chars.transform([terms.head_text])
-        else:
-            chars = sp.csr_matrix((1, 0), dtype=DTYPE)
+        chars = (
+            self.chars.transform([terms.head_text]) if self.n_chars else sp.csr_matrix((1, 0), dtype=DTYPE)
+        )
         return sp.hstack([doc, cov, chars], format="csr", dtype=DTYPE)
 
     # -- maintenance --------------------------------------------------------------------

@@ -79,7 +79,7 @@ class Lexicon:
             else:
                 self.exact.setdefault(stem(word), set()).add(ci)
             return
-        body = tuple(stem(w) for w in words[:-1]) + (words[-1] if starred_end else stem(words[-1]),)
+        body = (*(stem(w) for w in words[:-1]), words[-1] if starred_end else stem(words[-1]))
         self.phrases.setdefault(body[0], []).append((body, starred_end, ci))
 
     def token_concepts(self, token: str) -> tuple[int, ...]:
@@ -111,7 +111,7 @@ class Lexicon:
         i, n = 0, len(tokens)
         while i < n:
             matched = False
-            for body, last_is_prefix, ci in self.phrases.get(stems[i], ()):
+            for body, last_is_prefix, _ in self.phrases.get(stems[i], ()):
                 k = len(body)
                 if i + k > n:
                     continue

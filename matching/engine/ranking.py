@@ -44,7 +44,8 @@ def _candidates(
     for i, row in enumerate(rows.tolist()):
         profile = index.profile(row)
         terms = index.terms[row]
-        assert terms is not None
+        if terms is None:  # a tombstone is never eligible nor alive; defensive only
+            continue
         failed = [code for code, bad in fit.failures if bad[row]]
         matched, missing = match_skills(keys, terms)
         parts = {name: round(float(comp[i, j]), 4) for j, name in enumerate(COMPONENTS)}
@@ -146,6 +147,7 @@ def explain(
     final = text * fit.multiplier
     cand = _candidates(index, query, fit, text, final, rows)[0]
     if cand.eligible:
-        better = int(np.count_nonzero(fit.eligible & (text_scores(index, query.vector)[0] * fit.multiplier > final[row])))
+        all_final = text_scores(index, query.vector)[0] * fit.multiplier
+        better = int(np.count_nonzero(fit.eligible & (all_final > final[row])))
         cand.reasons.append(f"rank {better + 1} of {int(fit.eligible.sum())} eligible")
     return cand
