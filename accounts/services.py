@@ -62,7 +62,8 @@ def _require_staff(actor: Any, *, action: str) -> None:
 
 
 def _clean_email(email: str) -> str:
-    email = (email or "").strip()
+    # Lower-cased as allauth stores addresses, so both agree on one spelling.
+    email = (email or "").strip().lower()
     try:
         validate_email(email)
     except ValidationError as exc:
