@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -77,7 +77,7 @@ class Vacancy(models.Model):
     country = models.CharField(max_length=2, validators=[v.validate_country_code])
     location = models.CharField(max_length=200, blank=True, validators=[v.validate_clean_text])
     sector = models.CharField(max_length=200, validators=[v.validate_clean_text])
-    description = models.TextField(max_length=20000, validators=[v.validate_clean_text])
+    description = models.TextField(max_length=20000, validators=[v.validate_clean_text, MaxLengthValidator(20000)])
     required_skills = models.JSONField(default=list, blank=True, validators=[v.validate_skill_list])
     preferred_skills = models.JSONField(default=list, blank=True, validators=[v.validate_skill_list])
     required_languages = models.JSONField(default=dict, blank=True, validators=[v.validate_languages])

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -46,7 +46,9 @@ class Volunteer(models.Model):
     full_name = models.CharField(max_length=200, validators=[v.validate_clean_text])
     email = models.EmailField(max_length=254)
     headline = models.CharField(max_length=200, blank=True, validators=[v.validate_clean_text])
-    summary = models.TextField(max_length=5000, blank=True, validators=[v.validate_clean_text])
+    summary = models.TextField(
+        max_length=5000, blank=True, validators=[v.validate_clean_text, MaxLengthValidator(5000)]
+    )
     skills = models.JSONField(default=list, blank=True, validators=[v.validate_skill_list])
     languages = models.JSONField(default=dict, validators=[v.validate_languages])
     education = models.CharField(max_length=16, choices=_choices(v.EDUCATION_LEVELS))
