@@ -36,4 +36,5 @@ class StrictModelSerializer(StrictFieldsMixin, serializers.ModelSerializer):  # 
 class ErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """The one error shape: ``{"errors": {field: [reason, ...]}}``."""
 
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # DRF moves declared fields off the class, so this does not shadow Serializer.errors.
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]

@@ -21,7 +21,8 @@ from rest_framework.throttling import SimpleRateThrottle
 
 class _SettingsRateThrottle(SimpleRateThrottle):
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope or "")
+        return str(rate) if rate else None
 
     def _ident(self, request: Request) -> str:
         if request.user and request.user.is_authenticated:
@@ -58,17 +59,18 @@ def axes_lockout_response(
     """django-axes lockout: the API's error shape on /api/, axes' template or text elsewhere; Retry-After on both."""
     cool_off = get_cool_off(request)
     retry_after = str(int(cool_off.total_seconds())) if cool_off else None
+    status = getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429)
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse(
             {"errors": {"non_field_errors": ["Too many failed log-in attempts; try again later."]}},
-            status=settings.AXES_HTTP_RESPONSE_CODE,
+            status=status,
         )
     elif settings.AXES_LOCKOUT_TEMPLATE:
         # The sign-in pages keep axes' own behaviour: the lockout template.
         context = {"failure_limit": get_failure_limit(request, credentials), "cooloff_timedelta": cool_off}
-        response = render(request, settings.AXES_LOCKOUT_TEMPLATE, context, status=settings.AXES_HTTP_RESPONSE_CODE)
+        response = render(request, settings.AXES_LOCKOUT_TEMPLATE, context, status=status)
     else:
-        response = HttpResponse(get_lockout_message(), status=settings.AXES_HTTP_RESPONSE_CODE)
+        response = HttpResponse(get_lockout_message(), status=status)
     if retry_after:
         response["Retry-After"] = retry_after
     return response

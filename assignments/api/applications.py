@@ -50,7 +50,7 @@ class EventManageOutputSerializer(EventOutputSerializer):
 
 
 class VacancyBriefSerializer(serializers.ModelSerializer[Vacancy]):
-    programme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    programme: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     host_institution = serializers.CharField(source="host_institution.name", read_only=True)
 
     class Meta:
@@ -109,9 +109,7 @@ def _output_serializer(user: Any) -> type[ApplicationOutputSerializer]:
     return ApplicationOutputSerializer if user_is_volunteer(user) else ApplicationManageOutputSerializer
 
 
-class _ApplicationReadMixin:
-    request: Request
-
+class _ApplicationReadView(generics.GenericAPIView):  # type: ignore[type-arg]
     def get_queryset(self) -> QuerySet[Application]:
         return selectors.applications_visible_to(user=self.request.user)
 
@@ -125,7 +123,7 @@ class _ApplicationReadMixin:
         responses=ApplicationManageOutputSerializer(many=True),
     )
 )
-class ApplicationListView(_ApplicationReadMixin, generics.ListAPIView):  # type: ignore[type-arg]
+class ApplicationListView(_ApplicationReadView, generics.ListAPIView):  # type: ignore[type-arg]
     filterset_class = ApplicationFilter
 
 
@@ -135,7 +133,7 @@ class ApplicationListView(_ApplicationReadMixin, generics.ListAPIView):  # type:
         responses={200: ApplicationManageOutputSerializer, 404: ErrorSerializer},
     )
 )
-class ApplicationDetailView(_ApplicationReadMixin, generics.RetrieveAPIView):  # type: ignore[type-arg]
+class ApplicationDetailView(_ApplicationReadView, generics.RetrieveAPIView):  # type: ignore[type-arg]
     pass
 
 

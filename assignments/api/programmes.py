@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import django_filters
@@ -69,7 +70,7 @@ class ProgrammeListView(generics.ListCreateAPIView):  # type: ignore[type-arg]
     serializer_class = ProgrammeOutputSerializer
     filterset_class = ProgrammeFilter
 
-    def get_permissions(self) -> list[BasePermission]:
+    def get_permissions(self) -> Sequence[BasePermission]:
         return [IsStaff()] if self.request.method == "POST" else [IsManagerOrStaff()]
 
     def get_queryset(self) -> QuerySet[Programme]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import django_filters
@@ -9,7 +10,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -46,7 +47,7 @@ PUBLIC_FIELDS = (
 
 
 class VacancyOutputSerializer(serializers.ModelSerializer[Vacancy]):
-    programme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    programme: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     host_institution = serializers.CharField(source="host_institution.name", read_only=True)
 
     class Meta:
@@ -140,8 +141,8 @@ def _split_host(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
 class VacancyListView(generics.ListCreateAPIView):  # type: ignore[type-arg]
     filterset_class = VacancyFilter
 
-    def get_permissions(self) -> list[BasePermission]:
-        return [IsManagerOrStaff()] if self.request.method == "POST" else super().get_permissions()
+    def get_permissions(self) -> Sequence[BasePermission]:
+        return [IsManagerOrStaff()] if self.request.method == "POST" else [IsAuthenticated()]
 
     def get_queryset(self) -> QuerySet[Vacancy]:
         return selectors.vacancies_visible_to(user=self.request.user)
@@ -176,8 +177,8 @@ class VacancyDetailView(generics.RetrieveAPIView):  # type: ignore[type-arg]
     lookup_field = "external_id"
     http_method_names = ("get", "patch", "head", "options")
 
-    def get_permissions(self) -> list[BasePermission]:
-        return [IsManagerOrStaff()] if self.request.method == "PATCH" else super().get_permissions()
+    def get_permissions(self) -> Sequence[BasePermission]:
+        return [IsManagerOrStaff()] if self.request.method == "PATCH" else [IsAuthenticated()]
 
     def get_queryset(self) -> QuerySet[Vacancy]:
         return selectors.vacancies_visible_to(user=self.request.user)

@@ -94,10 +94,9 @@ class ConsentView(APIView):
         return Response(ConsentOutputSerializer(profile).data)
 
 
-class _VolunteerReadMixin:
+class _VolunteerReadView(generics.GenericAPIView):  # type: ignore[type-arg]
     permission_classes = (IsManagerOrStaff,)
     lookup_field = "external_id"
-    request: Request
 
     def get_queryset(self) -> QuerySet[Volunteer]:
         return selectors.volunteers_visible_to(user=self.request.user)
@@ -113,7 +112,7 @@ class _VolunteerReadMixin:
     summary="Volunteers you may see (staff: all; managers: applicants to your programmes)",
     responses=VolunteerStaffOutputSerializer(many=True),
 )
-class VolunteerListView(_VolunteerReadMixin, generics.ListAPIView):  # type: ignore[type-arg]
+class VolunteerListView(_VolunteerReadView, generics.ListAPIView):  # type: ignore[type-arg]
     filterset_class = VolunteerFilter
 
 
@@ -121,5 +120,5 @@ class VolunteerListView(_VolunteerReadMixin, generics.ListAPIView):  # type: ign
     summary="One volunteer (404 when not yours to see)",
     responses={200: VolunteerStaffOutputSerializer, 404: ErrorSerializer},
 )
-class VolunteerDetailView(_VolunteerReadMixin, generics.RetrieveAPIView):  # type: ignore[type-arg]
+class VolunteerDetailView(_VolunteerReadView, generics.RetrieveAPIView):  # type: ignore[type-arg]
     pass
