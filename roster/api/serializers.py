@@ -1,0 +1,36 @@
+"""Input and output shapes of the roster API."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from roster.formats import FORMATS
+
+
+class ImportUploadSerializer(serializers.Serializer[None]):
+    file = serializers.FileField(help_text="A .jsonl or .csv file in the roster format, UTF-8.")
+    atomic = serializers.BooleanField(default=False, help_text="One rejected line imports nothing.")
+    dry_run = serializers.BooleanField(default=False, help_text="Validate and report; write nothing.")
+
+
+class RejectionSerializer(serializers.Serializer[None]):
+    line = serializers.IntegerField(help_text="Line of the file (0: the file as a whole).")
+    field = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class ImportReportSerializer(serializers.Serializer[None]):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    rejected = RejectionSerializer(many=True)
+    written = serializers.BooleanField(help_text="False after a dry run, or when atomic and a line was rejected.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="On 400 only: the rejections in the API's error shape, by field.",
+    )
+
+
+class ExportQuerySerializer(serializers.Serializer[None]):
+    format = serializers.ChoiceField(choices=FORMATS, default="jsonl")
