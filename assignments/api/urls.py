@@ -1,5 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
+import config.converters  # noqa: F401 - registers <extid:...>
 from assignments.api import applications, programmes, vacancies
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -15,9 +16,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("host-institutions/", programmes.HostInstitutionListView.as_view(), name="api-host-institutions"),
     path("vacancies/", vacancies.VacancyListView.as_view(), name="api-vacancies"),
-    path("vacancies/<str:external_id>", vacancies.VacancyDetailView.as_view(), name="api-vacancy"),
-    path("vacancies/<str:external_id>/status", vacancies.VacancyStatusView.as_view(), name="api-vacancy-status"),
-    path("vacancies/<str:external_id>/interest", vacancies.VacancyInterestView.as_view(), name="api-vacancy-interest"),
+    path("vacancies/<extid:external_id>", vacancies.VacancyDetailView.as_view(), name="api-vacancy"),
+    path("vacancies/<extid:external_id>/status", vacancies.VacancyStatusView.as_view(), name="api-vacancy-status"),
+    path(
+        "vacancies/<extid:external_id>/interest", vacancies.VacancyInterestView.as_view(), name="api-vacancy-interest"
+    ),
     path("applications/", applications.ApplicationListView.as_view(), name="api-applications"),
     path("applications/<int:pk>", applications.ApplicationDetailView.as_view(), name="api-application"),
     path(

@@ -231,3 +231,18 @@ def test_it_never_answers_500_whatever_the_transition_body(world: World, body: A
         content_type="application/json",
     )
     assert response.status_code in {200, 400}, response.content[:300]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/vacancies/%00",
+        "/api/v1/vacancies/A%00B/status",
+        "/api/v1/volunteers/%E2%80%AEV-1",
+        "/api/v1/vacancies/" + "A" * 65,
+        "/api/v1/applications/99999999999999999999999",
+        "/api/v1/programmes/%00",
+    ],
+)
+def test_it_answers_404_to_an_id_no_object_could_have(world: World, path: str) -> None:
+    assert client_for(world.staff).get(path).status_code == 404
