@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +24,8 @@ from config.permissions import IsManagerOrStaff, IsVolunteer, user_is_manager, u
 from config.serializers import ErrorSerializer, StrictModelSerializer, StrictSerializer
 from volunteers import validators as v
 from volunteers.selectors import volunteer_get_own
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,64}")
 
 PUBLIC_FIELDS = (
     "external_id",
@@ -82,8 +85,18 @@ class VacancyInputSerializer(StrictModelSerializer):
         fields = tuple(f for f in PUBLIC_FIELDS if f not in {"external_id", "programme", "status"})
 
 
+class ProgrammeSlugField(serializers.SlugRelatedField[Programme]):
+    """A programme by slug; what cannot be a slug is refused before any query
+    (PostgreSQL errors on a NUL byte rather than finding nothing)."""
+
+    def to_internal_value(self, data: Any) -> Programme:
+        if not isinstance(data, str) or not _SLUG.fullmatch(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:64])
+        return super().to_internal_value(data)
+
+
 class VacancyCreateInputSerializer(VacancyInputSerializer):
-    programme = serializers.SlugRelatedField(slug_field="slug", queryset=Programme.objects.none())
+    programme = ProgrammeSlugField(slug_field="slug", queryset=Programme.objects.none())
 
     class Meta(VacancyInputSerializer.Meta):
         fields = ("programme", *VacancyInputSerializer.Meta.fields)

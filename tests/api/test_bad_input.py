@@ -246,3 +246,9 @@ def test_it_never_answers_500_whatever_the_transition_body(world: World, body: A
 )
 def test_it_answers_404_to_an_id_no_object_could_have(world: World, path: str) -> None:
     assert client_for(world.staff).get(path).status_code == 404
+
+
+@pytest.mark.parametrize("slug", ["mida\x00", "", 7, ["x"], "s" * 65])
+def test_it_refuses_a_programme_that_cannot_be_a_slug(manager_client: APIClient, slug: Any) -> None:
+    response = manager_client.post("/api/v1/vacancies/", {"programme": slug}, format="json")
+    assert "programme" in _errors(response)
