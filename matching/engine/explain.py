@@ -36,10 +36,14 @@ def skill_keys(terms: VacancyTerms) -> list[SkillKey]:
     return keys
 
 
-def _covers(key: SkillKey, own: frozenset[str]) -> int:
+def _covers(key: SkillKey, own_concepts: frozenset[str], own_stems: frozenset[str]) -> int:
     """How well one of the person's phrases covers a vacancy skill (0 = not at all)."""
-    hit = len(key.concepts & own) * 2
-    shared = len(key.stems & own)
+    common = key.concepts & own_concepts
+    if key.concepts and own_concepts and not common:
+        # Both sides name a concept and they differ: "clinical audit" is not "financial audit".
+        return 0
+    hit = len(common) * 2
+    shared = len(key.stems & own_stems)
     if shared and shared * 2 >= len(key.stems):
         hit += shared
     return hit
@@ -53,8 +57,10 @@ def match_skills(
     missing: list[str] = []
     for key in keys:
         best, best_hit = "", 0
-        for own_text, own in terms.skill_keys:
-            hit = _covers(key, own)
+        for own_text, own_concepts, own_stems in terms.skill_keys:
+            if key.concepts.isdisjoint(own_concepts) and key.stems.isdisjoint(own_stems):
+                continue
+            hit = _covers(key, own_concepts, own_stems)
             if hit > best_hit:
                 best, best_hit = own_text, hit
         if not best_hit:

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from matching.engine.lexicon import Lexicon
-from matching.engine.text import is_content_word, normalise, spans, stem, tokenize
+from matching.engine.text import content_stem, normalise, tokenize
 from matching.engine.types import EngineConfig, Profile, Vacancy
 
 # Evidence weights by where a term appears (used when use_title_weighting is on).
@@ -34,7 +34,8 @@ class ProfileTerms:
     doc: Counter[str]
     strengths: dict[str, float]
     head_text: str
-    skill_keys: list[tuple[str, frozenset[str]]] = field(default_factory=list)
+    # (skill as written, its concept tokens, its stems) for explanations
+    skill_keys: list[tuple[str, frozenset[str], frozenset[str]]] = field(default_factory=list)
     surfaces: dict[str, str] = field(default_factory=dict)  # concept token -> own words
 
 
@@ -53,9 +54,8 @@ def _terms(
     text: str, lexicon: Lexicon | None, config: EngineConfig
 ) -> tuple[list[str], list[tuple[int, list[str], str]]]:
     """Content stems of `text` and lexicon hits as (token position, concept tokens, surface)."""
-    toks = spans(text)
-    words = [t for t, _, _ in toks]
-    stems = [stem(w) for w in words if is_content_word(w)]
+    words = tokenize(text)
+    stems = [s for s in map(content_stem, words) if s is not None]
     hits: list[tuple[int, list[str], str]] = []
     if lexicon is not None and words:
         for m in lexicon.match(words):
@@ -67,8 +67,7 @@ def _terms(
                 if config.use_families and concept.kind != "sector":
                     found.append(f_tok)
                 found.append(s_tok)
-            surface = text[toks[m.start][1] : toks[m.end - 1][2]]
-            hits.append((m.start, found, surface))
+            hits.append((m.start, found, " ".join(words[m.start : m.end])))
     return stems, hits
 
 
@@ -104,19 +103,19 @@ def profile_terms(profile: Profile, lexicon: Lexicon | None, config: EngineConfi
             _bump(strengths, t, _scaled(t, W_HEADLINE))
             surfaces.setdefault(t, surface)
 
-    skill_keys: list[tuple[str, frozenset[str]]] = []
+    skill_keys: list[tuple[str, frozenset[str], frozenset[str]]] = []
     w_skill = W_SKILL if weighting else W_HEADLINE
     for skill in profile.skills:
         s_stems, s_hits = _terms(skill, lexicon, config)
-        keys = set(s_stems)
+        concepts: set[str] = set()
         for s in s_stems:
             _bump(strengths, s, w_skill)
         for _, found, surface in s_hits:
             for t in found:
                 _bump(strengths, t, _scaled(t, w_skill))
                 surfaces.setdefault(t, surface)
-            keys.update(t for t in found if t.startswith("c:"))
-        skill_keys.append((skill, frozenset(keys)))
+            concepts.update(t for t in found if t.startswith("c:"))
+        skill_keys.append((skill, frozenset(concepts), frozenset(s_stems)))
 
     sum_stems, sum_hits = _terms(profile.summary, lexicon, config)
     doc.update(sum_stems)

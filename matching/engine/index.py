@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 
 from matching.engine.columns import Columns
 from matching.engine.features import SECTOR_SHARE, ProfileTerms, profile_terms
@@ -16,10 +16,6 @@ from matching.engine.types import EngineConfig, Profile
 
 DTYPE = np.float32
 MIN_COMPACT = 4096  # pending upserts kept in a side matrix before folding them in
-
-
-def _identity(tokens: list[str]) -> list[str]:
-    return tokens
 
 
 class ProfileIndex:
@@ -36,7 +32,7 @@ class ProfileIndex:
         self.profiles: list[Profile | None] = []
         self.terms: list[ProfileTerms | None] = []
         self.rows: dict[str, int] = {}
-        self.words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=DTYPE)
+        self.words = TfidfTransformer(sublinear_tf=True)
         self.chars = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, dtype=DTYPE
         )
@@ -70,12 +66,11 @@ class ProfileIndex:
         if lexicon is not None:
             for concept in lexicon.concepts:
                 vocab_terms.update(concept.tokens)
-        index.words.set_params(vocabulary=sorted(vocab_terms))
-        docs = [list(t.doc.elements()) for t in terms]
-        doc_matrix = index.words.fit_transform(docs) if plist else sp.csr_matrix((0, 0))
-        index.vocab = index.words.vocabulary_
-        index.idf = index.words.idf_.astype(DTYPE)
+        index.vocab = {t: j for j, t in enumerate(sorted(vocab_terms))}
         index.n_words = len(index.vocab)
+        counts = index._sparse_rows([t.doc for t in terms])
+        doc_matrix = index.words.fit_transform(counts).astype(DTYPE)
+        index.idf = index.words.idf_.astype(DTYPE)
         heads = [t.head_text for t in terms]
         if config.use_char_ngrams and sum(1 for h in heads if h) >= 2:
             char_matrix = index.chars.fit_transform(heads)
@@ -98,21 +93,32 @@ class ProfileIndex:
             index.terms.append(t)
         return index
 
-    def _coverage_rows(self, terms: Sequence[ProfileTerms]) -> sp.csr_matrix:
+    def _sparse_rows(self, bags: Sequence[Mapping[str, float]]) -> sp.csr_matrix:
+        """Rows of term -> value mappings over the word vocabulary (unknown terms dropped)."""
+        get = self.vocab.get
         indptr = [0]
         indices: list[int] = []
         data: list[float] = []
-        for t in terms:
-            for term, strength in t.strengths.items():
-                j = self.vocab.get(term)
+        for bag in bags:
+            for term, value in bag.items():
+                j = get(term)
                 if j is not None:
                     indices.append(j)
-                    data.append(strength)
+                    data.append(value)
             indptr.append(len(indices))
-        return sp.csr_matrix(
+        matrix = sp.csr_matrix(
             (np.asarray(data, dtype=DTYPE), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
-            shape=(len(terms), self.n_words),
+            shape=(len(bags), self.n_words),
         )
+        matrix.sort_indices()
+        return matrix
+
+    def _coverage_rows(self, terms: Sequence[ProfileTerms]) -> sp.csr_matrix:
+        return self._sparse_rows([t.strengths for t in terms])
+
+    def word_vector(self, bag: Mapping[str, float]) -> sp.csr_matrix:
+        """TF-IDF (sublinear, L2) of one bag of terms with the fitted IDF."""
+        return self.words.transform(self._sparse_rows([bag])).astype(DTYPE)
 
     def _set_sector(self, row: int, terms: ProfileTerms) -> None:
         if row >= len(self.sector_strength):
@@ -124,7 +130,7 @@ class ProfileIndex:
             self.sector_strength[row, j] = min(1.0, terms.strengths.get(token, 0.0) / SECTOR_SHARE)
 
     def _row_matrix(self, terms: ProfileTerms) -> sp.csr_matrix:
-        doc = self.words.transform([list(terms.doc.elements())])
+        doc = self.word_vector(terms.doc)
         cov = self._coverage_rows([terms])
         chars = (
             self.chars.transform([terms.head_text]) if self.n_chars else sp.csr_matrix((1, 0), dtype=DTYPE)

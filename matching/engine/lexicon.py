@@ -107,33 +107,40 @@ class Lexicon:
     def match(self, tokens: list[str]) -> list[Match]:
         """Lexicon hits in a token sequence, longest phrase first, without overlaps."""
         stems = [stem(t) for t in tokens]
+        phrases, cache = self.phrases, self._token_cache
         out: list[Match] = []
         i, n = 0, len(tokens)
         while i < n:
-            matched = False
-            for body, last_is_prefix, _ in self.phrases.get(stems[i], ()):
-                k = len(body)
-                if i + k > n:
+            entries = phrases.get(stems[i])
+            if entries:
+                hit = self._phrase_at(entries, tokens, stems, i)
+                if hit is not None:
+                    out.append(hit)
+                    i = hit.end
                     continue
-                if stems[i : i + k - 1] != list(body[:-1]):
-                    continue
-                last = tokens[i + k - 1] if last_is_prefix else stems[i + k - 1]
-                if (last_is_prefix and last.startswith(body[-1])) or last == body[-1]:
-                    # Gather every concept sharing this exact phrase.
-                    same = [
-                        c for b, p, c in self.phrases[stems[i]] if b == body and p == last_is_prefix
-                    ]
-                    out.append(Match(tuple(sorted(set(same))), i, i + k))
-                    i += k
-                    matched = True
-                    break
-            if matched:
-                continue
-            cs = self.token_concepts(tokens[i])
+            token = tokens[i]
+            cs = cache.get(token)
+            if cs is None:
+                cs = self.token_concepts(token)
             if cs:
                 out.append(Match(cs, i, i + 1))
             i += 1
         return out
+
+    def _phrase_at(
+        self, entries: list[tuple[tuple[str, ...], bool, int]], tokens: list[str], stems: list[str], i: int
+    ) -> Match | None:
+        n = len(tokens)
+        for body, last_is_prefix, _ in entries:
+            k = len(body)
+            if i + k > n or tuple(stems[i : i + k - 1]) != body[:-1]:
+                continue
+            last = tokens[i + k - 1] if last_is_prefix else stems[i + k - 1]
+            if (last_is_prefix and last.startswith(body[-1])) or last == body[-1]:
+                # Every concept sharing this exact phrase.
+                same = {c for b, p, c in entries if b == body and p == last_is_prefix}
+                return Match(tuple(sorted(same)), i, i + k)
+        return None
 
 
 def _load_files(paths: list[Path]) -> tuple[list[Concept], list[tuple[str, int]]]:

@@ -58,7 +58,7 @@ def build_query(index: ProfileIndex, vacancy: Vacancy) -> Query:
     n, nw = index.n_features, index.n_words
     words: dict[int, float] = {}
     if cfg.use_word_tfidf and nw:
-        q = index.words.transform([list(vt.doc.elements())]).tocsr()
+        q = index.word_vector(vt.doc).tocsr()
         keep = np.argsort(-q.data)[: cfg.max_query_terms]
         data = q.data[keep]
         norm = float(np.linalg.norm(data)) or 1.0

@@ -14,6 +14,8 @@ _FOLD = str.maketrans(
     {"\u0131": "i", "ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ł": "l", "œ": "oe", "\u2019": "'"}
 )
 # A token keeps inner "&", "." and "#" so that "M&E", "node.js" and "C#" survive as one word.
+# Combining marks left by NFKD (Latin accents, Arabic harakat) are dropped.
+_COMBINING = re.compile(r"[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u1ab0-\u1aff\u20d0-\u20ff]")
 _TOKEN = re.compile(r"[^\W_]+(?:[&.#+][^\W_]+)*[#+]*", re.UNICODE)
 
 # Function words of the roster's languages; they carry no evidence of a profession.
@@ -42,8 +44,10 @@ def fold(word: str) -> str:
 
 def normalise(text: str) -> str:
     """Lower-case, accent-folded form of a whole text."""
+    if text.isascii():  # the common case needs no Unicode work
+        return text.lower()
     text = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _COMBINING.sub("", text)
 
 
 def tokenize(text: str) -> list[str]:
@@ -77,3 +81,9 @@ def stem(token: str) -> str:
 def is_content_word(token: str) -> bool:
     """A token worth indexing as a word: not a stop word, not a bare number."""
     return len(token) > 1 and token not in STOP_WORDS and not token.isdigit()
+
+
+@lru_cache(maxsize=500_000)
+def content_stem(token: str) -> str | None:
+    """The stem of a content word, None for a stop word or number (cached)."""
+    return stem(token) if is_content_word(token) else None

@@ -1,0 +1,100 @@
+"""Engine speed benchmarks on a seeded synthetic roster; prints its figures.
+
+    python bench/bench_engine.py [--volunteers 100000] [--vacancies 1000] [--seed 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import resource
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import Generator
+
+from matching.engine import ProfileIndex, ProgrammeRules, rank, rank_many
+from matching.engine.reference import prepare, query_dicts, score_pair
+from matching.engine.scoring import build_query
+
+TODAY = date(2026, 11, 30)
+RULES = ProgrammeRules(residence_outside_duty_country=True)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--volunteers", type=int, default=100_000)
+    ap.add_argument("--vacancies", type=int, default=1_000)
+    ap.add_argument("--single-runs", type=int, default=50)
+    ap.add_argument("--reference-sample", type=int, default=2_000)
+    ap.add_argument("--upserts", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args()
+
+    gen = Generator(args.seed)
+    t = time.perf_counter()
+    profiles = [gen.profile(i) for i in range(args.volunteers)]
+    vacancies = [gen.vacancy(i) for i in range(args.vacancies)]
+    print(f"generated {len(profiles):,} volunteers, {len(vacancies):,} vacancies in {time.perf_counter() - t:.1f} s")
+
+    t = time.perf_counter()
+    index = ProfileIndex.build(profiles)
+    build_s = time.perf_counter() - t
+    print(f"build index: {build_s:.1f} s  ({index.n_features:,} features, "
+          f"{index.base.nnz:,} non-zeros)")
+
+    rank(index, vacancies[0], rules=RULES, today=TODAY)  # warm caches
+    times = []
+    for vac in vacancies[: args.single_runs]:
+        t = time.perf_counter()
+        rank(index, vac, rules=RULES, today=TODAY, top_k=200)
+        times.append(time.perf_counter() - t)
+    single = statistics.median(times)
+    print(f"rank one vacancy x {len(profiles):,}, top 200 with reasons: median {single * 1e3:.1f} ms, "
+          f"p90 {sorted(times)[int(0.9 * len(times))] * 1e3:.1f} ms")
+
+    t = time.perf_counter()
+    rank_many(index, vacancies, rules_for=RULES, today=TODAY, top_k=200)
+    batch = time.perf_counter() - t
+    print(f"rank_many {len(vacancies):,} x {len(profiles):,}, top 200 each with reasons: {batch:.2f} s")
+
+    sample = profiles[: args.reference_sample]
+    refs = [prepare(index, p) for p in sample]
+    pairs, t = 0, time.perf_counter()
+    for vac in vacancies[:3]:
+        query = build_query(index, vac)
+        comps = query_dicts(query)
+        for ref in refs:
+            score_pair(index, query, comps, ref, RULES, TODAY)
+            pairs += 1
+    per_pair = (time.perf_counter() - t) / pairs
+    print(f"reference per-pair loop: {per_pair * 1e6:.1f} us/pair ({pairs:,} pairs)")
+    print(f"  speed-up single: {per_pair * len(profiles) / single:,.0f}x  "
+          f"(loop would take {per_pair * len(profiles):.1f} s)")
+    print(f"  speed-up batch:  {per_pair * len(profiles) * len(vacancies) / batch:,.0f}x  "
+          f"(loop would take {per_pair * len(profiles) * len(vacancies) / 60:.0f} min)")
+
+    up = []
+    for i in range(args.upserts):
+        p = gen.profile(args.volunteers + i) if i % 2 else dataclasses.replace(
+            profiles[i], headline=profiles[i].headline + " lead")
+        t = time.perf_counter()
+        index.upsert(p)
+        up.append(time.perf_counter() - t)
+    print(f"upsert one profile: median {statistics.median(up) * 1e3:.2f} ms, max {max(up) * 1e3:.2f} ms")
+    t = time.perf_counter()
+    rank(index, vacancies[1], rules=RULES, today=TODAY)
+    print(f"rank after {args.upserts} upserts: {(time.perf_counter() - t) * 1e3:.1f} ms")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (ru_maxrss, whole run incl. generated data): {peak:,.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
