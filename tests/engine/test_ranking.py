@@ -1,0 +1,157 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from matching.engine import EngineConfig, ProfileIndex, ProgrammeRules, explain, rank, rank_many
+from matching.engine.reference import prepare, reference_rank
+from tests.engine.helpers import TODAY, profile, replace, vacancy
+
+ROOT = Path(__file__).resolve().parents[2]
+
+ROSTER = [
+    profile("buyer"),
+    profile("auditor", headline="Financial auditor, supreme audit institution",
+            summary="External audit of ministries under ISSAI; audit opinions on financial statements.",
+            skills=("financial audit", "ISSAI")),
+    profile("clinic", headline="Hospital quality manager",
+            summary="Runs clinical audit cycles, audit committee papers and patient safety reviews.",
+            skills=("clinical audit", "audit reports")),
+    profile("midwife", headline="Midwifery tutor", summary="Teaches midwives on the labour ward.",
+            skills=("midwifery", "OSCE")),
+    profile("somali", headline="Khabiir iibsiga dowladda",
+            summary="Waxaan ka shaqeeyay iibsiga dowladda iyo qiimaynta dalabaadka muddo toban sano ah.",
+            skills=("iibsiga dowladda",)),
+    profile("arabic", headline="أخصائي المشتريات الحكومية",
+            summary="خبرة عشر سنوات في المناقصات وتقييم العطاءات في وزارة المالية.", skills=("المناقصات",)),
+]
+AUDIT = vacancy("audit", title="Financial Audit Specialist", sector="Public finance",
+                description="Office of the Auditor General: financial audits of ministries under ISSAI.",
+                required_skills=("financial audit", "ISSAI"), preferred_skills=())
+
+
+@pytest.fixture(scope="module")
+def index():
+    return ProfileIndex.build(ROSTER)
+
+
+def ids(cands):
+    return [c.profile_id for c in cands]
+
+
+def test_it_puts_the_auditor_above_the_clinical_auditor(index):
+    ranked = ids(rank(index, AUDIT, today=TODAY))
+    assert ranked[0] == "auditor"
+    assert ranked.index("auditor") < ranked.index("clinic")
+
+
+def test_it_scores_within_bounds_in_descending_order(index):
+    cands = rank(index, vacancy(), today=TODAY)
+    scores = [c.score for c in cands]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0.0 <= s <= 1.0 for s in scores)
+
+
+def test_it_matches_somali_and_arabic_script_profiles(index):
+    ranked = ids(rank(index, vacancy(), today=TODAY))
+    top4 = ranked[:4]
+    assert {"buyer", "somali", "arabic"} <= set(top4)
+
+
+def test_it_names_matched_skills_in_the_persons_words(index):
+    cand = next(c for c in rank(index, AUDIT, today=TODAY) if c.profile_id == "auditor")
+    assert ("financial audit", "financial audit") in cand.matched_skills
+    assert ("ISSAI", "ISSAI") in cand.matched_skills
+    assert cand.missing_skills == []
+    assert "Somali: native" in cand.reasons
+    assert set(cand.parts) >= {"words", "does", "skills", "chars", "experience", "sector"}
+
+
+def test_it_does_not_explain_financial_audit_with_clinical_audit(index):
+    cand = explain(index, AUDIT, "clinic", today=TODAY)
+    assert all(own != "clinical audit" for _, own in cand.matched_skills)
+    assert "financial audit" in cand.missing_skills
+
+
+def test_it_explains_why_someone_is_not_listed():
+    idx = ProfileIndex.build([*ROSTER, profile("far", years_experience=1, on_site_ok=False)])
+    cand = explain(idx, vacancy(), "far", today=TODAY)
+    assert not cand.eligible
+    assert cand.failed_rules == ["on_site", "experience"]
+    assert "not eligible: on_site" in cand.reasons
+
+
+def test_it_ranks_a_vacancy_without_skills_or_much_text(index):
+    bare = vacancy("bare", title="Procurement", description="Procurement.", required_skills=(),
+                   preferred_skills=(), sector="", required_languages={})
+    cands = rank(index, bare, today=TODAY)
+    assert cands
+    assert cands[0].profile_id in {"buyer", "somali", "arabic"}
+    empty = vacancy("empty", title="x", description="", required_skills=(), preferred_skills=())
+    assert len(rank(index, empty, today=TODAY)) >= 1
+
+
+def test_it_handles_upsert_and_remove(index):
+    idx = ProfileIndex.build(ROSTER)
+    idx.upsert(replace(ROSTER[0], id="new-buyer"))
+    idx.upsert(replace(ROSTER[1], headline="Retired"))  # replaces "auditor"
+    assert len(idx) == len(ROSTER) + 1
+    assert idx.remove("midwife") and not idx.remove("midwife")
+    ranked = ids(rank(idx, vacancy(), today=TODAY))
+    assert "new-buyer" in ranked and "midwife" not in ranked
+    assert ranked.count("auditor") <= 1
+
+
+def test_it_agrees_between_rank_rank_many_and_the_reference():
+    people = [*ROSTER, *(replace(p, id=f"{p.id}-b", years_experience=4) for p in ROSTER)]
+    idx = ProfileIndex.build(people)
+    refs = [prepare(idx, p) for p in people]
+    rules = ProgrammeRules(residence_outside_duty_country=True)
+    vacs = [vacancy(), AUDIT, vacancy("mw", title="Clinical Midwifery Tutor", required_skills=("midwifery",))]
+    many = rank_many(idx, vacs, rules_for=rules, today=TODAY)
+    for v in vacs:
+        fast = [(c.profile_id, c.score) for c in rank(idx, v, rules=rules, today=TODAY)]
+        slow = reference_rank(idx, refs, vacancy=v, rules=rules, today=TODAY)
+        assert [c.profile_id for c in many[v.id]] == [p for p, _ in fast]
+        assert {p for p, _ in fast} == {p for p, _ in slow}
+        for (pa, a), (pb, b) in zip(sorted(fast), sorted(slow), strict=True):
+            assert pa == pb and a == pytest.approx(b, abs=1e-5)
+
+
+@pytest.mark.parametrize("switch", ["use_lexicon", "use_families", "use_word_tfidf", "use_char_ngrams",
+                                    "use_title_weighting", "use_skill_coverage", "use_structured_fit"])
+def test_it_ranks_with_each_component_switched_off(switch):
+    idx = ProfileIndex.build(ROSTER, EngineConfig(**{switch: False}))
+    assert rank(idx, AUDIT, today=TODAY)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    which=st.sampled_from(range(len(ROSTER))),
+    skill=st.sampled_from(["public procurement", "bid evaluation", "financial audit", "ISSAI", "contract management"]),
+    vac=st.sampled_from([vacancy(), AUDIT]),
+)
+def test_adding_a_required_skill_never_lowers_a_score(index, which, skill, vac):
+    before = ROSTER[which]
+    after = replace(before, id=before.id + "+", skills=(*before.skills, skill))
+    idx = ProfileIndex.build(ROSTER)
+    idx.upsert(after)
+    a = explain(idx, vac, before.id, today=TODAY).score
+    b = explain(idx, vac, after.id, today=TODAY).score
+    assert b >= a - 1e-6
+
+
+def test_the_engine_never_imports_django():
+    code = (
+        "import importlib, json, pkgutil, sys\n"
+        "import matching.engine as e\n"
+        "for m in pkgutil.walk_packages(e.__path__, 'matching.engine.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "print(json.dumps(sorted(k for k in sys.modules if k == 'django' or k.startswith('django.'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
