@@ -76,6 +76,10 @@ GET     /api/v1/applications/                       401   200  200    200  200  
 GET     /api/v1/applications/{application}          401   200  404    200  404    200
 POST    /api/v1/applications/{application}/transition  401  403  403  200  404    200
 POST    /api/v1/applications/{application}/withdraw    401  200  404  403  403    403
+POST    /api/v1/roster/volunteers/import            401   403  403    415  415    415
+GET     /api/v1/roster/volunteers/export            401   403  403    403  403    200
+POST    /api/v1/programmes/{programme}/vacancies/import  401  403  403  415  404    415
+GET     /api/v1/programmes/{programme}/vacancies/export  401  403  403  200  404    200
 """
 
 
