@@ -5,10 +5,11 @@ import pytest
 from matching.engine import ProfileIndex, ProgrammeRules, check_eligibility, rank
 from tests.engine.helpers import TODAY, profile, vacancy
 
+NO_RULES = ProgrammeRules()
 VAC = vacancy()  # 2027-03-01 .. 2027-09-01, so/en professional, bachelor, 5 years
 
 
-def failed(p, v=VAC, rules=ProgrammeRules()):
+def failed(p, v=VAC, rules=NO_RULES):
     return check_eligibility(p, v, rules, today=TODAY)
 
 
