@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from accounts.models import User
+from accounts.selectors import user_email_verified
 from accounts.services import manager_invite, volunteer_send_claim_invitation
 from tests.accounts.conftest import link_in_last_mail
 from tests.factories import ManagerFactory, ProgrammeFactory, StaffFactory, UserFactory, VolunteerFactory
@@ -207,3 +208,16 @@ def test_it_refuses_to_invite_for_an_erased_profile() -> None:
         volunteer_send_claim_invitation(volunteer=profile, sent_by=StaffFactory())
 
     assert "volunteer" in excinfo.value.message_dict
+
+
+def test_it_knows_an_address_is_verified_only_once_the_invitation_is_accepted(
+    client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        user = manager_invite(email="farah@example.org", programme=ProgrammeFactory(), invited_by=StaffFactory())
+    assert not user_email_verified(user=user, email="farah@example.org")
+
+    _accept(client, link_in_last_mail(INVITATION_LINK))
+
+    assert user_email_verified(user=user, email="FARAH@example.org")
+    assert not user_email_verified(user=user, email="other@example.org")
