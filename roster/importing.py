@@ -9,7 +9,7 @@ transaction that is rolled back when a line was rejected (atomic) or always
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -189,7 +189,7 @@ def roster_errors(
 
 
 def _single_field(constraint: Any) -> str | None:
-    fields = getattr(constraint, "fields", ())
+    fields: Sequence[str] = getattr(constraint, "fields", ())
     return fields[0] if len(fields) == 1 else None
 
 
@@ -208,4 +208,7 @@ def external_id_of(values: dict[str, Any]) -> str:
 
 def field_default(model: type[models.Model], name: str) -> Any:
     """What a model stores for a roster field the record leaves out."""
-    return model._meta.get_field(name).get_default()
+    model_field = model._meta.get_field(name)
+    if not isinstance(model_field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is a relation, not a roster field")
+    return model_field.get_default()

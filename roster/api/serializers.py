@@ -25,7 +25,8 @@ class ImportReportSerializer(serializers.Serializer[None]):
     unchanged = serializers.IntegerField()
     rejected = RejectionSerializer(many=True)
     written = serializers.BooleanField(help_text="False after a dry run, or when atomic and a line was rejected.")
-    errors = serializers.DictField(
+    # Only describes the response; the metaclass takes it out of the class, so Serializer.errors is untouched.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="On 400 only: the rejections in the API's error shape, by field.",

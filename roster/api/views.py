@@ -6,6 +6,7 @@ roster.vacancies and roster.export, shared with the management commands.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django.http import StreamingHttpResponse
@@ -49,9 +50,10 @@ class _AlwaysJSON(DefaultContentNegotiation):
     """Errors are JSON whatever ``?format=`` says: here it names the file format, not a renderer."""
 
     def select_renderer(
-        self, request: Request, renderers: list[BaseRenderer], format_suffix: str | None = None
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
     ) -> tuple[BaseRenderer, str]:
-        return renderers[0], renderers[0].media_type
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
 
 
 def _report_response(report: ImportReport) -> Response:
