@@ -8,7 +8,7 @@ api_v1 = [
     path("", include("assignments.api.urls")),
     path("", include("roster.api.urls")),
     path("", include("volunteers.api.privacy_urls")),
-    # matching.api.urls is mounted once the engine lands
+    path("", include("matching.api.urls")),
 ]
 
 urlpatterns = [

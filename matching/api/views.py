@@ -6,11 +6,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.permissions import IsManagerOrStaff, IsVolunteer
 from matching import ranking, selectors, services
 from matching.api.serializers import (
     ExplanationSerializer,
@@ -39,7 +39,7 @@ class ShortlistView(ListAPIView):
     """The ranked, explained shortlist of eligible candidates for a vacancy."""
 
     serializer_class = ShortlistCandidateSerializer
-    permission_classes = (IsAuthenticated,)
+    permission_classes = (IsManagerOrStaff,)
     filter_backends = ()
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
@@ -52,7 +52,7 @@ class ShortlistView(ListAPIView):
 class ExplainCandidateView(APIView):
     """Why is this person (not) on the shortlist? Names the failed rule or the score's parts."""
 
-    permission_classes = (IsAuthenticated,)
+    permission_classes = (IsManagerOrStaff,)
 
     @extend_schema(responses=ExplanationSerializer)
     def get(self, request: Request, external_id: str, volunteer_external_id: str) -> Response:
@@ -68,7 +68,7 @@ class MatchRunListView(ListAPIView):
     """The ranking runs of a vacancy: when, how many scored, how long, which engine."""
 
     serializer_class = MatchRunSerializer
-    permission_classes = (IsAuthenticated,)
+    permission_classes = (IsManagerOrStaff,)
     filter_backends = ()
     queryset = MatchRun.objects.none()
 
@@ -79,7 +79,7 @@ class MatchRunListView(ListAPIView):
 class RematchView(APIView):
     """Queue a fresh ranking of the vacancy."""
 
-    permission_classes = (IsAuthenticated,)
+    permission_classes = (IsManagerOrStaff,)
 
     @extend_schema(request=None, responses={202: None})
     def post(self, request: Request, external_id: str) -> Response:
@@ -92,7 +92,7 @@ class MyMatchesView(ListAPIView):
     """The signed-in volunteer's best open vacancies, with the reasons they fit."""
 
     serializer_class = VolunteerMatchSerializer
-    permission_classes = (IsAuthenticated,)
+    permission_classes = (IsVolunteer,)
     filter_backends = ()
     queryset = MatchResult.objects.none()
 

@@ -80,6 +80,11 @@ POST    /api/v1/roster/volunteers/import            401   403  403    415  415  
 GET     /api/v1/roster/volunteers/export            401   403  403    403  403    200
 POST    /api/v1/programmes/{programme}/vacancies/import  401  403  403  415  404    415
 GET     /api/v1/programmes/{programme}/vacancies/export  401  403  403  200  404    200
+GET     /api/v1/vacancies/{vacancy}/shortlist      401   403  403    200  404    200
+GET     /api/v1/vacancies/{vacancy}/shortlist/{volunteer}  401  403  403  200  404    200
+GET     /api/v1/vacancies/{vacancy}/match-runs     401   403  403    200  404    200
+POST    /api/v1/vacancies/{vacancy}/rematch        401   403  403    202  404    202
+GET     /api/v1/matches                             401   200  200    403  403    403
 """
 
 

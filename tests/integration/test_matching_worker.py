@@ -1,0 +1,125 @@
+"""A real worker on Redis ranks vacancies and profiles; the shortlist shows through the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from celery import current_app
+from rest_framework.test import APIClient
+
+from assignments.models import Vacancy
+from assignments.services import vacancy_set_status
+from matching.models import MatchResult, MatchRun, OutboxMessage
+from tests.factories import ManagerFactory, ProgrammeFactory, VacancyFactory, VolunteerFactory
+from tests.integration.conftest import Broker, Worker
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _roster() -> dict[str, Any]:
+    manager = ManagerFactory()
+    programme = ProgrammeFactory(managers=[manager])
+    midwives = [
+        VolunteerFactory(headline="Midwife and clinical tutor", skills=["midwifery", "clinical teaching"])
+        for _ in range(3)
+    ]
+    auditor = VolunteerFactory(
+        headline="External auditor, supreme audit institution",
+        summary="Financial and compliance audits of ministries under ISSAI.",
+        skills=["financial audit", "ISSAI", "IPSAS"],
+    )
+    no_somali = VolunteerFactory(languages={"en": "native"})
+    vacancy = VacancyFactory(programme=programme, status=Vacancy.Status.DRAFT)
+    return {"manager": manager, "vacancy": vacancy, "midwives": midwives, "auditor": auditor, "no_somali": no_somali}
+
+
+def _shortlist(manager: Any, vacancy: Vacancy) -> list[dict[str, Any]]:
+    client = APIClient()
+    client.force_authenticate(manager)
+    response = client.get(f"/api/v1/vacancies/{vacancy.external_id}/shortlist")
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+def _done_runs(vacancy: Vacancy) -> int:
+    return MatchRun.objects.filter(vacancy=vacancy, status=MatchRun.Status.DONE).count()
+
+
+def test_it_ranks_a_newly_opened_vacancy_and_serves_the_shortlist(
+    worker: Worker, wait_for: Callable[..., None]
+) -> None:
+    data = _roster()
+    vacancy_set_status(vacancy=data["vacancy"], status="open", actor=data["manager"])
+
+    wait_for(lambda: _done_runs(data["vacancy"]) == 1, timeout=30, what="the ranking run")
+    shortlist = _shortlist(data["manager"], data["vacancy"])
+
+    ranked = [row["volunteer"] for row in shortlist]
+    assert set(ranked[:3]) == {m.external_id for m in data["midwives"]}
+    assert data["no_somali"].external_id not in ranked  # fails the Somali requirement
+    assert all(row["reasons"] for row in shortlist)
+    assert "Traceback" not in worker.output()
+
+
+def test_a_duplicated_delivery_leaves_the_same_rows(worker: Worker, wait_for: Callable[..., None]) -> None:
+    data = _roster()
+    vacancy_set_status(vacancy=data["vacancy"], status="open", actor=data["manager"])
+    wait_for(lambda: _done_runs(data["vacancy"]) == 1, timeout=30, what="the first run")
+    before = sorted(MatchResult.objects.filter(vacancy=data["vacancy"]).values_list("volunteer_id", "score"))
+
+    current_app.send_task("matching.rank_vacancy", kwargs={"vacancy_id": data["vacancy"].pk})
+    current_app.send_task("matching.rank_vacancy", kwargs={"vacancy_id": data["vacancy"].pk})
+    wait_for(lambda: _done_runs(data["vacancy"]) == 3, timeout=30, what="the repeated runs")
+
+    after = sorted(MatchResult.objects.filter(vacancy=data["vacancy"]).values_list("volunteer_id", "score"))
+    assert after == before
+
+
+def test_a_profile_change_is_rescored_against_open_vacancies(worker: Worker, wait_for: Callable[..., None]) -> None:
+    data = _roster()
+    vacancy_set_status(vacancy=data["vacancy"], status="open", actor=data["manager"])
+    wait_for(lambda: _done_runs(data["vacancy"]) == 1, timeout=30, what="the ranking run")
+    newcomer = data["no_somali"]
+    assert not MatchResult.objects.filter(vacancy=data["vacancy"], volunteer=newcomer).exists()
+
+    from django.db import transaction
+
+    from matching.services import volunteer_match_requested
+
+    with transaction.atomic():
+        newcomer.languages = {"en": "native", "so": "fluent"}
+        newcomer.save()
+        volunteer_match_requested(volunteer_id=newcomer.pk)
+
+    wait_for(
+        lambda: MatchResult.objects.filter(vacancy=data["vacancy"], volunteer=newcomer).exists(),
+        timeout=30,
+        what="the rescored profile on the shortlist",
+    )
+
+
+def test_a_task_for_a_deleted_vacancy_ends_quietly(worker: Worker, wait_for: Callable[..., None]) -> None:
+    data = _roster()
+    vacancy_id = data["vacancy"].pk
+    data["vacancy"].delete()
+    current_app.send_task("matching.rank_vacancy", kwargs={"vacancy_id": vacancy_id})
+    wait_for(lambda: f"vacancy {vacancy_id} is gone" in worker.output(), timeout=30, what="the task to end")
+    assert "Traceback" not in worker.output()
+
+
+def test_a_vacancy_opened_while_the_broker_is_down_is_ranked_once_it_is_back(
+    worker: Worker, broker: Broker, wait_for: Callable[..., None]
+) -> None:
+    data = _roster()
+    broker.stop()
+    try:
+        vacancy_set_status(vacancy=data["vacancy"], status="open", actor=data["manager"])
+        pending = OutboxMessage.objects.get(sent_at__isnull=True, key=f"vacancy:{data['vacancy'].pk}")
+        assert pending.attempts >= 1  # the relay after commit tried and failed
+    finally:
+        broker.start()
+
+    wait_for(lambda: _done_runs(data["vacancy"]) == 1, timeout=60, what="the ranking after the broker came back")
+    assert _shortlist(data["manager"], data["vacancy"])
