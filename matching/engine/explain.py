@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matching.engine.features import ProfileTerms, VacancyTerms
+from matching.engine.features import Notes, VacancyTerms
 from matching.engine.types import LANGUAGE_LEVELS, Profile, Vacancy
 
 LANGUAGE_NAMES: dict[str, str] = {
@@ -14,6 +14,7 @@ LANGUAGE_NAMES: dict[str, str] = {
     "pt": "Portuguese", "ru": "Russian", "zh": "Chinese", "hi": "Hindi", "ur": "Urdu", "fa": "Persian",
 }
 MAX_SKILL_REASONS = 5
+_LEVEL = {name: i + 1 for i, name in enumerate(LANGUAGE_LEVELS)}
 
 
 @dataclass(frozen=True)
@@ -49,15 +50,13 @@ def _covers(key: SkillKey, own_concepts: frozenset[str], own_stems: frozenset[st
     return hit
 
 
-def match_skills(
-    keys: list[SkillKey], terms: ProfileTerms
-) -> tuple[list[tuple[str, str]], list[str]]:
+def match_skills(keys: list[SkillKey], notes: Notes) -> tuple[list[tuple[str, str]], list[str]]:
     """(vacancy skill, the person's words) for covered skills, and the uncovered ones."""
     matched: list[tuple[str, str]] = []
     missing: list[str] = []
     for key in keys:
         best, best_hit = "", 0
-        for own_text, own_concepts, own_stems in terms.skill_keys:
+        for own_text, own_concepts, own_stems in notes.skill_keys:
             if key.concepts.isdisjoint(own_concepts) and key.stems.isdisjoint(own_stems):
                 continue
             hit = _covers(key, own_concepts, own_stems)
@@ -65,12 +64,10 @@ def match_skills(
                 best, best_hit = own_text, hit
         if not best_hit:
             for concept in sorted(key.concepts):
-                surface = terms.surfaces.get(concept)
+                surface = notes.surfaces.get(concept)
                 if surface:
                     best, best_hit = surface, 1
                     break
-        if not best_hit and key.stems and all(terms.strengths.get(s, 0.0) > 0 for s in key.stems):
-            best, best_hit = " ".join(sorted(key.stems)), 1
         if best_hit:
             matched.append((key.text, best))
         else:
@@ -79,16 +76,13 @@ def match_skills(
 
 
 def language_reasons(profile: Profile, vacancy: Vacancy) -> list[str]:
-    """"Somali: native" for each language the vacancy asks for (or the person's best)."""
-    codes = list(vacancy.required_languages) or sorted(
-        profile.languages, key=lambda c: -LANGUAGE_LEVELS.index(profile.languages[c])
-        if profile.languages[c] in LANGUAGE_LEVELS else 0
-    )[:2]
-    out = []
-    for code in codes:
-        level = profile.languages.get(code) or profile.languages.get(code.lower()) or "none"
-        out.append(f"{LANGUAGE_NAMES.get(code.lower(), code)}: {level}")
-    return out
+    """"Somali: native" for each language the vacancy asks for (or the person's best two)."""
+    langs = profile.languages
+    if vacancy.required_languages:
+        codes = list(vacancy.required_languages)
+    else:
+        codes = sorted(langs, key=lambda c: -_LEVEL.get(langs[c], 0))[:2]
+    return [f"{LANGUAGE_NAMES.get(c.lower(), c)}: {langs.get(c) or langs.get(c.lower()) or 'none'}" for c in codes]
 
 
 def reasons_for(

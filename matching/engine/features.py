@@ -39,6 +39,14 @@ class ProfileTerms:
     surfaces: dict[str, str] = field(default_factory=dict)  # concept token -> own words
 
 
+@dataclass(frozen=True)
+class Notes:
+    """The little the index keeps per profile for explanations (memory matters at 100k)."""
+
+    skill_keys: list[tuple[str, frozenset[str], frozenset[str]]]
+    surfaces: dict[str, str]
+
+
 @dataclass
 class VacancyTerms:
     """Query-side terms of a vacancy."""
@@ -117,6 +125,9 @@ def profile_terms(profile: Profile, lexicon: Lexicon | None, config: EngineConfi
             concepts.update(t for t in found if t.startswith("c:"))
         skill_keys.append((skill, frozenset(concepts), frozenset(s_stems)))
 
+    if profile.headline:
+        head_concepts = frozenset(t for _, found, _ in head_hits for t in found if t.startswith("c:"))
+        skill_keys.append((profile.headline, head_concepts, frozenset(head_stems)))
     sum_stems, sum_hits = _terms(profile.summary, lexicon, config)
     doc.update(sum_stems)
     # Word positions are approximated by the stem index; the opening is what matters.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -10,7 +11,7 @@ from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 
 from matching.engine.columns import Columns
-from matching.engine.features import SECTOR_SHARE, ProfileTerms, profile_terms
+from matching.engine.features import SECTOR_SHARE, Notes, ProfileTerms, profile_terms
 from matching.engine.lexicon import Lexicon, load_lexicon
 from matching.engine.types import EngineConfig, Profile
 
@@ -30,7 +31,7 @@ class ProfileIndex:
         self.lexicon = lexicon
         self.cols = Columns()
         self.profiles: list[Profile | None] = []
-        self.terms: list[ProfileTerms | None] = []
+        self.notes: list[Notes | None] = []
         self.rows: dict[str, int] = {}
         self.words = TfidfTransformer(sublinear_tf=True)
         self.chars = TfidfVectorizer(
@@ -59,7 +60,14 @@ class ProfileIndex:
         lexicon = load_lexicon() if config.use_lexicon else None
         index = cls(config, lexicon)
         plist = list(profiles)
-        terms = [profile_terms(p, lexicon, config) for p in plist]
+        # Analysis allocates millions of long-lived objects: collecting in between is wasted.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            terms = [profile_terms(p, lexicon, config) for p in plist]
+        finally:
+            if was_enabled:
+                gc.enable()
         vocab_terms: set[str] = set()
         for t in terms:
             vocab_terms.update(t.strengths)
@@ -80,9 +88,9 @@ class ProfileIndex:
         sector_names = sorted({c.sector for c in lexicon.concepts}) if lexicon else []
         index.sectors = {f"s:{s}": i for i, s in enumerate(sector_names)}
         cov = index._coverage_rows(terms)
-        full = sp.hstack([doc_matrix, cov, char_matrix], format="csr", dtype=DTYPE)
-        index.base = full
-        index.base_t = full.T.tocsr()
+        index.base = sp.hstack([doc_matrix, cov, char_matrix], format="csr", dtype=DTYPE)
+        del doc_matrix, cov, char_matrix, counts
+        index.base_t = index.base.T.tocsr()
         index.base_rows = len(plist)
         index.sector_strength = np.zeros((max(len(plist), 16), len(sector_names)), dtype=DTYPE)
         for p, t in zip(plist, terms, strict=True):
@@ -90,7 +98,11 @@ class ProfileIndex:
             index._set_sector(row, t)
             index.rows[p.id] = row
             index.profiles.append(p)
-            index.terms.append(t)
+            index.notes.append(Notes(t.skill_keys, t.surfaces))
+        # The notes are millions of small long-lived objects; without this every full
+        # garbage collection walks them all and ranking slows down several-fold.
+        gc.collect()
+        gc.freeze()
         return index
 
     def _sparse_rows(self, bags: Sequence[Mapping[str, float]]) -> sp.csr_matrix:
@@ -118,7 +130,11 @@ class ProfileIndex:
 
     def word_vector(self, bag: Mapping[str, float]) -> sp.csr_matrix:
         """TF-IDF (sublinear, L2) of one bag of terms with the fitted IDF."""
-        return self.words.transform(self._sparse_rows([bag])).astype(DTYPE)
+        return self.word_vector_rows([bag])
+
+    def word_vector_rows(self, bags: Sequence[Mapping[str, float]]) -> sp.csr_matrix:
+        """TF-IDF rows of several bags at once."""
+        return sp.csr_matrix(self.words.transform(self._sparse_rows(bags)), dtype=DTYPE)
 
     def _set_sector(self, row: int, terms: ProfileTerms) -> None:
         if row >= len(self.sector_strength):
@@ -149,7 +165,7 @@ class ProfileIndex:
         self._set_sector(row, terms)
         self.rows[profile.id] = row
         self.profiles.append(profile)
-        self.terms.append(terms)
+        self.notes.append(Notes(terms.skill_keys, terms.surfaces))
         self.pending.append(self._row_matrix(terms))
         self._pending_stack = None
         if len(self.pending) > max(MIN_COMPACT, self.base_rows // 20):
@@ -166,7 +182,7 @@ class ProfileIndex:
     def _kill(self, row: int) -> None:
         self.cols.alive[row] = False
         self.profiles[row] = None
-        self.terms[row] = None
+        self.notes[row] = None
 
     def compact(self) -> None:
         """Fold pending rows into the main matrix (keeps row numbers; dead rows stay masked)."""

@@ -11,9 +11,18 @@ from numpy.typing import NDArray
 
 from matching.engine.explain import match_skills, reasons_for, skill_keys
 from matching.engine.index import ProfileIndex
-from matching.engine.scoring import COMPONENTS, Fit, Query, build_query, structured_fit, text_scores
+from matching.engine.scoring import (
+    COMPONENTS,
+    Fit,
+    Query,
+    build_queries,
+    build_query,
+    structured_fit,
+    text_scores,
+)
 from matching.engine.types import Candidate, ProgrammeRules, Vacancy
 
+PART_NAMES = (*COMPONENTS, "text", "experience", "languages", "availability", "sector")
 CHUNK = 64  # vacancies scored together in rank_many (bounds the dense score block)
 
 
@@ -37,33 +46,33 @@ def _candidates(
 ) -> list[Candidate]:
     if len(rows) == 0:
         return []
-    comp = np.asarray((index.row_vectors(rows) @ query.parts.T).todense())
+    comp = np.round(np.asarray((index.row_vectors(rows) @ query.parts.T).todense()), 4).tolist()
+    extra = np.round(
+        np.stack([text[rows], fit.experience[rows], fit.languages[rows], fit.availability[rows], fit.sector[rows]]),
+        4,
+    ).T.tolist()
     keys = skill_keys(query.terms)
-    has_dates = index.cols.has_dates
+    codes = [code for code, _ in fit.failures]
+    bad = np.stack([b[rows] for _, b in fit.failures], axis=1).tolist() if codes else [[]] * len(rows)
+    dated = (index.cols.has_dates[rows] & (query.vacancy.start_date is not None)).tolist()
+    scores = np.clip(final[rows], 0.0, 1.0).tolist()
+    vacancy = query.vacancy
     out: list[Candidate] = []
     for i, row in enumerate(rows.tolist()):
-        profile = index.profile(row)
-        terms = index.terms[row]
-        if terms is None:  # a tombstone is never eligible nor alive; defensive only
+        profile = index.profiles[row]
+        notes = index.notes[row]
+        if profile is None or notes is None:  # tombstones are masked out; defensive only
             continue
-        failed = [code for code, bad in fit.failures if bad[row]]
-        matched, missing = match_skills(keys, terms)
-        parts = {name: round(float(comp[i, j]), 4) for j, name in enumerate(COMPONENTS)}
-        parts.update(
-            text=round(float(text[row]), 4),
-            experience=round(float(fit.experience[row]), 4),
-            languages=round(float(fit.languages[row]), 4),
-            availability=round(float(fit.availability[row]), 4),
-            sector=round(float(fit.sector[row]), 4),
-        )
-        cov = float(fit.availability[row]) if has_dates[row] and query.vacancy.start_date else None
+        failed = [code for code, b in zip(codes, bad[i], strict=True) if b]
+        matched, missing = match_skills(keys, notes)
+        cov = extra[i][3] if dated[i] else None
         out.append(
             Candidate(
                 profile_id=profile.id,
-                score=float(min(1.0, max(0.0, final[row]))),
+                score=scores[i],
                 eligible=not failed,
-                parts=parts,
-                reasons=reasons_for(profile, query.vacancy, matched, missing, failed, cov),
+                parts=dict(zip(PART_NAMES, comp[i] + extra[i], strict=True)),
+                reasons=reasons_for(profile, vacancy, matched, missing, failed, cov),
                 matched_skills=matched,
                 missing_skills=missing,
                 failed_rules=failed,
@@ -119,7 +128,7 @@ def rank_many(
     out: dict[str, list[Candidate]] = {}
     for start in range(0, len(vacancies), CHUNK):
         chunk = vacancies[start : start + CHUNK]
-        queries = [build_query(index, v) for v in chunk]
+        queries = build_queries(index, chunk)
         block = text_scores(index, sp.vstack([q.vector for q in queries], format="csr"))
         for i, query in enumerate(queries):
             rules = rules_for(query.vacancy) if callable(rules_for) else rules_for

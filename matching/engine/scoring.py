@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -53,16 +54,45 @@ def _row(entries: dict[int, float], n: int) -> sp.csr_matrix:
 
 def build_query(index: ProfileIndex, vacancy: Vacancy) -> Query:
     """Compile a vacancy into one weighted sparse query over the index's feature space."""
+    return build_queries(index, [vacancy])[0]
+
+
+def build_queries(index: ProfileIndex, vacancies: Sequence[Vacancy]) -> list[Query]:
+    """`build_query` for many vacancies, with one vectoriser call per feature space."""
     cfg = index.config
-    vt = vacancy_terms(vacancy, index.lexicon, cfg)
+    vts = [vacancy_terms(v, index.lexicon, cfg) for v in vacancies]
+    nw = index.n_words
+    word_rows = index.word_vector_rows([vt.doc for vt in vts]) if cfg.use_word_tfidf and nw else None
+    char_rows = (
+        index.chars.transform([vt.title_text for vt in vts]).tocsr()
+        if cfg.use_char_ngrams and index.n_chars
+        else None
+    )
+    out = []
+    for i, (vacancy, vt) in enumerate(zip(vacancies, vts, strict=True)):
+        words: dict[int, float] = {}
+        if word_rows is not None:
+            lo, hi = word_rows.indptr[i], word_rows.indptr[i + 1]
+            idx, data = word_rows.indices[lo:hi], word_rows.data[lo:hi]
+            keep = np.argsort(-data)[: cfg.max_query_terms]
+            norm = float(np.linalg.norm(data[keep])) or 1.0
+            words = {int(j): float(v) / norm for j, v in zip(idx[keep], data[keep], strict=True)}
+        chars: dict[int, float] = {}
+        if char_rows is not None:
+            lo, hi = char_rows.indptr[i], char_rows.indptr[i + 1]
+            chars = {
+                2 * nw + int(j): float(v)
+                for j, v in zip(char_rows.indices[lo:hi], char_rows.data[lo:hi], strict=True)
+            }
+        out.append(_assemble(index, vacancy, vt, words, chars))
+    return out
+
+
+def _assemble(
+    index: ProfileIndex, vacancy: Vacancy, vt: VacancyTerms, words: dict[int, float], chars: dict[int, float]
+) -> Query:
+    cfg = index.config
     n, nw = index.n_features, index.n_words
-    words: dict[int, float] = {}
-    if cfg.use_word_tfidf and nw:
-        q = index.word_vector(vt.doc).tocsr()
-        keep = np.argsort(-q.data)[: cfg.max_query_terms]
-        data = q.data[keep]
-        norm = float(np.linalg.norm(data)) or 1.0
-        words = {int(j): float(v) / norm for j, v in zip(q.indices[keep], data, strict=True)}
     does = _bag_vector(index, vt.title, nw)
     skills: dict[int, float] = {}
     req = [bag for _, bag, r in vt.skills if r]
@@ -71,10 +101,6 @@ def build_query(index: ProfileIndex, vacancy: Vacancy) -> Query:
         for bag in group:
             for j, v in _bag_vector(index, bag, nw).items():
                 skills[j] = skills.get(j, 0.0) + v * share / len(group)
-    chars: dict[int, float] = {}
-    if cfg.use_char_ngrams and index.n_chars:
-        qc = index.chars.transform([vt.title_text]).tocsr()
-        chars = {2 * nw + int(j): float(v) for j, v in zip(qc.indices, qc.data, strict=True)}
     w = [
         cfg.w_words if words else 0.0,
         cfg.w_does if does else 0.0,
