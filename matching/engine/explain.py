@@ -50,26 +50,43 @@ def _covers(key: SkillKey, own_concepts: frozenset[str], own_stems: frozenset[st
     return hit
 
 
-def match_skills(keys: list[SkillKey], notes: Notes) -> tuple[list[tuple[str, str]], list[str]]:
+def key_lookup(keys: list[SkillKey]) -> dict[str, list[int]]:
+    """Term -> indices of the vacancy skills mentioning it (built once per vacancy)."""
+    lookup: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        for term in key.concepts | key.stems:
+            lookup.setdefault(term, []).append(i)
+    return lookup
+
+
+def match_skills(
+    keys: list[SkillKey], notes: Notes, lookup: dict[str, list[int]] | None = None
+) -> tuple[list[tuple[str, str]], list[str]]:
     """(vacancy skill, the person's words) for covered skills, and the uncovered ones."""
+    lookup = key_lookup(keys) if lookup is None else lookup
+    best: list[tuple[int, str]] = [(0, "")] * len(keys)
+    # Walk the person's phrases once and only score the vacancy skills they share a term with.
+    for own_text, own_concepts, own_stems in notes.skill_keys:
+        seen: set[int] = set()
+        for term in (*own_concepts, *own_stems):
+            for i in lookup.get(term, ()):
+                if i in seen:
+                    continue
+                seen.add(i)
+                hit = _covers(keys[i], own_concepts, own_stems)
+                if hit > best[i][0]:
+                    best[i] = (hit, own_text)
     matched: list[tuple[str, str]] = []
     missing: list[str] = []
-    for key in keys:
-        best, best_hit = "", 0
-        for own_text, own_concepts, own_stems in notes.skill_keys:
-            if key.concepts.isdisjoint(own_concepts) and key.stems.isdisjoint(own_stems):
-                continue
-            hit = _covers(key, own_concepts, own_stems)
-            if hit > best_hit:
-                best, best_hit = own_text, hit
-        if not best_hit:
+    for key, (hit, own) in zip(keys, best, strict=True):
+        if not hit:
             for concept in sorted(key.concepts):
                 surface = notes.surfaces.get(concept)
                 if surface:
-                    best, best_hit = surface, 1
+                    hit, own = 1, surface
                     break
-        if best_hit:
-            matched.append((key.text, best))
+        if hit:
+            matched.append((key.text, own))
         else:
             missing.append(key.text)
     return matched, missing

@@ -82,6 +82,8 @@ class ProfileIndex:
         heads = [t.head_text for t in terms]
         if config.use_char_ngrams and sum(1 for h in heads if h) >= 2:
             char_matrix = index.chars.fit_transform(heads)
+            # The n-grams cut by min_df are kept only for introspection and weigh a lot.
+            index.chars.stop_words_ = set()
             index.n_chars = len(index.chars.vocabulary_)
         else:
             char_matrix = sp.csr_matrix((len(plist), 0), dtype=DTYPE)

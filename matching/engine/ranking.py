@@ -9,7 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from matching.engine.explain import match_skills, reasons_for, skill_keys
+from matching.engine.explain import key_lookup, match_skills, reasons_for, skill_keys
 from matching.engine.index import ProfileIndex
 from matching.engine.scoring import (
     COMPONENTS,
@@ -52,6 +52,7 @@ def _candidates(
         4,
     ).T.tolist()
     keys = skill_keys(query.terms)
+    lookup = key_lookup(keys)
     codes = [code for code, _ in fit.failures]
     bad = np.stack([b[rows] for _, b in fit.failures], axis=1).tolist() if codes else [[]] * len(rows)
     dated = (index.cols.has_dates[rows] & (query.vacancy.start_date is not None)).tolist()
@@ -64,7 +65,7 @@ def _candidates(
         if profile is None or notes is None:  # tombstones are masked out; defensive only
             continue
         failed = [code for code, b in zip(codes, bad[i], strict=True) if b]
-        matched, missing = match_skills(keys, notes)
+        matched, missing = match_skills(keys, notes, lookup)
         cov = extra[i][3] if dated[i] else None
         out.append(
             Candidate(
