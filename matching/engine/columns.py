@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -91,35 +92,49 @@ class Columns:
             return np.zeros(self.n, dtype=np.int8)
         return arr[: self.n]
 
+    def language_rows(self, code: str, rows: NDArray[np.int64] | None) -> NDArray[np.int8]:
+        """`language` restricted to some rows (all when rows is None)."""
+        col = self.language(code)
+        return col if rows is None else col[rows]
+
 
 def _ordinal(day: date | None, missing: int) -> int:
     return day.toordinal() if day is not None else missing
 
 
 def rule_failures(
-    cols: Columns, vacancy: Vacancy, rules: ProgrammeRules, today: date
+    cols: Columns,
+    vacancy: Vacancy,
+    rules: ProgrammeRules,
+    today: date,
+    rows: NDArray[np.int64] | None = None,
 ) -> tuple[NDArray[np.bool_], list[tuple[str, NDArray[np.bool_]]], NDArray[np.float64]]:
-    """Vectorised hard rules: (eligible mask, [(rule code, failing rows)], date coverage)."""
+    """Vectorised hard rules: (eligible mask, [(rule code, failing rows)], date coverage).
+
+    With `rows`, the arrays are aligned with those rows; otherwise with every row.
+    """
     n = cols.n
+
+    def take(arr: NDArray[Any]) -> NDArray[Any]:
+        return arr[:n] if rows is None else arr[rows]
+
     fails: list[tuple[str, NDArray[np.bool_]]] = []
     for code, level in sorted(vacancy.required_languages.items()):
-        fails.append((f"language:{code.strip().lower()}", cols.language(code) < lang_rank(level)))
+        fails.append((f"language:{code.strip().lower()}", cols.language_rows(code, rows) < lang_rank(level)))
     need_edu = edu_rank(vacancy.min_education)
     if need_edu > 0:
-        fails.append(("education", cols.education[:n] < need_edu))
+        fails.append(("education", take(cols.education) < need_edu))
     if vacancy.on_site:
-        fails.append(("on_site", ~cols.on_site_ok[:n]))
-    cov = coverage_vector(
-        cols.avail_from[:n], cols.avail_until[:n], cols.has_dates[:n], vacancy, today
-    )
+        fails.append(("on_site", ~take(cols.on_site_ok)))
+    cov = coverage_vector(take(cols.avail_from), take(cols.avail_until), take(cols.has_dates), vacancy, today)
     fails.append(("dates", cov < MIN_COVERAGE))
     min_years = vacancy.min_years_experience - EXPERIENCE_SLACK
     if min_years > 0:
-        fails.append(("experience", cols.years[:n] < min_years))
+        fails.append(("experience", take(cols.years) < min_years))
     if rules.residence_outside_duty_country and vacancy.country:
         code = cols.countries.get(vacancy.country.strip().upper(), -1)
-        fails.append(("residence", cols.residence[:n] == code))
-    ok = cols.alive[:n].copy()
+        fails.append(("residence", take(cols.residence) == code))
+    ok = take(cols.alive).copy()
     for _, bad in fails:
         ok &= ~bad
     return ok, fails, cov

@@ -23,17 +23,21 @@ from matching.engine.scoring import (
 from matching.engine.types import Candidate, ProgrammeRules, Vacancy
 
 PART_NAMES = (*COMPONENTS, "text", "experience", "languages", "availability", "sector")
-CHUNK = 64  # vacancies scored together in rank_many (bounds the dense score block)
+CHUNK = 64
+POOL_FACTOR = 8  # rows pre-selected by text score per requested candidate
+MIN_POOL = 2_000  # vacancies scored together in rank_many (bounds the dense score block)
 
 
-def _top_rows(scores: NDArray[np.float32], mask: NDArray[np.bool_], top_k: int) -> NDArray[np.int64]:
-    """Rows of the top_k scores among `mask`, best first (ties: lower row first)."""
-    rows = np.flatnonzero(mask)
-    if len(rows) > top_k:
-        part = np.argpartition(-scores[rows], top_k - 1)[:top_k]
-        rows = rows[part]
-    order = np.lexsort((rows, -scores[rows]))
-    return rows[order]
+def _top_rows(
+    scores: NDArray[np.float32], mask: NDArray[np.bool_], top_k: int, ids: NDArray[np.int64] | None = None
+) -> NDArray[np.int64]:
+    """Positions of the top_k scores among `mask`, best first (ties: lower row first)."""
+    pos = np.flatnonzero(mask)
+    if len(pos) > top_k:
+        part = np.argpartition(-scores[pos], top_k - 1)[:top_k]
+        pos = pos[part]
+    tie = pos if ids is None else ids[pos]
+    return pos[np.lexsort((tie, -scores[pos]))]
 
 
 def _candidates(
@@ -42,21 +46,23 @@ def _candidates(
     fit: Fit,
     text: NDArray[np.float32],
     final: NDArray[np.float32],
+    pos: NDArray[np.int64],
     rows: NDArray[np.int64],
 ) -> list[Candidate]:
+    """Candidates for index `rows`; `pos` locates them in the (aligned) fit/text/final arrays."""
     if len(rows) == 0:
         return []
     comp = np.round(np.asarray((index.row_vectors(rows) @ query.parts.T).todense()), 4).tolist()
     extra = np.round(
-        np.stack([text[rows], fit.experience[rows], fit.languages[rows], fit.availability[rows], fit.sector[rows]]),
+        np.stack([text[pos], fit.experience[pos], fit.languages[pos], fit.availability[pos], fit.sector[pos]]),
         4,
     ).T.tolist()
     keys = skill_keys(query.terms)
     lookup = key_lookup(keys)
     codes = [code for code, _ in fit.failures]
-    bad = np.stack([b[rows] for _, b in fit.failures], axis=1).tolist() if codes else [[]] * len(rows)
+    bad = np.stack([b[pos] for _, b in fit.failures], axis=1).tolist() if codes else [[]] * len(rows)
     dated = (index.cols.has_dates[rows] & (query.vacancy.start_date is not None)).tolist()
-    scores = np.clip(final[rows], 0.0, 1.0).tolist()
+    scores = np.clip(final[pos], 0.0, 1.0).tolist()
     vacancy = query.vacancy
     out: list[Candidate] = []
     for i, row in enumerate(rows.tolist()):
@@ -91,11 +97,22 @@ def _rank_one(
     top_k: int,
     include_ineligible: bool,
 ) -> list[Candidate]:
+    pool_size = max(POOL_FACTOR * top_k, MIN_POOL)
+    if not include_ineligible and index.n_rows > 2 * pool_size:
+        # The structured multiplier never raises a score, so the best final scores lie
+        # among the best text scores: score a pool, and check that nobody outside it
+        # (text <= the pool's lowest) could beat the k-th; otherwise fall back to all rows.
+        pool = np.argpartition(-text, pool_size - 1)[:pool_size]
+        fit = structured_fit(index, query, rules, today, pool)
+        final = text[pool] * fit.multiplier
+        pos = _top_rows(final, fit.eligible, top_k, pool)
+        if len(pos) == top_k and final[pos[-1]] > text[pool].min():
+            return _candidates(index, query, fit, text[pool], final, pos, pool[pos])
     fit = structured_fit(index, query, rules, today)
     final = text * fit.multiplier
     mask = index.cols.alive[: index.n_rows] if include_ineligible else fit.eligible
     rows = _top_rows(final, mask, top_k)
-    return _candidates(index, query, fit, text, final, rows)
+    return _candidates(index, query, fit, text, final, rows, rows)
 
 
 def rank(
@@ -155,7 +172,7 @@ def explain(
     text[row] = (index.row_vectors(rows) @ query.vector.T).toarray()[0, 0]
     fit = structured_fit(index, query, rules, today)
     final = text * fit.multiplier
-    cand = _candidates(index, query, fit, text, final, rows)[0]
+    cand = _candidates(index, query, fit, text, final, rows, rows)[0]
     if cand.eligible:
         all_final = text_scores(index, query.vector)[0] * fit.multiplier
         better = int(np.count_nonzero(fit.eligible & (all_final > final[row])))

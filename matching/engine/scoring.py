@@ -21,6 +21,7 @@ REQUIRED_SHARE = 0.75  # of the skills part; preferred skills get the rest
 FIT_WEIGHT = 0.15  # how far languages, availability and sector move a score
 SHORTFALL_FACTOR = {0: 1.0, 1: 0.85, 2: 0.75}  # years short of the minimum -> multiplier
 COMPONENTS = ("words", "does", "skills", "chars")
+_SHORTFALL = np.array([SHORTFALL_FACTOR[k] for k in range(3)], dtype=DTYPE)
 
 
 @dataclass(frozen=True)
@@ -142,29 +143,39 @@ class Fit:
 
 
 def structured_fit(
-    index: ProfileIndex, query: Query, rules: ProgrammeRules, today: date
+    index: ProfileIndex,
+    query: Query,
+    rules: ProgrammeRules,
+    today: date,
+    rows: NDArray[np.int64] | None = None,
 ) -> Fit:
-    """Eligibility and the multiplier that experience, languages, dates and sector apply."""
+    """Eligibility and the multiplier that experience, languages, dates and sector apply.
+
+    Arrays are aligned with `rows` when given (a pre-selected pool), else with every row.
+    """
     vac = query.vacancy
     cols = index.cols
-    n = cols.n
-    eligible, failures, cov = rule_failures(cols, vac, rules, today)
-    short = np.clip(vac.min_years_experience - cols.years[:n].astype(np.int32), 0, 2)
-    exp = np.choose(short, [SHORTFALL_FACTOR[0], SHORTFALL_FACTOR[1], SHORTFALL_FACTOR[2]]).astype(DTYPE)
+    n = cols.n if rows is None else len(rows)
+    eligible, failures, cov = rule_failures(cols, vac, rules, today, rows)
+    years = cols.years[: cols.n] if rows is None else cols.years[rows]
+    short = np.clip(vac.min_years_experience - years.astype(np.int32), 0, 2)
+    exp = _SHORTFALL[short]
     if vac.required_languages:
         surplus = np.zeros(n, dtype=DTYPE)
         for code, level in vac.required_languages.items():
-            surplus += np.clip(cols.language(code) - lang_rank(level), 0, 2) / 2.0
+            surplus += np.clip(cols.language_rows(code, rows) - lang_rank(level), 0, 2) / 2.0
         langs = (surplus / len(vac.required_languages)).astype(DTYPE)
     else:
         langs = np.ones(n, dtype=DTYPE)
     avail = np.clip(cov, 0.0, 1.0).astype(DTYPE)
-    sector = np.zeros(n, dtype=DTYPE)
-    for token in query.terms.sectors:
-        j = index.sectors.get(token)
-        if j is not None:
-            sector = np.maximum(sector, index.sector_strength[:n, j])
-    if not query.terms.sectors:
+    if query.terms.sectors:
+        strength = index.sector_strength[: cols.n] if rows is None else index.sector_strength[rows]
+        sector = np.zeros(n, dtype=DTYPE)
+        for token in query.terms.sectors:
+            j = index.sectors.get(token)
+            if j is not None:
+                sector = np.maximum(sector, strength[:, j])
+    else:
         sector = np.ones(n, dtype=DTYPE)
     if index.config.use_structured_fit:
         soft = 0.2 * langs + 0.3 * avail + 0.5 * sector

@@ -158,3 +158,21 @@ def test_the_engine_never_imports_django():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
+
+
+def test_the_preselected_pool_gives_the_same_ranking_as_scoring_everyone(monkeypatch):
+    from matching.engine import ranking
+
+    people = [
+        replace(p, id=f"{p.id}-{k}", years_experience=3 + k % 9, education=("bachelor", "master")[k % 2])
+        for k in range(12) for p in ROSTER
+    ]
+    idx = ProfileIndex.build(people)
+    refs = [prepare(idx, p) for p in people]
+    rules = ProgrammeRules(residence_outside_duty_country=True)
+    monkeypatch.setattr(ranking, "MIN_POOL", 8)
+    monkeypatch.setattr(ranking, "POOL_FACTOR", 1)
+    for v in (vacancy(), AUDIT):
+        fast = rank(idx, v, rules=rules, today=TODAY, top_k=5)
+        slow = reference_rank(idx, refs, vacancy=v, rules=rules, today=TODAY, top_k=5)
+        assert [c.score for c in fast] == pytest.approx([s for _, s in slow], abs=1e-5)
