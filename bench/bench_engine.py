@@ -27,6 +27,12 @@ TODAY = date(2026, 11, 30)
 RULES = ProgrammeRules(residence_outside_duty_country=True)
 
 
+def rss_mb() -> float:
+    """Current resident set size (Linux)."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--volunteers", type=int, default=100_000)
@@ -43,6 +49,8 @@ def main() -> int:
     vacancies = [gen.vacancy(i) for i in range(args.vacancies)]
     print(f"generated {len(profiles):,} volunteers, {len(vacancies):,} vacancies in {time.perf_counter() - t:.1f} s")
 
+    rss_data = rss_mb()
+    print(f"resident memory with the generated data alone: {rss_data:,.0f} MB")
     t = time.perf_counter()
     index = ProfileIndex.build(profiles)
     build_s = time.perf_counter() - t
@@ -92,7 +100,8 @@ def main() -> int:
     rank(index, vacancies[1], rules=RULES, today=TODAY)
     print(f"rank after {args.upserts} upserts: {(time.perf_counter() - t) * 1e3:.1f} ms")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory (ru_maxrss, whole run incl. generated data): {peak:,.0f} MB")
+    print(f"peak memory (ru_maxrss, whole run incl. generated data): {peak:,.0f} MB; "
+          f"engine share about {peak - rss_data:,.0f} MB; resident now {rss_mb():,.0f} MB")
     return 0
 
 

@@ -59,23 +59,43 @@ def key_lookup(keys: list[SkillKey]) -> dict[str, list[int]]:
     return lookup
 
 
-def match_skills(
-    keys: list[SkillKey], notes: Notes, lookup: dict[str, list[int]] | None = None
-) -> tuple[list[tuple[str, str]], list[str]]:
-    """(vacancy skill, the person's words) for covered skills, and the uncovered ones."""
-    lookup = key_lookup(keys) if lookup is None else lookup
-    best: list[tuple[int, str]] = [(0, "")] * len(keys)
-    # Walk the person's phrases once and only score the vacancy skills they share a term with.
-    for own_text, own_concepts, own_stems in notes.skill_keys:
-        seen: set[int] = set()
-        for term in (*own_concepts, *own_stems):
-            for i in lookup.get(term, ()):
-                if i in seen:
-                    continue
+def _phrase_hits(
+    keys: list[SkillKey], lookup: dict[str, list[int]], own_concepts: frozenset[str], own_stems: frozenset[str]
+) -> list[tuple[int, int]]:
+    """(vacancy skill index, strength) for every vacancy skill one phrase covers."""
+    seen: set[int] = set()
+    hits: list[tuple[int, int]] = []
+    for term in (*own_concepts, *own_stems):
+        for i in lookup.get(term, ()):
+            if i not in seen:
                 seen.add(i)
                 hit = _covers(keys[i], own_concepts, own_stems)
-                if hit > best[i][0]:
-                    best[i] = (hit, own_text)
+                if hit:
+                    hits.append((i, hit))
+    return hits
+
+
+def match_skills(
+    keys: list[SkillKey],
+    notes: Notes,
+    lookup: dict[str, list[int]] | None = None,
+    memo: dict[str, list[tuple[int, int]]] | None = None,
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """(vacancy skill, the person's words) for covered skills, and the uncovered ones.
+
+    `lookup` and `memo` are per-vacancy caches: rosters repeat the same skill phrases
+    ("M&E", "project management"), so each phrase is matched once per vacancy.
+    """
+    lookup = key_lookup(keys) if lookup is None else lookup
+    memo = {} if memo is None else memo
+    best: list[tuple[int, str]] = [(0, "")] * len(keys)
+    for own_text, own_concepts, own_stems in notes.skill_keys:
+        hits = memo.get(own_text)
+        if hits is None:
+            hits = memo[own_text] = _phrase_hits(keys, lookup, own_concepts, own_stems)
+        for i, hit in hits:
+            if hit > best[i][0]:
+                best[i] = (hit, own_text)
     matched: list[tuple[str, str]] = []
     missing: list[str] = []
     for key, (hit, own) in zip(keys, best, strict=True):

@@ -59,6 +59,7 @@ def _candidates(
     ).T.tolist()
     keys = skill_keys(query.terms)
     lookup = key_lookup(keys)
+    memo: dict[str, list[tuple[int, int]]] = {}
     codes = [code for code, _ in fit.failures]
     bad = np.stack([b[pos] for _, b in fit.failures], axis=1).tolist() if codes else [[]] * len(rows)
     dated = (index.cols.has_dates[rows] & (query.vacancy.start_date is not None)).tolist()
@@ -71,7 +72,7 @@ def _candidates(
         if profile is None or notes is None:  # tombstones are masked out; defensive only
             continue
         failed = [code for code, b in zip(codes, bad[i], strict=True) if b]
-        matched, missing = match_skills(keys, notes, lookup)
+        matched, missing = match_skills(keys, notes, lookup, memo)
         cov = extra[i][3] if dated[i] else None
         out.append(
             Candidate(
