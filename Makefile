@@ -8,6 +8,10 @@ STAMP := $(VENV)/.installed
 # The real stack the suite runs against (started by scripts/ensure-services).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/diaspora_match
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# The integration tests run their own broker on this port, so that they can
+# stop and restart it without touching the cache.
+TEST_BROKER_URL ?= redis://127.0.0.1:6391/0
+TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL)
 
 .PHONY: install test test-sqlite lint format typecheck demo bench eval lock clean migrate
 
@@ -45,12 +49,12 @@ migrate: install
 test: install
 	@scripts/ensure-services
 	$(BIN)/ruff check .
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -q
-	DATABASE_URL= REDIS_URL= $(BIN)/pytest -q tests/roster
+	$(TEST_ENV) $(BIN)/pytest -q
+	DATABASE_URL= REDIS_URL= CELERY_BROKER_URL= $(BIN)/pytest -q tests/roster
 
 # The same suite on the zero-setup defaults (SQLite, embedded broker).
 test-sqlite: install
-	DATABASE_URL= REDIS_URL= $(BIN)/pytest -q
+	DATABASE_URL= REDIS_URL= CELERY_BROKER_URL= $(BIN)/pytest -q
 
 demo: install
 	@scripts/demo
@@ -58,7 +62,7 @@ demo: install
 bench: install
 	@scripts/ensure-services
 	$(PY) bench/bench_engine.py
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/bench_e2e.py
+	$(TEST_ENV) $(PY) bench/bench_e2e.py
 
 eval: install
 	@scripts/eval

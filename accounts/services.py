@@ -111,7 +111,7 @@ def volunteer_send_claim_invitation(*, volunteer: Volunteer, sent_by: Any) -> Us
     from volunteers.models import Volunteer
 
     _require_staff(sent_by, action="send claim invitations")
-    locked = Volunteer.objects.select_for_update().select_related("user").get(pk=volunteer.pk)
+    locked = Volunteer.objects.select_for_update(of=("self",)).select_related("user").get(pk=volunteer.pk)
     if locked.erased_at is not None:
         raise ValidationError({"volunteer": ["this profile was erased"]})
     user = locked.user

@@ -19,6 +19,8 @@ from enum import StrEnum
 from pathlib import PurePath
 from typing import Any
 
+from volunteers.validators import LANGUAGE_LEVELS
+
 
 class Kind(StrEnum):
     TEXT = "text"
@@ -354,8 +356,21 @@ def _is_absent(value: Any) -> bool:
     return value is None or value in ("", [], {})
 
 
+_LEVEL_RANK = {level: rank for rank, level in enumerate(LANGUAGE_LEVELS)}
+
+
+def _languages_in_order(value: Mapping[str, str]) -> list[tuple[str, str]]:
+    # PostgreSQL's jsonb keeps no key order, so write the strongest language
+    # first (then by code): the same file from SQLite and PostgreSQL alike.
+    return sorted(value.items(), key=lambda item: (-_LEVEL_RANK.get(item[1], -1), item[0]))
+
+
 def _to_json(kind: Kind, value: Any) -> Any:
-    return value.isoformat() if kind is Kind.DATE else value
+    if kind is Kind.DATE:
+        return value.isoformat()
+    if kind is Kind.LANGUAGES:
+        return dict(_languages_in_order(value))
+    return value
 
 
 def _to_cell(kind: Kind, value: Any) -> str:
@@ -368,7 +383,7 @@ def _to_cell(kind: Kind, value: Any) -> str:
     elif kind is Kind.LIST:
         text = ";".join(value)
     elif kind is Kind.LANGUAGES:
-        text = ";".join(f"{code}:{level}" for code, level in value.items())
+        text = ";".join(f"{code}:{level}" for code, level in _languages_in_order(value))
     else:
         text = str(value)
     return _neutralise(text)

@@ -121,5 +121,7 @@ def test_a_vacancy_opened_while_the_broker_is_down_is_ranked_once_it_is_back(
     finally:
         broker.start()
 
-    wait_for(lambda: _done_runs(data["vacancy"]) == 1, timeout=60, what="the ranking after the broker came back")
+    # Relays racing as the broker returns may publish the ranking twice; that is
+    # allowed (ranking is idempotent), so wait for at least one finished run.
+    wait_for(lambda: _done_runs(data["vacancy"]) >= 1, timeout=60, what="the ranking after the broker came back")
     assert _shortlist(data["manager"], data["vacancy"])
