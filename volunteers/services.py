@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.selectors import user_email_verified
 from volunteers.models import Volunteer
 
 # Fields a volunteer edits on their own profile. The email is the account's
@@ -71,7 +72,17 @@ def volunteer_profile_create(*, user: Any, data: dict[str, Any]) -> Volunteer:
     if _email_taken(email=user.email, exclude_pk=None):
         raise ValidationError({"email": ["A volunteer with this email already exists."]})
     now = timezone.now()
-    volunteer = Volunteer(user=user, email=user.email, matching_consent=True, matching_consent_at=now, **data)
+    # The account's address was confirmed at sign-up; the profile inherits that
+    # proof, so alerts can reach this person once they turn them on.
+    confirmed_at = now if user_email_verified(user=user, email=user.email) else None
+    volunteer = Volunteer(
+        user=user,
+        email=user.email,
+        matching_consent=True,
+        matching_consent_at=now,
+        email_confirmed_at=confirmed_at,
+        **data,
+    )
     _save(volunteer)
     _match_requested(volunteer)
     return volunteer

@@ -124,3 +124,20 @@ def test_it_refuses_an_empty_or_non_boolean_consent(world: World) -> None:
     assert list(client.post("/api/v1/profile/consents", {}, format="json").json()["errors"]) == ["matching"]
     response = client.post("/api/v1/profile/consents", {"alerts": "maybe"}, format="json")
     assert list(response.json()["errors"]) == ["alerts"]
+
+
+def test_a_profile_created_by_a_confirmed_account_counts_its_address_as_confirmed(volunteer_without_profile) -> None:  # type: ignore[no-untyped-def]
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(
+        user=volunteer_without_profile, email=volunteer_without_profile.email, verified=True, primary=True
+    )
+    response = client_for(volunteer_without_profile).post("/api/v1/profile", PROFILE, format="json")
+    assert response.status_code == 201, response.content
+    assert Volunteer.objects.get(user=volunteer_without_profile).email_confirmed_at is not None
+
+
+def test_a_profile_created_by_an_unconfirmed_account_is_not_confirmed(volunteer_without_profile) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(volunteer_without_profile).post("/api/v1/profile", PROFILE, format="json")
+    assert response.status_code == 201, response.content
+    assert Volunteer.objects.get(user=volunteer_without_profile).email_confirmed_at is None
