@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -19,6 +20,36 @@ DTYPE = np.float32
 MIN_COMPACT = 4096  # pending upserts kept in a side matrix before folding them in
 
 
+class _RowBuilder:
+    """Accumulates sparse rows (term -> value) in compact arrays, growing the vocabulary."""
+
+    def __init__(self) -> None:
+        self.indices = array("i")
+        self.data = array("f")
+        self.indptr = array("q", [0])
+
+    def add(self, bag: Mapping[str, float], vocab: dict[str, int]) -> None:
+        for term, value in bag.items():
+            j = vocab.get(term)
+            if j is None:
+                j = vocab[term] = len(vocab)
+            self.indices.append(j)
+            self.data.append(value)
+        self.indptr.append(len(self.indices))
+
+    def matrix(self, n_cols: int) -> sp.csr_matrix:
+        m = sp.csr_matrix(
+            (
+                np.frombuffer(self.data, dtype=np.float32),
+                np.frombuffer(self.indices, dtype=np.int32),
+                np.frombuffer(self.indptr, dtype=np.int64),
+            ),
+            shape=(len(self.indptr) - 1, n_cols),
+        )
+        m.sort_indices()
+        return m
+
+
 class ProfileIndex:
     """Searchable roster. Build once, then `upsert`/`remove` single profiles.
 
@@ -32,6 +63,7 @@ class ProfileIndex:
         self.cols = Columns()
         self.profiles: list[Profile | None] = []
         self.notes: list[Notes | None] = []
+        self._phrases: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {}
         self.rows: dict[str, int] = {}
         self.words = TfidfTransformer(sublinear_tf=True)
         self.chars = TfidfVectorizer(
@@ -60,26 +92,39 @@ class ProfileIndex:
         lexicon = load_lexicon() if config.use_lexicon else None
         index = cls(config, lexicon)
         plist = list(profiles)
-        # Analysis allocates millions of long-lived objects: collecting in between is wasted.
+        sector_names = sorted({c.sector for c in lexicon.concepts}) if lexicon else []
+        index.sectors = {f"s:{s}": i for i, s in enumerate(sector_names)}
+        index.sector_strength = np.zeros((max(len(plist), 16), len(sector_names)), dtype=DTYPE)
+        vocab: dict[str, int] = {}
+        if lexicon is not None:
+            for concept in lexicon.concepts:
+                for token in concept.tokens:
+                    vocab.setdefault(token, len(vocab))
+        # One pass: each profile's terms go straight into compact arrays (4 bytes a value;
+        # Python lists of floats would cost 32) and only its explanation notes are kept.
+        doc = _RowBuilder()
+        cov = _RowBuilder()
+        heads: list[str] = []
         was_enabled = gc.isenabled()
-        gc.disable()
+        gc.disable()  # millions of long-lived objects: collecting in between is wasted work
         try:
-            terms = [profile_terms(p, lexicon, config) for p in plist]
+            for p in plist:
+                t = profile_terms(p, lexicon, config)
+                doc.add(t.doc, vocab)
+                cov.add(t.strengths, vocab)
+                heads.append(t.head_text)
+                row = index.cols.append(p)
+                index._set_sector(row, t)
+                index.rows[p.id] = row
+                index.profiles.append(p)
+                index.notes.append(index._notes(t))
         finally:
             if was_enabled:
                 gc.enable()
-        vocab_terms: set[str] = set()
-        for t in terms:
-            vocab_terms.update(t.strengths)
-        if lexicon is not None:
-            for concept in lexicon.concepts:
-                vocab_terms.update(concept.tokens)
-        index.vocab = {t: j for j, t in enumerate(sorted(vocab_terms))}
-        index.n_words = len(index.vocab)
-        counts = index._sparse_rows([t.doc for t in terms])
-        doc_matrix = index.words.fit_transform(counts).astype(DTYPE)
+        index.vocab = vocab
+        index.n_words = len(vocab)
+        doc_matrix = index.words.fit_transform(doc.matrix(len(vocab))).astype(DTYPE)
         index.idf = index.words.idf_.astype(DTYPE)
-        heads = [t.head_text for t in terms]
         if config.use_char_ngrams and sum(1 for h in heads if h) >= 2:
             char_matrix = index.chars.fit_transform(heads)
             # The n-grams cut by min_df are kept only for introspection and weigh a lot.
@@ -87,20 +132,12 @@ class ProfileIndex:
             index.n_chars = len(index.chars.vocabulary_)
         else:
             char_matrix = sp.csr_matrix((len(plist), 0), dtype=DTYPE)
-        sector_names = sorted({c.sector for c in lexicon.concepts}) if lexicon else []
-        index.sectors = {f"s:{s}": i for i, s in enumerate(sector_names)}
-        cov = index._coverage_rows(terms)
-        index.base = sp.hstack([doc_matrix, cov, char_matrix], format="csr", dtype=DTYPE)
-        del doc_matrix, cov, char_matrix, counts
+        cov_matrix = cov.matrix(len(vocab))
+        del doc, cov, heads
+        index.base = sp.hstack([doc_matrix, cov_matrix, char_matrix], format="csr", dtype=DTYPE)
+        del doc_matrix, cov_matrix, char_matrix
         index.base_t = index.base.T.tocsr()
         index.base_rows = len(plist)
-        index.sector_strength = np.zeros((max(len(plist), 16), len(sector_names)), dtype=DTYPE)
-        for p, t in zip(plist, terms, strict=True):
-            row = index.cols.append(p)
-            index._set_sector(row, t)
-            index.rows[p.id] = row
-            index.profiles.append(p)
-            index.notes.append(Notes(t.skill_keys, t.surfaces))
         # The notes are millions of small long-lived objects; without this every full
         # garbage collection walks them all and ranking slows down several-fold.
         gc.collect()
@@ -138,6 +175,15 @@ class ProfileIndex:
         """TF-IDF rows of several bags at once."""
         return sp.csr_matrix(self.words.transform(self._sparse_rows(bags)), dtype=DTYPE)
 
+    def _notes(self, terms: ProfileTerms) -> Notes:
+        """Explanation notes with shared phrase keys: rosters repeat skill phrases a lot."""
+        keys = []
+        for text, concepts, stems in terms.skill_keys:
+            shared = self._phrases.setdefault(text, (text, concepts, stems))
+            keys.append(shared if shared[1] == concepts else (text, concepts, stems))
+        surfaces = {t: s for t, s in terms.surfaces.items() if t.startswith("c:")}
+        return Notes(keys, surfaces)
+
     def _set_sector(self, row: int, terms: ProfileTerms) -> None:
         if row >= len(self.sector_strength):
             grown = np.zeros((max(row + 1, 2 * len(self.sector_strength)), len(self.sectors)), DTYPE)
@@ -167,7 +213,7 @@ class ProfileIndex:
         self._set_sector(row, terms)
         self.rows[profile.id] = row
         self.profiles.append(profile)
-        self.notes.append(Notes(terms.skill_keys, terms.surfaces))
+        self.notes.append(self._notes(terms))
         self.pending.append(self._row_matrix(terms))
         self._pending_stack = None
         if len(self.pending) > max(MIN_COMPACT, self.base_rows // 20):
