@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
 from datetime import date
 
@@ -145,13 +146,21 @@ def rank_many(
 ) -> dict[str, list[Candidate]]:
     """`rank` for many vacancies at once: one sparse product per chunk of vacancies."""
     out: dict[str, list[Candidate]] = {}
-    for start in range(0, len(vacancies), CHUNK):
-        chunk = vacancies[start : start + CHUNK]
-        queries = build_queries(index, chunk)
-        block = text_scores(index, sp.vstack([q.vector for q in queries], format="csr"))
-        for i, query in enumerate(queries):
-            rules = rules_for(query.vacancy) if callable(rules_for) else rules_for
-            out[query.vacancy.id] = _rank_one(index, query, block[i], rules, today, top_k, False)
+    # Hundreds of thousands of small result objects, none in a cycle: collecting while
+    # they pile up only re-scans them, so the collector waits until the batch is done.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for start in range(0, len(vacancies), CHUNK):
+            chunk = vacancies[start : start + CHUNK]
+            queries = build_queries(index, chunk)
+            block = text_scores(index, sp.vstack([q.vector for q in queries], format="csr"))
+            for i, query in enumerate(queries):
+                rules = rules_for(query.vacancy) if callable(rules_for) else rules_for
+                out[query.vacancy.id] = _rank_one(index, query, block[i], rules, today, top_k, False)
+    finally:
+        if was_enabled:
+            gc.enable()
     return out
 
 
