@@ -13,7 +13,7 @@ from assignments.models import Vacancy
 from assignments.services import vacancy_set_status
 from matching.models import MatchResult, MatchRun, OutboxMessage
 from tests.factories import ManagerFactory, ProgrammeFactory, VacancyFactory, VolunteerFactory
-from tests.integration.conftest import Broker, Worker
+from tests.support.stack import Broker, Worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
