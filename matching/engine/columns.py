@@ -132,8 +132,8 @@ def rule_failures(
     if min_years > 0:
         fails.append(("experience", take(cols.years) < min_years))
     if rules.residence_outside_duty_country and vacancy.country:
-        code = cols.countries.get(vacancy.country.strip().upper(), -1)
-        fails.append(("residence", take(cols.residence) == code))
+        country = cols.countries.get(vacancy.country.strip().upper(), -1)
+        fails.append(("residence", take(cols.residence) == country))
     ok = take(cols.alive).copy()
     for _, bad in fails:
         ok &= ~bad
