@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "assignments",
     "roster",
     "matching",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -292,6 +293,56 @@ CELERY_BEAT_SCHEDULE = {
 # --- Matching -----------------------------------------------------------------
 MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=200)
 MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=20000)
+# Build each worker process's roster index when the process starts.
+MATCHING_PREWARM_INDEX = env.bool("MATCHING_PREWARM_INDEX", default=True)
+
+# --- Alerts -------------------------------------------------------------------
+# "Strong" for an alert: a score of at least ALERT_MIN_SCORE and a place in the
+# top ALERT_TOP_N of the stored shortlist. On the dev evaluation set 93% of
+# eligible candidates scoring 0.35 or more are graded good or strong (2-3) by
+# managers, against 64% between 0.25 and 0.35; and a vacancy has one or a few
+# positions, so alerting beyond the ten best would mostly raise hopes that
+# selection then disappoints.
+ALERT_MIN_SCORE = env.float("ALERT_MIN_SCORE", default=0.35)
+ALERT_TOP_N = env.int("ALERT_TOP_N", default=10)
+# Managers hear once that a vacancy has this many strong candidates.
+ALERT_MANAGER_FIRST_N = env.int("ALERT_MANAGER_FIRST_N", default=3)
+# An application waiting this long at one step earns a reminder and a note.
+ALERT_STALE_DAYS = env.int("ALERT_STALE_DAYS", default=14)
+# Sending: tries, then "failed" (shown in the admin for replay). Delays grow
+# from the base, doubled each try, with jitter, and are capped well below the
+# broker's visibility timeout (a system check refuses anything else).
+ALERT_MAX_ATTEMPTS = env.int("ALERT_MAX_ATTEMPTS", default=6)
+ALERT_RETRY_BASE_DELAY = env.int("ALERT_RETRY_BASE_DELAY", default=30)
+ALERT_RETRY_MAX_DELAY = env.int("ALERT_RETRY_MAX_DELAY", default=900)
+# A "sending" claim older than this belongs to a worker that died: the sweeper
+# puts it back. Longer than the longest retry delay and the task time limit.
+ALERT_CLAIM_TIMEOUT = env.int("ALERT_CLAIM_TIMEOUT", default=1800)
+ALERT_SWEEP_INTERVAL = env.float("ALERT_SWEEP_INTERVAL", default=60.0)
+ALERT_DIGEST_HOUR = env.int("ALERT_DIGEST_HOUR", default=7)
+ALERT_LINK_MAX_AGE_DAYS = env.int("ALERT_LINK_MAX_AGE_DAYS", default=30)
+ALERT_UNSUBSCRIBE_MAX_AGE_DAYS = env.int("ALERT_UNSUBSCRIBE_MAX_AGE_DAYS", default=365)
+CELERY_BEAT_SCHEDULE |= {
+    "alerts-sweep": {"task": "alerts.sweep", "schedule": ALERT_SWEEP_INTERVAL},
+    "alerts-daily-digests": {
+        "task": "alerts.send_digests",
+        "schedule": crontab(hour=ALERT_DIGEST_HOUR, minute=0),
+        "kwargs": {"deliver": "daily"},
+    },
+    "alerts-weekly-digests": {
+        "task": "alerts.send_digests",
+        "schedule": crontab(day_of_week=1, hour=ALERT_DIGEST_HOUR, minute=0),
+        "kwargs": {"deliver": "weekly"},
+    },
+    "alerts-manager-summaries": {
+        "task": "alerts.manager_summaries",
+        "schedule": crontab(hour=ALERT_DIGEST_HOUR, minute=15),
+    },
+    "alerts-stale-applications": {
+        "task": "alerts.stale_applications",
+        "schedule": crontab(hour=ALERT_DIGEST_HOUR, minute=30),
+    },
+}
 
 # --- Production hardening -------------------------------------------------------
 if not DEBUG:

@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("roster.api.urls")),
     path("", include("volunteers.api.privacy_urls")),
     path("", include("matching.api.urls")),
+    path("", include("alerts.api.urls")),
 ]
 
 urlpatterns = [
@@ -19,5 +20,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("", include("alerts.urls")),
     path("", include("config.pages")),
 ]

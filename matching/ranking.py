@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from alerts.services.creation import alerts_for_stored_results
 from assignments.models import Vacancy
 from matching import engine
 from matching.convert import rules_for_programme, vacancy_to_engine
@@ -89,6 +90,8 @@ def _store_results(*, vacancy: Vacancy, run: MatchRun, candidates: Sequence[dict
                 "computed_at",
             ],
         )
+        # In the same transaction: the alerts a shortlist calls for commit with it, or not at all.
+        alerts_for_stored_results(vacancy_id=vacancy.pk)
     return len(rows)
 
 
@@ -227,21 +230,23 @@ def volunteer_rescore(*, volunteer_id: int) -> int:
         if count >= settings.MATCHING_TOP_K and not already and floor is not None and candidate.score <= floor:
             continue
         data = candidate_to_json(candidate)
-        MatchResult.objects.update_or_create(
-            vacancy=vacancy,
-            volunteer_id=volunteer_id,
-            defaults={
-                "score": round(float(candidate.score), 6),
-                "parts": data["parts"],
-                "reasons": data["reasons"],
-                "matched_skills": data["matched_skills"],
-                "missing_skills": data["missing_skills"],
-                "engine_version": engine.ENGINE_VERSION,
-            },
-        )
-        if count + (0 if already else 1) > settings.MATCHING_TOP_K:
-            lowest = existing.order_by("score", "-id").values_list("pk", flat=True).first()
-            MatchResult.objects.filter(pk=lowest).delete()
+        with transaction.atomic():
+            MatchResult.objects.update_or_create(
+                vacancy=vacancy,
+                volunteer_id=volunteer_id,
+                defaults={
+                    "score": round(float(candidate.score), 6),
+                    "parts": data["parts"],
+                    "reasons": data["reasons"],
+                    "matched_skills": data["matched_skills"],
+                    "missing_skills": data["missing_skills"],
+                    "engine_version": engine.ENGINE_VERSION,
+                },
+            )
+            if count + (0 if already else 1) > settings.MATCHING_TOP_K:
+                lowest = existing.order_by("score", "-id").values_list("pk", flat=True).first()
+                MatchResult.objects.filter(pk=lowest).delete()
+            alerts_for_stored_results(vacancy_id=vacancy.pk, volunteer_ids={volunteer_id})
         changed += 1
     return changed
 

@@ -85,6 +85,13 @@ GET     /api/v1/vacancies/{vacancy}/shortlist/{volunteer}  401  403  403  200  4
 GET     /api/v1/vacancies/{vacancy}/match-runs     401   403  403    200  404    200
 POST    /api/v1/vacancies/{vacancy}/rematch        401   403  403    202  404    202
 GET     /api/v1/matches                             401   200  200    403  403    403
+GET     /api/v1/alerts/preferences                  401   200  200    403  403    403
+PUT     /api/v1/alerts/preferences                  401   200  200    403  403    403
+PATCH   /api/v1/alerts/preferences                  401   200  200    403  403    403
+GET     /api/v1/inbox/                              401   200  200    200  200    200
+GET     /api/v1/inbox/unread-count                  401   200  200    200  200    200
+POST    /api/v1/inbox/read-all                      401   200  200    200  200    200
+POST    /api/v1/inbox/{inbox_message}/read          401   200  404    404  404    404
 """
 
 
@@ -136,6 +143,8 @@ BODIES: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "POST /api/v1/vacancies/{draft}/interest": lambda w, p: {"motivation": "Ku dhashay Hargeysa."},
     "POST /api/v1/applications/{application}/transition": lambda w, p: {"status": "shortlisted"},
     "POST /api/v1/applications/{application}/withdraw": lambda w, p: {},
+    "PUT /api/v1/alerts/preferences": lambda w, p: {"channels": ["email"], "rhythm": "daily"},
+    "PATCH /api/v1/alerts/preferences": lambda w, p: {"min_score": 0.5},
 }
 
 
@@ -152,8 +161,16 @@ ROWS = _parse(MATRIX)
 CELLS = [(method, path, persona, expected) for method, path, codes in ROWS for persona, expected in codes.items()]
 
 
+def _inbox_message_of(world: World) -> str:
+    from alerts.models import InboxMessage  # the volunteer's own in-app message
+
+    message, _ = InboxMessage.objects.get_or_create(user=world.volunteer_user, title="A new assignment fits you")
+    return str(message.pk)
+
+
 def _placeholders(world: World) -> dict[str, str]:
     return {
+        "inbox_message": _inbox_message_of(world),
         "vacancy": world.vacancy.external_id,
         "draft": world.draft_vacancy.external_id,
         "other_vacancy": world.other_vacancy.external_id,

@@ -140,6 +140,30 @@ REGISTRY: dict[tuple[str, str], Relation] = {
     ("matching.MatchResult", "volunteer"): Relation(
         "match_results", rows(exclude=("volunteer",)), delete, "rankings of this person are deleted"
     ),
+    ("alerts.AlertPreference", "volunteer"): Relation(
+        "alert_preferences", rows(exclude=("volunteer",)), delete, "how the person wanted alerts"
+    ),
+    ("alerts.Alert", "volunteer"): Relation(
+        "alerts_received",
+        rows(exclude=("volunteer", "claim_token")),
+        delete,
+        "alerts sent to the person; the link in each stops working",
+    ),
+    ("alerts.Alert", "user"): Relation(
+        "alerts_received_as_manager",
+        only("id", "kind", "channel", "status", "vacancy_id", "created_at", "sent_at"),
+        delete,
+        "a manager's notices; their context names applicants, so it is not exported",
+    ),
+    ("alerts.Alert", "application"): Relation(
+        "alerts_about_applications",
+        None,
+        delete,
+        "managers' reminders about the person's applications go with them (the volunteer's own are exported above)",
+    ),
+    ("alerts.InboxMessage", "user"): Relation(
+        "inbox", rows(exclude=("user",)), delete, "the person's in-app messages"
+    ),
     ("account.EmailAddress", "user"): Relation(
         "email_addresses", only("email", "verified", "primary"), delete, "allauth's addresses"
     ),

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from alerts.models import AlertPreference, Channel, InboxMessage, Rhythm
+from config.serializers import StrictSerializer
+
+
+class PreferenceInputSerializer(StrictSerializer):
+    """Alert preferences as written; the service checks values against the rules and names the field."""
+
+    channels = serializers.ListField(
+        child=serializers.ChoiceField(choices=Channel.choices), max_length=10, required=False
+    )
+    rhythm = serializers.ChoiceField(choices=Rhythm.choices, required=False)
+    paused_until = serializers.DateField(allow_null=True, required=False)
+    min_score = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
+    sectors = serializers.ListField(child=serializers.CharField(max_length=200), max_length=50, required=False)
+    countries = serializers.ListField(child=serializers.CharField(max_length=2), max_length=50, required=False)
+
+
+class PreferenceOutputSerializer(serializers.ModelSerializer[AlertPreference]):
+    class Meta:
+        model = AlertPreference
+        fields = ("channels", "rhythm", "paused_until", "min_score", "sectors", "countries", "updated_at")
+        read_only_fields = fields
+
+
+class InboxMessageSerializer(serializers.ModelSerializer[InboxMessage]):
+    read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InboxMessage
+        fields = ("id", "title", "body", "url", "created_at", "read_at", "read")
+        read_only_fields = fields
+
+    def get_read(self, message: InboxMessage) -> bool:
+        return message.read_at is not None
+
+
+class UnreadCountSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    unread = serializers.IntegerField()
+
+
+class MarkedSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    marked = serializers.IntegerField()

@@ -1,0 +1,86 @@
+"""Signed links that work without logging in: answers to an alert and one-click unsubscribe.
+
+Django's signing (HMAC with SECRET_KEY, a salt per purpose, a timestamp checked
+against a max age); nothing hand-rolled. A token names only ids and the action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+ANSWER_SALT = "alerts.answer"
+UNSUBSCRIBE_SALT = "alerts.unsubscribe"
+ANSWERS = ("interested", "not_for_me", "unavailable")
+
+
+class LinkInvalid(Exception):
+    """Tampered with or not a token at all: answered 400."""
+
+
+class LinkExpired(Exception):
+    """Genuine but too old: answered 410."""
+
+
+@dataclass(frozen=True)
+class AnswerLink:
+    alert_id: int
+    action: str
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def answer_token(*, alert_id: int, action: str) -> str:
+    if action not in ANSWERS:
+        raise ValueError(f"unknown answer {action!r}")
+    return signing.dumps({"a": alert_id, "do": action}, salt=ANSWER_SALT)
+
+
+def answer_url(*, alert_id: int, action: str) -> str:
+    """The absolute URL of the page that records ``action`` for an alert."""
+    return _absolute(reverse("alerts:answer", args=[answer_token(alert_id=alert_id, action=action)]))
+
+
+def unsubscribe_token(*, volunteer_id: int) -> str:
+    return signing.dumps({"v": volunteer_id}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_url(*, volunteer_id: int) -> str:
+    """The absolute one-click unsubscribe URL for a volunteer (GET page, RFC 8058 POST)."""
+    return _absolute(reverse("alerts:unsubscribe", args=[unsubscribe_token(volunteer_id=volunteer_id)]))
+
+
+def _load(token: str, *, salt: str, max_age: timedelta) -> dict[str, object]:
+    try:
+        data = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise LinkExpired(str(exc)) from exc
+    except signing.BadSignature as exc:
+        raise LinkInvalid(str(exc)) from exc
+    if not isinstance(data, dict):
+        raise LinkInvalid("not a link of ours")
+    return data
+
+
+def answer_read(token: str) -> AnswerLink:
+    """The alert and action a token names; LinkInvalid or LinkExpired otherwise."""
+    data = _load(token, salt=ANSWER_SALT, max_age=timedelta(days=settings.ALERT_LINK_MAX_AGE_DAYS))
+    alert_id, action = data.get("a"), data.get("do")
+    if not isinstance(alert_id, int) or action not in ANSWERS:
+        raise LinkInvalid("not a link of ours")
+    return AnswerLink(alert_id=alert_id, action=str(action))
+
+
+def unsubscribe_read(token: str) -> int:
+    """The volunteer id an unsubscribe token names; LinkInvalid or LinkExpired otherwise."""
+    data = _load(token, salt=UNSUBSCRIBE_SALT, max_age=timedelta(days=settings.ALERT_UNSUBSCRIBE_MAX_AGE_DAYS))
+    volunteer_id = data.get("v")
+    if not isinstance(volunteer_id, int):
+        raise LinkInvalid("not a link of ours")
+    return volunteer_id

@@ -1,0 +1,98 @@
+"""Alerts from stored match results: the hook matching calls in the transaction that stores them.
+
+Who is alerted: an eligible candidate on a vacancy's stored shortlist (the
+engine stores eligible candidates only) who is among the ALERT_TOP_N best and
+scores at least ALERT_MIN_SCORE and their own minimum; who consented to
+alerts, confirmed their address, is not erased, has not applied already, and
+whose preferences (sectors, countries, channels, rhythm, pause) let it through.
+Each (volunteer, vacancy, channel) gets one alert ever: the rows carry a
+unique key, and inserting one that exists does nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from django.conf import settings
+
+from alerts.models import Alert, Channel, Rhythm
+from alerts.selectors import alerts_for_vacancy_pending, preference_for, volunteer_may_receive
+from alerts.services.dispatch import alerts_dispatch_vacancy_requested
+from alerts.services.managers import manager_first_candidates_alert
+from assignments.models import Application, Vacancy
+from matching.models import MatchResult
+from volunteers.models import Volunteer
+
+
+def strong_candidates(*, vacancy_id: int) -> list[dict[str, Any]]:
+    """The stored candidates strong enough to alert: top ALERT_TOP_N scoring at least ALERT_MIN_SCORE."""
+    rows = (
+        MatchResult.objects.filter(vacancy_id=vacancy_id)
+        .order_by("-score", "volunteer_id")
+        .values("volunteer_id", "score", "reasons")[: settings.ALERT_TOP_N]
+    )
+    return [{**row, "rank": rank} for rank, row in enumerate(rows, start=1) if row["score"] >= settings.ALERT_MIN_SCORE]
+
+
+def _wants(volunteer: Volunteer, vacancy: Vacancy, score: float) -> bool:
+    preference = preference_for(volunteer=volunteer)
+    if score < preference.min_score:
+        return False
+    if preference.sectors and vacancy.sector.strip().casefold() not in {s.casefold() for s in preference.sectors}:
+        return False
+    return not (preference.countries and vacancy.country.upper() not in preference.countries)
+
+
+def alerts_for_stored_results(*, vacancy_id: int, volunteer_ids: Collection[int] | None = None) -> int:
+    """Create the alerts a vacancy's stored shortlist calls for; return how many rows were new.
+
+    Call it inside the transaction that stored the results, so the alerts and
+    the outbox row that sends them commit (or roll back) with them. With
+    ``volunteer_ids`` only those people are considered (a single profile
+    rescored). Running it again creates nothing new.
+    """
+    vacancy = Vacancy.objects.filter(pk=vacancy_id, status=Vacancy.Status.OPEN).select_related("programme").first()
+    if vacancy is None:
+        return 0
+    strong = strong_candidates(vacancy_id=vacancy_id)
+    manager_first_candidates_alert(vacancy=vacancy, strong_count=len(strong))
+    if volunteer_ids is not None:
+        wanted = set(volunteer_ids)
+        strong = [row for row in strong if row["volunteer_id"] in wanted]
+    if not strong:
+        return 0
+    by_id = {row["volunteer_id"]: row for row in strong}
+    applied = set(
+        Application.objects.filter(vacancy=vacancy, volunteer_id__in=by_id).values_list("volunteer_id", flat=True)
+    )
+    volunteers = Volunteer.objects.matchable().filter(pk__in=set(by_id) - applied).select_related("alert_preference")
+    rows = []
+    for volunteer in volunteers:
+        row = by_id[volunteer.pk]
+        if not _wants(volunteer, vacancy, row["score"]):
+            continue
+        preference = preference_for(volunteer=volunteer)
+        for channel in Channel.values:
+            if volunteer_may_receive(volunteer=volunteer, channel=channel):
+                continue
+            # The inbox is read when the person looks: in-app alerts need no digest.
+            deliver = Rhythm.INSTANT if channel == Channel.INAPP else preference.rhythm
+            rows.append(
+                Alert(
+                    kind=Alert.Kind.MATCH,
+                    key=f"match:{vacancy.pk}:{volunteer.pk}",
+                    channel=channel,
+                    deliver=deliver,
+                    volunteer=volunteer,
+                    vacancy=vacancy,
+                    score=row["score"],
+                    context={"reasons": row["reasons"], "rank": row["rank"]},
+                )
+            )
+    before = Alert.objects.filter(vacancy=vacancy, kind=Alert.Kind.MATCH).count()
+    Alert.objects.bulk_create(rows, ignore_conflicts=True)
+    created = Alert.objects.filter(vacancy=vacancy, kind=Alert.Kind.MATCH).count() - before
+    if created and alerts_for_vacancy_pending(vacancy_id=vacancy.pk).exists():
+        alerts_dispatch_vacancy_requested(vacancy_id=vacancy.pk)
+    return created

@@ -1,0 +1,145 @@
+"""Rendering alerts into messages: subject, plain text, HTML, links and headers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django_countries import countries
+
+from alerts.links import answer_url, unsubscribe_url
+from alerts.models import Alert
+from alerts.transports.base import Message
+
+STEP_LABELS = {
+    "interest": "interest expressed",
+    "shortlisted": "shortlisted",
+    "interview": "interview",
+    "selected": "selected",
+}
+
+
+def _site(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _vacancy_context(alert: Alert) -> dict[str, Any]:
+    vacancy = alert.vacancy
+    if vacancy is None:
+        return {}
+    station = ", ".join(p for p in (vacancy.location, countries.name(vacancy.country) or vacancy.country) if p)
+    return {
+        "vacancy": vacancy,
+        "host": vacancy.host_institution.name,
+        "duty_station": station,
+        "view_url": _site(f"/api/v1/vacancies/{vacancy.external_id}"),
+        "shortlist_url": _site(f"/api/v1/vacancies/{vacancy.external_id}/shortlist"),
+    }
+
+
+def _match_context(alert: Alert) -> dict[str, Any]:
+    return {
+        **_vacancy_context(alert),
+        "alert": alert,
+        "reasons": alert.context.get("reasons", []),
+        "interested_url": answer_url(alert_id=alert.pk, action="interested"),
+        "not_for_me_url": answer_url(alert_id=alert.pk, action="not_for_me"),
+        "unavailable_url": answer_url(alert_id=alert.pk, action="unavailable"),
+    }
+
+
+def _unsubscribe_headers(volunteer_id: int) -> tuple[str, dict[str, str]]:
+    url = unsubscribe_url(volunteer_id=volunteer_id)
+    # RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" to the URL.
+    return url, {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def _recipient(alert: Alert) -> tuple[str, int | None, str]:
+    if alert.volunteer is not None:
+        return alert.volunteer.email, alert.volunteer.user_id, alert.volunteer.full_name
+    if alert.user is None:  # a check constraint makes this impossible
+        raise ValueError(f"alert {alert.pk} has no recipient")
+    return alert.user.email, alert.user.pk, alert.user.full_name or alert.user.email
+
+
+def _render(template: str, context: dict[str, Any]) -> tuple[str, str]:
+    text = render_to_string(f"alerts/email/{template}.txt", context)
+    html = render_to_string(f"alerts/email/{template}.html", context)
+    return text, html
+
+
+def _subject(alert: Alert) -> str:
+    vacancy = alert.vacancy
+    title = vacancy.title if vacancy else ""
+    if alert.kind == Alert.Kind.MATCH:
+        return f"An assignment that fits you: {title}"
+    if alert.kind == Alert.Kind.MANAGER_FIRST:
+        return f"{alert.context.get('count', '')} strong candidates for {title}"
+    if alert.kind == Alert.Kind.MANAGER_SUMMARY:
+        return f"New interest in your vacancies on {alert.context.get('day', '')}"
+    if alert.kind == Alert.Kind.STALE_REMINDER:
+        return f"An application for {title} is waiting for you"
+    return f"Your application for {title}"
+
+
+def message_for(alert: Alert) -> Message:
+    """Render one alert (any kind) for its channel."""
+    email, user_id, name = _recipient(alert)
+    context: dict[str, Any] = {"name": name, "alert": alert, "site_url": settings.SITE_URL, **_vacancy_context(alert)}
+    headers: dict[str, str] = {}
+    url = context.get("view_url", "")
+    if alert.kind == Alert.Kind.MATCH:
+        context["item"] = _match_context(alert)
+        context["unsubscribe_url"], headers = _unsubscribe_headers(alert.volunteer_id or 0)
+    elif alert.kind == Alert.Kind.MANAGER_FIRST:
+        url = context["shortlist_url"]
+    elif alert.kind in (Alert.Kind.STALE_REMINDER, Alert.Kind.STATUS_NOTE):
+        step = alert.context.get("step", "")
+        context |= {"step": STEP_LABELS.get(step, step), "days": alert.context.get("days")}
+        if alert.kind == Alert.Kind.STALE_REMINDER and alert.application_id:
+            url = _site(f"/api/v1/applications/{alert.application_id}")
+    elif alert.kind == Alert.Kind.MANAGER_SUMMARY:
+        context["rows"] = alert.context.get("vacancies", [])
+        url = _site("/api/v1/applications/")
+    text, html = _render(alert.kind, context)
+    return Message(
+        subject=_subject(alert),
+        text=text,
+        html=html,
+        to_email=email,
+        user_id=user_id,
+        alert_id=alert.pk,
+        url=url,
+        headers=headers,
+    )
+
+
+def digest_message(alerts: Sequence[Alert]) -> Message:
+    """One email listing several match alerts of one volunteer, best first."""
+    ordered = sorted(alerts, key=lambda a: (-(a.score or 0.0), a.pk))
+    first = ordered[0]
+    if first.volunteer is None:
+        raise ValueError("a digest needs a volunteer")
+    unsubscribe, headers = _unsubscribe_headers(first.volunteer_id or 0)
+    items = [_match_context(alert) for alert in ordered]
+    context = {
+        "name": first.volunteer.full_name,
+        "items": items,
+        "rhythm": first.deliver,
+        "unsubscribe_url": unsubscribe,
+        "site_url": settings.SITE_URL,
+    }
+    text, html = _render("digest", context)
+    count = len(ordered)
+    noun = "assignment" if count == 1 else "assignments"
+    return Message(
+        subject=f"{count} {noun} that fit you",
+        text=text,
+        html=html,
+        to_email=first.volunteer.email,
+        user_id=first.volunteer.user_id,
+        alert_id=first.pk,
+        headers=headers,
+    )

@@ -1,0 +1,93 @@
+"""Celery tasks of alerts: named, on the "alerts" queue, taking ids, safe to run twice.
+
+Sending tasks retry transient failures themselves, with a delay from
+``retry_delay`` (exponential, jittered, below the broker's visibility
+timeout); the try count lives on the alert row, so the cap holds across
+redeliveries. Database hiccups are retried by Celery's autoretry.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import shared_task
+from django.db import OperationalError
+
+from alerts.selectors import alerts_for_vacancy_pending
+from alerts.services import digests, managers
+from alerts.services.sending import Outcome, alert_deliver, alerts_sweep, retry_delay
+
+logger = logging.getLogger(__name__)
+
+_DB_RETRY: dict[str, Any] = {
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(name="alerts.send_alert", queue="alerts", acks_late=True, **_DB_RETRY)
+def send_alert(alert_id: int) -> str:
+    """Send one alert if it is still pending; schedule a retry on a transient failure."""
+    outcome, attempts = alert_deliver(alert_id=alert_id)
+    if outcome == Outcome.RETRY:
+        # The row is pending again; whichever task claims it next sends it.
+        send_alert.apply_async(kwargs={"alert_id": alert_id}, countdown=retry_delay(attempts))
+    return outcome.value
+
+
+@shared_task(name="alerts.dispatch_vacancy", queue="alerts", acks_late=True, **_DB_RETRY)
+def dispatch_vacancy(vacancy_id: int) -> int:
+    """Queue a send for every pending instant alert about a vacancy."""
+    ids = list(alerts_for_vacancy_pending(vacancy_id=vacancy_id).order_by("pk").values_list("pk", flat=True))
+    for alert_id in ids:
+        send_alert.delay(alert_id)
+    return len(ids)
+
+
+@shared_task(name="alerts.send_digest", queue="alerts", acks_late=True, **_DB_RETRY)
+def send_digest(volunteer_id: int, deliver: str) -> str:
+    """Send one volunteer's waiting digest; schedule a retry on a transient failure."""
+    outcome, attempts = digests.digest_send(volunteer_id=volunteer_id, deliver=deliver)
+    if outcome == Outcome.RETRY:
+        send_digest.apply_async(
+            kwargs={"volunteer_id": volunteer_id, "deliver": deliver}, countdown=retry_delay(attempts)
+        )
+    return outcome.value
+
+
+@shared_task(name="alerts.send_digests", queue="alerts", acks_late=True, **_DB_RETRY)
+def send_digests(deliver: str) -> int:
+    """Beat: queue the daily (or weekly) digest of everyone who has one waiting."""
+    volunteer_ids = digests.digest_recipients(deliver=deliver)
+    for volunteer_id in volunteer_ids:
+        send_digest.delay(volunteer_id, deliver)
+    return len(volunteer_ids)
+
+
+@shared_task(name="alerts.sweep", queue="alerts", acks_late=True, **_DB_RETRY)
+def sweep() -> int:
+    """Beat: reclaim alerts from workers that died mid-send and queue pending ones whose task was lost."""
+    instant, digest_keys = alerts_sweep()
+    for alert_id in instant:
+        send_alert.delay(alert_id)
+    for volunteer_id, deliver in digest_keys:
+        send_digest.delay(volunteer_id, deliver)
+    if instant or digest_keys:
+        logger.info("alerts sweep queued %d alert(s) and %d digest(s) again", len(instant), len(digest_keys))
+    return len(instant) + len(digest_keys)
+
+
+@shared_task(name="alerts.manager_summaries", queue="alerts", acks_late=True, **_DB_RETRY)
+def manager_summaries() -> int:
+    """Beat: each manager's summary of yesterday's new interest, once per day."""
+    return managers.manager_summaries_create()
+
+
+@shared_task(name="alerts.stale_applications", queue="alerts", acks_late=True, **_DB_RETRY)
+def stale_applications() -> int:
+    """Beat: remind managers of applications waiting too long, with a note to the volunteer, once per step."""
+    return managers.stale_applications_alerts_create()
