@@ -10,9 +10,12 @@ from __future__ import annotations
 import logging
 
 from celery import group, shared_task
-from django.db import OperationalError
+from celery.signals import worker_process_init
+from django.conf import settings
+from django.db import DatabaseError, OperationalError, close_old_connections
 
 from matching import ranking
+from matching.index_cache import roster_index
 from matching.outbox import outbox_relay
 
 logger = logging.getLogger(__name__)
@@ -74,3 +77,17 @@ def rematch_all() -> int:
     for vacancy_id in vacancy_ids:
         rank_vacancy.delay(vacancy_id)
     return len(vacancy_ids)
+
+
+@worker_process_init.connect
+def _prewarm_roster_index(**_: object) -> None:
+    # Each pool process keeps its own index; build it before the first task
+    # arrives, so no vacancy waits seconds for a cold index.
+    if not settings.MATCHING_PREWARM_INDEX:
+        return
+    try:
+        roster_index()
+    except DatabaseError:
+        logger.warning("could not prewarm the roster index; the first task will build it", exc_info=True)
+    finally:
+        close_old_connections()

@@ -123,7 +123,13 @@ class ProfileIndex:
                 gc.enable()
         index.vocab = vocab
         index.n_words = len(vocab)
-        doc_matrix = index.words.fit_transform(doc.matrix(len(vocab))).astype(DTYPE)
+        counts = doc.matrix(len(vocab))
+        # A new deployment starts with nobody on the roster: fit on one empty
+        # row (every IDF is then 1) so that upserts and ranking still work.
+        index.words.fit(counts if counts.shape[0] else sp.csr_matrix((1, len(vocab)), dtype=DTYPE))
+        doc_matrix = (
+            index.words.transform(counts).astype(DTYPE) if counts.shape[0] else sp.csr_matrix(counts, dtype=DTYPE)
+        )
         index.idf = index.words.idf_.astype(DTYPE)
         if config.use_char_ngrams and sum(1 for h in heads if h) >= 2:
             char_matrix = index.chars.fit_transform(heads)

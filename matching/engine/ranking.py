@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
 
 import numpy as np
@@ -98,7 +98,14 @@ def _rank_one(
     today: date,
     top_k: int,
     include_ineligible: bool,
+    only_ids: Collection[str] | None = None,
 ) -> list[Candidate]:
+    subset: NDArray[np.bool_] | None = None
+    if only_ids is not None:
+        subset = np.zeros(index.n_rows, dtype=bool)
+        subset[[index.rows[pid] for pid in only_ids if pid in index.rows]] = True
+        # Outside the subset nobody can enter the pool or pass the mask.
+        text = np.where(subset, text, np.float32(-1.0))
     pool_size = max(POOL_FACTOR * top_k, MIN_POOL)
     if not include_ineligible and index.n_rows > 2 * pool_size:
         # The structured multiplier never raises a score, so the best final scores lie
@@ -107,12 +114,15 @@ def _rank_one(
         pool = np.argpartition(-text, pool_size - 1)[:pool_size]
         fit = structured_fit(index, query, rules, today, pool)
         final = text[pool] * fit.multiplier
-        pos = _top_rows(final, fit.eligible, top_k, pool)
+        eligible = fit.eligible if subset is None else fit.eligible & subset[pool]
+        pos = _top_rows(final, eligible, top_k, pool)
         if len(pos) == top_k and final[pos[-1]] > text[pool].min():
             return _candidates(index, query, fit, text[pool], final, pos, pool[pos])
     fit = structured_fit(index, query, rules, today)
     final = text * fit.multiplier
     mask = index.cols.alive[: index.n_rows] if include_ineligible else fit.eligible
+    if subset is not None:
+        mask = mask & subset
     rows = _top_rows(final, mask, top_k)
     return _candidates(index, query, fit, text, final, rows, rows)
 
@@ -125,15 +135,19 @@ def rank(
     today: date,
     top_k: int = 200,
     include_ineligible: bool = False,
+    only_ids: Collection[str] | None = None,
 ) -> list[Candidate]:
     """Best `top_k` volunteers for a vacancy, highest score first.
 
     Only eligible volunteers are returned unless `include_ineligible`; then ineligible
     ones are ranked by score too and carry the rules they fail in `failed_rules`.
+    `only_ids` restricts the ranking to those profiles (one chunk of a roster
+    that several workers rank in parallel); scores stay comparable across chunks
+    because every chunk is scored against the same index.
     """
     query = build_query(index, vacancy)
     text = text_scores(index, query.vector)[0]
-    return _rank_one(index, query, text, rules, today, top_k, include_ineligible)
+    return _rank_one(index, query, text, rules, today, top_k, include_ineligible, only_ids)
 
 
 def rank_many(

@@ -176,3 +176,21 @@ def test_the_preselected_pool_gives_the_same_ranking_as_scoring_everyone(monkeyp
         fast = rank(idx, v, rules=rules, today=TODAY, top_k=5)
         slow = reference_rank(idx, refs, vacancy=v, rules=rules, today=TODAY, top_k=5)
         assert [c.score for c in fast] == pytest.approx([s for _, s in slow], abs=1e-5)
+
+
+def test_ranking_in_chunks_and_merging_gives_the_full_ranking(index):
+    auditor_post = vacancy("audit")
+    full = rank(index, auditor_post, today=TODAY, top_k=5)
+    ids_all = list(index.rows)
+    halves = [set(ids_all[: len(ids_all) // 2]), set(ids_all[len(ids_all) // 2 :])]
+    merged = [c for half in halves for c in rank(index, auditor_post, today=TODAY, top_k=5, only_ids=half)]
+    merged.sort(key=lambda c: (-c.score, c.profile_id))
+    assert [(c.profile_id, c.score) for c in merged[:5]] == [(c.profile_id, c.score) for c in full]
+    assert all(c.profile_id in halves[0] for c in rank(index, auditor_post, today=TODAY, only_ids=halves[0]))
+
+
+def test_an_empty_roster_builds_ranks_nobody_and_takes_newcomers():
+    empty = ProfileIndex.build([])
+    assert rank(empty, AUDIT, today=TODAY) == []
+    empty.upsert(ROSTER[1])
+    assert ids(rank(empty, AUDIT, today=TODAY)) == ["auditor"]

@@ -1,0 +1,188 @@
+"""Ranking through the database: stored shortlists, chunked runs, rescoring, explanations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from assignments.models import Vacancy
+from matching import ranking
+from matching.index_cache import roster_index_reset
+from matching.models import MatchResult, MatchRun, MatchRunChunk
+from tests.factories import VacancyFactory, VolunteerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _cold_index() -> Iterator[None]:
+    roster_index_reset()
+    yield
+    roster_index_reset()
+
+
+def _midwives(n: int) -> list:
+    return [
+        VolunteerFactory(
+            headline="Midwife and clinical tutor",
+            summary=f"{5 + i} years on a labour ward, teaching students in the skills lab.",
+            years_experience=5 + i,
+        )
+        for i in range(n)
+    ]
+
+
+def _auditors(n: int) -> list:
+    return [
+        VolunteerFactory(
+            headline="External auditor",
+            summary="Financial audits of ministries under ISSAI.",
+            skills=["financial audit", "ISSAI"],
+        )
+        for _ in range(n)
+    ]
+
+
+def _stored(vacancy: Vacancy) -> list[tuple[int, float]]:
+    return list(
+        MatchResult.objects.filter(vacancy=vacancy)
+        .order_by("-score", "volunteer_id")
+        .values_list("volunteer_id", "score")
+    )
+
+
+def test_it_stores_the_ranked_shortlist_with_reasons_and_records_the_run() -> None:
+    midwives = _midwives(3)
+    _auditors(2)
+    vacancy = VacancyFactory()
+
+    run, ranges = ranking.vacancy_rank(vacancy_id=vacancy.pk)
+
+    assert ranges == []
+    assert run is not None
+    assert run.status == MatchRun.Status.DONE
+    assert run.scored == 5
+    assert run.stored == len(_stored(vacancy))
+    assert run.duration_ms is not None
+    top = [volunteer_id for volunteer_id, _ in _stored(vacancy)[:3]]
+    assert set(top) == {m.pk for m in midwives}
+    assert all(result.reasons for result in MatchResult.objects.filter(vacancy=vacancy))
+
+
+def test_a_rerun_replaces_the_rows_and_never_duplicates_them() -> None:
+    _midwives(3)
+    vacancy = VacancyFactory()
+    ranking.vacancy_rank(vacancy_id=vacancy.pk)
+    first = _stored(vacancy)
+    ranking.vacancy_rank(vacancy_id=vacancy.pk)
+    assert _stored(vacancy) == first
+    assert MatchRun.objects.filter(vacancy=vacancy).count() == 2
+
+
+def test_it_drops_from_the_list_someone_who_is_no_longer_eligible() -> None:
+    midwife, *_ = _midwives(2)
+    vacancy = VacancyFactory()
+    ranking.vacancy_rank(vacancy_id=vacancy.pk)
+    midwife.languages = {"en": "native"}  # no longer speaks the required Somali
+    midwife.save()
+    ranking.vacancy_rank(vacancy_id=vacancy.pk)
+    assert midwife.pk not in {volunteer_id for volunteer_id, _ in _stored(vacancy)}
+
+
+def test_ranking_in_chunks_stores_what_one_pass_stores(settings) -> None:  # type: ignore[no-untyped-def]
+    _midwives(4)
+    _auditors(3)
+    vacancy = VacancyFactory()
+    ranking.vacancy_rank(vacancy_id=vacancy.pk)
+    whole = _stored(vacancy)
+
+    settings.MATCHING_CHUNK_SIZE = 3
+    run, ranges = ranking.vacancy_rank(vacancy_id=vacancy.pk)
+    assert run is not None
+    assert len(ranges) == 3
+    merged = [
+        ranking.vacancy_rank_chunk(run_id=run.pk, number=n, low_id=low, high_id=high)
+        for n, (low, high) in enumerate(ranges)
+    ]
+
+    assert merged == [False, False, True]  # the last chunk to finish merges
+    run.refresh_from_db()
+    assert run.status == MatchRun.Status.DONE
+    assert run.scored == 7
+    assert _stored(vacancy) == whole
+    assert not MatchRunChunk.objects.exists()
+
+
+def test_a_chunk_delivered_twice_merges_once(settings) -> None:  # type: ignore[no-untyped-def]
+    _midwives(4)
+    settings.MATCHING_CHUNK_SIZE = 2
+    vacancy = VacancyFactory()
+    run, ranges = ranking.vacancy_rank(vacancy_id=vacancy.pk)
+    assert run is not None
+    (low0, high0), (low1, high1) = ranges
+    assert ranking.vacancy_rank_chunk(run_id=run.pk, number=0, low_id=low0, high_id=high0) is False
+    assert ranking.vacancy_rank_chunk(run_id=run.pk, number=0, low_id=low0, high_id=high0) is False
+    assert ranking.vacancy_rank_chunk(run_id=run.pk, number=1, low_id=low1, high_id=high1) is True
+    assert ranking.vacancy_rank_chunk(run_id=run.pk, number=1, low_id=low1, high_id=high1) is False
+    assert len(_stored(vacancy)) == 4
+
+
+def test_it_ends_quietly_for_a_vacancy_that_is_gone_or_not_open() -> None:
+    draft = VacancyFactory(status=Vacancy.Status.DRAFT)
+    assert ranking.vacancy_rank(vacancy_id=draft.pk) == (None, [])
+    assert ranking.vacancy_rank(vacancy_id=987654) == (None, [])
+    assert ranking.vacancy_rank_chunk(run_id=987654, number=0, low_id=1, high_id=2) is False
+
+
+def test_a_changed_profile_enters_and_leaves_the_lists_of_open_vacancies() -> None:
+    _midwives(2)
+    vacancy = VacancyFactory()
+    ranking.vacancy_rank(vacancy_id=vacancy.pk)
+    newcomer = VolunteerFactory(headline="Midwife", languages={"en": "native"})
+    assert ranking.volunteer_rescore(volunteer_id=newcomer.pk) == 0
+
+    newcomer.languages = {"en": "native", "so": "native"}
+    newcomer.save()
+    ranking.volunteer_rescore(volunteer_id=newcomer.pk)
+    assert MatchResult.objects.filter(vacancy=vacancy, volunteer=newcomer).exists()
+
+    newcomer.matching_consent = False
+    newcomer.save()
+    ranking.volunteer_rescore(volunteer_id=newcomer.pk)
+    assert not MatchResult.objects.filter(volunteer=newcomer).exists()
+
+
+def test_rescoring_a_deleted_profile_ends_quietly() -> None:
+    assert ranking.volunteer_rescore(volunteer_id=987654) == 0
+
+
+def test_it_explains_why_someone_is_not_on_the_list() -> None:
+    midwife, *_ = _midwives(2)
+    no_somali = VolunteerFactory(headline="Midwife", languages={"en": "native"})
+    vacancy = VacancyFactory()
+    ranking.vacancy_rank(vacancy_id=vacancy.pk)
+
+    outside = ranking.candidate_explain(vacancy=vacancy, volunteer=no_somali)
+    inside = ranking.candidate_explain(vacancy=vacancy, volunteer=midwife)
+
+    assert outside["eligible"] is False
+    assert outside["failed_rules"] == ["language:so"]
+    assert outside["on_shortlist"] is False
+    assert inside["eligible"] is True
+    assert inside["on_shortlist"] is True
+    assert inside["rank"] >= 1
+    assert inside["parts"]
+    assert inside["reasons"]
+
+
+def test_it_lists_open_vacancies_without_a_current_ranking() -> None:
+    _midwives(1)
+    ranked, unranked = VacancyFactory(), VacancyFactory()
+    VacancyFactory(status=Vacancy.Status.CLOSED)
+    ranking.vacancy_rank(vacancy_id=ranked.pk)
+    assert ranking.vacancies_needing_rank() == [unranked.pk]
+
+    ranked.title = "Senior midwifery tutor"
+    ranked.save()  # edited since its run: no longer current
+    assert ranking.vacancies_needing_rank() == [ranked.pk, unranked.pk]
