@@ -256,6 +256,8 @@ if CELERY_BROKER_URL.startswith("filesystem:"):
         "processed_folder": str(VAR_DIR / "broker" / "processed"),
         "control_folder": str(VAR_DIR / "broker" / "control"),
         "store_processed": False,
+        # The transport polls its folder; the default 1 s makes a demo sluggish.
+        "polling_interval": 0.1,
     }
 else:
     # Every retry delay stays well below the visibility timeout, so a
