@@ -158,7 +158,7 @@ def main() -> int:
             timings.append(elapsed)
             print(
                 f"run {i}: opened → shortlist stored in {elapsed * 1000:.0f} ms "
-                f"(worker ranked {run.scored:,}, {run.eligible:,} eligible, stored {run.stored}, "
+                f"(worker ranked {run.scored:,}, stored {run.stored}, "
                 f"task {run.duration_ms} ms)"
             )
         median = statistics.median(timings)

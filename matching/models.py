@@ -25,7 +25,6 @@ class MatchRun(models.Model):
     vacancy_updated_at = models.DateTimeField()
     chunks_total = models.PositiveIntegerField(default=1)
     scored = models.PositiveIntegerField(default=0)
-    eligible = models.PositiveIntegerField(default=0)
     stored = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -45,7 +44,6 @@ class MatchRunChunk(models.Model):
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="chunks")
     number = models.PositiveIntegerField()
     scored = models.PositiveIntegerField(default=0)
-    eligible = models.PositiveIntegerField(default=0)
     candidates = models.JSONField(default=list)
 
     class Meta:

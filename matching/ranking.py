@@ -7,7 +7,7 @@ bridge. Every function here is safe to run twice: results are keyed on
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
 from django.conf import settings
@@ -95,32 +95,30 @@ def _store_results(*, vacancy: Vacancy, run: MatchRun, candidates: Sequence[dict
     return len(rows)
 
 
-def _finish_run(*, run: MatchRun, vacancy: Vacancy, candidates: Sequence[dict], scored: int, eligible: int) -> None:
+def _finish_run(*, run: MatchRun, vacancy: Vacancy, candidates: Sequence[dict], scored: int) -> None:
     stored = _store_results(vacancy=vacancy, run=run, candidates=candidates)
     finished = timezone.now()
     MatchRun.objects.filter(pk=run.pk).update(
         status=MatchRun.Status.DONE,
         scored=scored,
-        eligible=eligible,
         stored=stored,
         finished_at=finished,
         duration_ms=int((finished - run.started_at).total_seconds() * 1000),
     )
 
 
-def _rank_slice(vacancy: Vacancy, *, only_ids: Iterable[str] | None = None) -> tuple[list[Candidate], int, int]:
+def _rank_slice(vacancy: Vacancy, *, only_ids: Collection[str] | None = None) -> tuple[list[Candidate], int]:
+    """The best candidates among `only_ids` (or the whole roster), and how many were scored."""
     index = roster_index()
-    kwargs = {"only_ids": set(only_ids)} if only_ids is not None else {}
     candidates = engine.rank(
         index,
         vacancy_to_engine(vacancy),
         rules=rules_for_programme(vacancy.programme),
         today=_today(),
         top_k=settings.MATCHING_TOP_K,
-        **kwargs,
+        only_ids=only_ids,
     )
-    scored = len(index) if only_ids is None else len(kwargs["only_ids"])
-    return candidates, scored, len(candidates)
+    return candidates, len(index) if only_ids is None else len(only_ids)
 
 
 def vacancy_rank(*, vacancy_id: int) -> tuple[MatchRun | None, list[list[int]]]:
@@ -141,13 +139,12 @@ def vacancy_rank(*, vacancy_id: int) -> tuple[MatchRun | None, list[list[int]]]:
     ids = list(Volunteer.objects.matchable().order_by("pk").values_list("pk", flat=True))
     size = settings.MATCHING_CHUNK_SIZE
     if len(ids) <= size:
-        candidates, scored, eligible = _rank_slice(vacancy)
+        candidates, scored = _rank_slice(vacancy)
         _finish_run(
             run=run,
             vacancy=vacancy,
             candidates=[candidate_to_json(c) for c in candidates],
             scored=scored,
-            eligible=eligible,
         )
         run.refresh_from_db()
         return run, []
@@ -169,13 +166,12 @@ def vacancy_rank_chunk(*, run_id: int, number: int, low_id: int, high_id: int) -
         return False
     vacancy = run.vacancy
     ids = Volunteer.objects.matchable().filter(pk__gte=low_id, pk__lte=high_id).values_list("pk", flat=True)
-    candidates, scored, eligible = _rank_slice(vacancy, only_ids=[str(pk) for pk in ids])
+    candidates, scored = _rank_slice(vacancy, only_ids={str(pk) for pk in ids})
     MatchRunChunk.objects.update_or_create(
         run=run,
         number=number,
         defaults={
             "scored": scored,
-            "eligible": eligible,
             "candidates": [candidate_to_json(c) for c in candidates],
         },
     )
@@ -191,7 +187,6 @@ def vacancy_rank_chunk(*, run_id: int, number: int, low_id: int, high_id: int) -
         vacancy=vacancy,
         candidates=merged,
         scored=sum(c.scored for c in chunks),
-        eligible=sum(c.eligible for c in chunks),
     )
     MatchRunChunk.objects.filter(run=run).delete()
     return True

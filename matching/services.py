@@ -20,6 +20,4 @@ def vacancy_match_requested(*, vacancy_id: int) -> None:
 
 def volunteer_match_requested(*, volunteer_id: int) -> None:
     """Record, in the caller's transaction, that a profile needs rescoring."""
-    outbox_enqueue(
-        task=TASK_RESCORE_VOLUNTEER, key=f"volunteer:{volunteer_id}", kwargs={"volunteer_id": volunteer_id}
-    )
+    outbox_enqueue(task=TASK_RESCORE_VOLUNTEER, key=f"volunteer:{volunteer_id}", kwargs={"volunteer_id": volunteer_id})

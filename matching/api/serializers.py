@@ -100,7 +100,6 @@ class MatchRunSerializer(serializers.ModelSerializer):
             "engine_version",
             "chunks_total",
             "scored",
-            "eligible",
             "stored",
             "started_at",
             "finished_at",

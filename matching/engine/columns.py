@@ -41,8 +41,16 @@ class Columns:
         if need <= self.cap:
             return
         new_cap = max(need, self.cap * 2)
-        for name in ("education", "years", "on_site_ok", "avail_from", "avail_until", "has_dates",
-                     "residence", "alive"):
+        for name in (
+            "education",
+            "years",
+            "on_site_ok",
+            "avail_from",
+            "avail_until",
+            "has_dates",
+            "residence",
+            "alive",
+        ):
             old = getattr(self, name)
             fill = {"on_site_ok": True, "avail_from": NO_DATE, "avail_until": OPEN_END}.get(name, 0)
             arr = np.full(new_cap, fill, dtype=old.dtype)

@@ -8,10 +8,30 @@ from matching.engine.features import Notes, VacancyTerms
 from matching.engine.types import LANGUAGE_LEVELS, Profile, Vacancy
 
 LANGUAGE_NAMES: dict[str, str] = {
-    "so": "Somali", "en": "English", "ar": "Arabic", "fr": "French", "sv": "Swedish", "no": "Norwegian",
-    "nb": "Norwegian", "da": "Danish", "nl": "Dutch", "fi": "Finnish", "de": "German", "it": "Italian",
-    "tr": "Turkish", "am": "Amharic", "sw": "Swahili", "om": "Oromo", "ti": "Tigrinya", "es": "Spanish",
-    "pt": "Portuguese", "ru": "Russian", "zh": "Chinese", "hi": "Hindi", "ur": "Urdu", "fa": "Persian",
+    "so": "Somali",
+    "en": "English",
+    "ar": "Arabic",
+    "fr": "French",
+    "sv": "Swedish",
+    "no": "Norwegian",
+    "nb": "Norwegian",
+    "da": "Danish",
+    "nl": "Dutch",
+    "fi": "Finnish",
+    "de": "German",
+    "it": "Italian",
+    "tr": "Turkish",
+    "am": "Amharic",
+    "sw": "Swahili",
+    "om": "Oromo",
+    "ti": "Tigrinya",
+    "es": "Spanish",
+    "pt": "Portuguese",
+    "ru": "Russian",
+    "zh": "Chinese",
+    "hi": "Hindi",
+    "ur": "Urdu",
+    "fa": "Persian",
 }
 MAX_SKILL_REASONS = 5
 _LEVEL = {name: i + 1 for i, name in enumerate(LANGUAGE_LEVELS)}
@@ -113,7 +133,7 @@ def match_skills(
 
 
 def language_reasons(profile: Profile, vacancy: Vacancy) -> list[str]:
-    """"Somali: native" for each language the vacancy asks for (or the person's best two)."""
+    """ "Somali: native" for each language the vacancy asks for (or the person's best two)."""
     langs = profile.languages
     if vacancy.required_languages:
         codes = list(vacancy.required_languages)

@@ -66,9 +66,7 @@ class ProfileIndex:
         self._phrases: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {}
         self.rows: dict[str, int] = {}
         self.words = TfidfTransformer(sublinear_tf=True)
-        self.chars = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, dtype=DTYPE
-        )
+        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, dtype=DTYPE)
         self.vocab: dict[str, int] = {}
         self.idf: NDArray[np.float32] = np.zeros(0, dtype=DTYPE)
         self.n_words = 0
@@ -202,9 +200,7 @@ class ProfileIndex:
     def _row_matrix(self, terms: ProfileTerms) -> sp.csr_matrix:
         doc = self.word_vector(terms.doc)
         cov = self._coverage_rows([terms])
-        chars = (
-            self.chars.transform([terms.head_text]) if self.n_chars else sp.csr_matrix((1, 0), dtype=DTYPE)
-        )
+        chars = self.chars.transform([terms.head_text]) if self.n_chars else sp.csr_matrix((1, 0), dtype=DTYPE)
         return sp.hstack([doc, cov, chars], format="csr", dtype=DTYPE)
 
     # -- maintenance --------------------------------------------------------------------

@@ -64,15 +64,21 @@ def query_dicts(query: Query) -> list[dict[int, float]]:
 
 
 def score_pair(
-    index: ProfileIndex, query: Query, comps: list[dict[int, float]], ref: RefProfile,
-    rules: ProgrammeRules, today: date,
+    index: ProfileIndex,
+    query: Query,
+    comps: list[dict[int, float]],
+    ref: RefProfile,
+    rules: ProgrammeRules,
+    today: date,
 ) -> tuple[float, list[str]]:
     """(score, failed rules) of one pair, computed without numpy."""
     p, vac = ref.profile, query.vacancy
     failed = check_eligibility(p, vac, rules, today=today)
     text = (
-        _dot(comps[0], ref.words) + _dot(comps[1], ref.strengths)
-        + _dot(comps[2], ref.strengths) + _dot(comps[3], ref.chars)
+        _dot(comps[0], ref.words)
+        + _dot(comps[1], ref.strengths)
+        + _dot(comps[2], ref.strengths)
+        + _dot(comps[3], ref.chars)
     )
     if not index.config.use_structured_fit:
         return text, failed
@@ -93,9 +99,14 @@ def score_pair(
 
 
 def reference_rank(
-    index: ProfileIndex, refs: Sequence[RefProfile], vacancy_query: Query | None = None, *,
-    vacancy: object = None, rules: ProgrammeRules = ProgrammeRules(),  # noqa: B008
-    today: date, top_k: int = 200,
+    index: ProfileIndex,
+    refs: Sequence[RefProfile],
+    vacancy_query: Query | None = None,
+    *,
+    vacancy: object = None,
+    rules: ProgrammeRules = ProgrammeRules(),  # noqa: B008
+    today: date,
+    top_k: int = 200,
 ) -> list[tuple[str, float]]:
     """Eligible (id, score) pairs, best first, by looping over every profile."""
     if vacancy_query is None:

@@ -65,9 +65,7 @@ def build_queries(index: ProfileIndex, vacancies: Sequence[Vacancy]) -> list[Que
     nw = index.n_words
     word_rows = index.word_vector_rows([vt.doc for vt in vts]) if cfg.use_word_tfidf and nw else None
     char_rows = (
-        index.chars.transform([vt.title_text for vt in vts]).tocsr()
-        if cfg.use_char_ngrams and index.n_chars
-        else None
+        index.chars.transform([vt.title_text for vt in vts]).tocsr() if cfg.use_char_ngrams and index.n_chars else None
     )
     out = []
     for i, (vacancy, vt) in enumerate(zip(vacancies, vts, strict=True)):
@@ -82,8 +80,7 @@ def build_queries(index: ProfileIndex, vacancies: Sequence[Vacancy]) -> list[Que
         if char_rows is not None:
             lo, hi = char_rows.indptr[i], char_rows.indptr[i + 1]
             chars = {
-                2 * nw + int(j): float(v)
-                for j, v in zip(char_rows.indices[lo:hi], char_rows.data[lo:hi], strict=True)
+                2 * nw + int(j): float(v) for j, v in zip(char_rows.indices[lo:hi], char_rows.data[lo:hi], strict=True)
             }
         out.append(_assemble(index, vacancy, vt, words, chars))
     return out

@@ -10,9 +10,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 # Letters that NFKD does not decompose (Turkish dotless i, Nordic o-slash, ...); folding
 # them lets Finnish, Turkish and Danish words match terms written with or without diacritics.
-_FOLD = str.maketrans(
-    {"\u0131": "i", "ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ł": "l", "œ": "oe", "\u2019": "'"}
-)
+_FOLD = str.maketrans({"\u0131": "i", "ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ł": "l", "œ": "oe", "\u2019": "'"})
 # A token keeps inner "&", "." and "#" so that "M&E", "node.js" and "C#" survive as one word.
 # Combining marks left by NFKD (Latin accents, Arabic harakat) are dropped.
 _COMBINING = re.compile(r"[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u1ab0-\u1aff\u20d0-\u20ff]")
