@@ -133,9 +133,9 @@ def digest_message(alerts: Sequence[Alert]) -> Message:
     }
     text, html = _render("digest", context)
     count = len(ordered)
-    noun = "assignment" if count == 1 else "assignments"
+    subject = "1 assignment that fits you" if count == 1 else f"{count} assignments that fit you"
     return Message(
-        subject=f"{count} {noun} that fit you",
+        subject=subject,
         text=text,
         html=html,
         to_email=first.volunteer.email,

@@ -49,15 +49,16 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(values, list) or len(values) > MAX_FILTERS:
             errors[name] = [f"must be a list of at most {MAX_FILTERS} values"]
             continue
+        normal: list[str] = []
         try:
             for value in values:
                 if not isinstance(value, str) or not value.strip() or len(value) > 200:
                     raise ValidationError(f"{value!r} is not a valid value")
-                check(value)
+                normal.append(value.strip().upper() if name == "countries" else value.strip())
+                check(normal[-1])
         except ValidationError as exc:
             errors[name] = exc.messages
             continue
-        normal = [v.strip().upper() if name == "countries" else v.strip() for v in values]
         cleaned[name] = sorted(set(normal), key=normal.index)
     if errors:
         raise ValidationError(errors)
