@@ -1,0 +1,109 @@
+"""The shortlist over the API: ranked, explained, filtered, and discreet about contact details."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from assignments.models import Application
+from matching import ranking
+from matching.index_cache import roster_index_reset
+from matching.models import OutboxMessage
+from tests.factories import ManagerFactory, ProgrammeFactory, VacancyFactory, VolunteerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _cold_index() -> Iterator[None]:
+    roster_index_reset()
+    yield
+    roster_index_reset()
+
+
+@pytest.fixture
+def ranked() -> dict[str, Any]:
+    manager = ManagerFactory()
+    vacancy = VacancyFactory(programme=ProgrammeFactory(managers=[manager]))
+    in_sweden = VolunteerFactory(headline="Midwife", residence_country="SE", languages={"so": "native", "en": "fluent"})
+    in_kenya = VolunteerFactory(
+        headline="Midwifery tutor", residence_country="KE", languages={"so": "native", "en": "fluent", "sw": "fluent"}
+    )
+    no_somali = VolunteerFactory(headline="Midwife", languages={"en": "native"})
+    Application.objects.create(vacancy=vacancy, volunteer=in_kenya)
+    ranking.vacancy_rank(vacancy_id=vacancy.pk)
+    client = APIClient()
+    client.force_authenticate(manager)
+    return {"client": client, "vacancy": vacancy, "se": in_sweden, "ke": in_kenya, "no_somali": no_somali}
+
+
+def _url(vacancy: Any, suffix: str = "") -> str:
+    return f"/api/v1/vacancies/{vacancy.external_id}/shortlist{suffix}"
+
+
+def test_it_serves_eligible_candidates_best_first_with_their_explanations(ranked: dict[str, Any]) -> None:
+    rows = ranked["client"].get(_url(ranked["vacancy"])).json()["results"]
+    assert {row["volunteer"] for row in rows} == {ranked["se"].external_id, ranked["ke"].external_id}
+    assert [row["score"] for row in rows] == sorted((row["score"] for row in rows), reverse=True)
+    for row in rows:
+        assert row["reasons"]
+        assert row["parts"]
+        assert "gender" not in row
+
+
+def test_it_shows_contact_details_only_for_people_who_applied(ranked: dict[str, Any]) -> None:
+    rows = {row["volunteer"]: row for row in ranked["client"].get(_url(ranked["vacancy"])).json()["results"]}
+    assert rows[ranked["ke"].external_id]["contact"] == {
+        "full_name": ranked["ke"].full_name,
+        "email": ranked["ke"].email,
+    }
+    assert rows[ranked["se"].external_id]["contact"] is None
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("residence_country=KE", {"ke"}), ("language=sw", {"ke"}), ("min_score=1", set())],
+)
+def test_it_filters_the_shortlist(ranked: dict[str, Any], query: str, expected: set[str]) -> None:
+    rows = ranked["client"].get(_url(ranked["vacancy"]) + "?" + query).json()["results"]
+    assert {row["volunteer"] for row in rows} == {ranked[key].external_id for key in expected}
+
+
+def test_it_rejects_a_filter_outside_its_range_naming_it(ranked: dict[str, Any]) -> None:
+    response = ranked["client"].get(_url(ranked["vacancy"]) + "?min_score=7")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["min_score"]
+
+
+def test_it_answers_why_someone_is_not_on_the_list(ranked: dict[str, Any]) -> None:
+    body = ranked["client"].get(_url(ranked["vacancy"], f"/{ranked['no_somali'].external_id}")).json()
+    assert body["eligible"] is False
+    assert body["failed_rules"] == ["language:so"]
+    assert body["on_shortlist"] is False
+
+
+def test_the_shortlist_costs_the_same_queries_for_two_rows_or_twenty(
+    ranked: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    VolunteerFactory.create_batch(18, headline="Midwife")
+    ranking.vacancy_rank(vacancy_id=ranked["vacancy"].pk)
+    with django_assert_max_num_queries(6):
+        rows = ranked["client"].get(_url(ranked["vacancy"])).json()["results"]
+    assert len(rows) == 20
+
+
+def test_a_rematch_is_queued_through_the_outbox(ranked: dict[str, Any]) -> None:
+    response = ranked["client"].post(f"/api/v1/vacancies/{ranked['vacancy'].external_id}/rematch")
+    assert response.status_code == 202
+    assert OutboxMessage.objects.filter(key=f"vacancy:{ranked['vacancy'].pk}", sent_at__isnull=True).exists()
+
+
+def test_a_volunteer_sees_their_best_open_vacancies_with_reasons(ranked: dict[str, Any]) -> None:
+    client = APIClient()
+    client.force_authenticate(ranked["se"].user)
+    rows = client.get("/api/v1/matches").json()["results"]
+    assert [row["vacancy"] for row in rows] == [ranked["vacancy"].external_id]
+    assert rows[0]["reasons"]
