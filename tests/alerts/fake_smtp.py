@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -38,11 +39,8 @@ class FakeSMTP:
                 conn, _ = self._server.accept()
             except OSError:
                 return
-            with conn:
-                try:
-                    self._session(conn)
-                except OSError:
-                    pass
+            with conn, contextlib.suppress(OSError):
+                self._session(conn)
 
     def _session(self, conn: socket.socket) -> None:
         reader = conn.makefile("rb")

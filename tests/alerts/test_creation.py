@@ -27,7 +27,10 @@ def test_it_alerts_a_strong_candidate_once_by_each_channel(store_shortlist: Stor
 
     store_shortlist(vacancy, [(volunteer, 0.8)])
 
-    assert match_alerts() == [(volunteer.pk, vacancy.pk, "email", "pending"), (volunteer.pk, vacancy.pk, "inapp", "pending")]
+    assert match_alerts() == [
+        (volunteer.pk, vacancy.pk, "email", "pending"),
+        (volunteer.pk, vacancy.pk, "inapp", "pending"),
+    ]
     email = Alert.objects.get(channel="email")
     assert email.deliver == "instant"
     assert email.score == pytest.approx(0.8)
@@ -225,4 +228,7 @@ def test_a_rescored_profile_that_becomes_strong_is_alerted_once(settings: Any) -
     ranking.volunteer_rescore(volunteer_id=newcomer.pk)
     ranking.volunteer_rescore(volunteer_id=newcomer.pk)
 
-    assert match_alerts() == [(newcomer.pk, vacancy.pk, "email", "pending"), (newcomer.pk, vacancy.pk, "inapp", "pending")]
+    assert match_alerts() == [
+        (newcomer.pk, vacancy.pk, "email", "pending"),
+        (newcomer.pk, vacancy.pk, "inapp", "pending"),
+    ]

@@ -86,8 +86,12 @@ def test_a_vacancy_closed_before_the_digest_is_left_out(store_shortlist: StoreSh
     digest_send(volunteer_id=hodan.pk, deliver="daily")
 
     [email] = mail.outbox
-    assert "Open Post" in email.body and "Closed Post" not in email.body
-    assert dict(Alert.objects.values_list("vacancy__title", "status")) == {"Closed Post": "skipped", "Open Post": "sent"}
+    assert "Open Post" in email.body
+    assert "Closed Post" not in email.body
+    assert dict(Alert.objects.values_list("vacancy__title", "status")) == {
+        "Closed Post": "skipped",
+        "Open Post": "sent",
+    }
 
 
 def test_consent_withdrawn_before_the_digest_sends_nothing(store_shortlist: StoreShortlist) -> None:

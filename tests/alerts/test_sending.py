@@ -64,7 +64,8 @@ def test_it_carries_rfc_8058_one_click_unsubscribe_headers(queued: Callable[...,
     [email] = mail.outbox
     message = email.message()
     url = message["List-Unsubscribe"]
-    assert url.startswith("<https://match.example.org/alerts/unsubscribe/") and url.endswith(">")
+    assert url.startswith("<https://match.example.org/alerts/unsubscribe/")
+    assert url.endswith(">")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
