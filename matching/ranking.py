@@ -136,9 +136,8 @@ def vacancy_rank(*, vacancy_id: int) -> tuple[MatchRun | None, list[list[int]]]:
     run = MatchRun.objects.create(
         vacancy=vacancy, engine_version=engine.ENGINE_VERSION, vacancy_updated_at=vacancy.updated_at
     )
-    ids = list(Volunteer.objects.matchable().order_by("pk").values_list("pk", flat=True))
     size = settings.MATCHING_CHUNK_SIZE
-    if len(ids) <= size:
+    if Volunteer.objects.matchable().count() <= size:
         candidates, scored = _rank_slice(vacancy)
         _finish_run(
             run=run,
@@ -148,10 +147,46 @@ def vacancy_rank(*, vacancy_id: int) -> tuple[MatchRun | None, list[list[int]]]:
         )
         run.refresh_from_db()
         return run, []
+    ids = list(Volunteer.objects.matchable().order_by("pk").values_list("pk", flat=True))
     ranges = [[ids[i], ids[min(i + size, len(ids)) - 1]] for i in range(0, len(ids), size)]
     MatchRun.objects.filter(pk=run.pk).update(chunks_total=len(ranges))
     run.chunks_total = len(ranges)
     return run, ranges
+
+
+def vacancies_rank_batch(*, vacancy_ids: Sequence[int]) -> tuple[list[MatchRun], list[int]]:
+    """Rank several open vacancies in one pass of the engine (the nightly rematch).
+
+    One sparse product scores the whole batch, which is many times cheaper than
+    one task per vacancy. Returns the finished runs, and the vacancies left for
+    one chunked task each when the roster is larger than MATCHING_CHUNK_SIZE.
+    """
+    vacancies = list(
+        Vacancy.objects.open().filter(pk__in=vacancy_ids).select_related("programme", "host_institution").order_by("pk")
+    )
+    if Volunteer.objects.matchable().count() > settings.MATCHING_CHUNK_SIZE:
+        return [], [v.pk for v in vacancies]
+    index = roster_index()
+    by_id = {str(v.pk): v for v in vacancies}
+    runs = {
+        key: MatchRun.objects.create(vacancy=v, engine_version=engine.ENGINE_VERSION, vacancy_updated_at=v.updated_at)
+        for key, v in by_id.items()
+    }
+    ranked = engine.rank_many(
+        index,
+        [vacancy_to_engine(v) for v in vacancies],
+        rules_for=lambda ev: rules_for_programme(by_id[ev.id].programme),
+        today=_today(),
+        top_k=settings.MATCHING_TOP_K,
+    )
+    for key, candidates in ranked.items():
+        _finish_run(
+            run=runs[key],
+            vacancy=by_id[key],
+            candidates=[candidate_to_json(c) for c in candidates],
+            scored=len(index),
+        )
+    return list(runs.values()), []
 
 
 def vacancy_rank_chunk(*, run_id: int, number: int, low_id: int, high_id: int) -> bool:

@@ -70,12 +70,25 @@ def reconcile_open_vacancies() -> int:
     return len(vacancy_ids)
 
 
+# Vacancies scored together by one nightly task: large enough for the batched
+# sparse product to pay, small enough that a batch finishes in seconds.
+REMATCH_BATCH = 64
+
+
+@shared_task(name="matching.rank_vacancy_batch", queue="matching", acks_late=True, **_RETRY)
+def rank_vacancy_batch(vacancy_ids: list[int]) -> None:
+    """Rank a batch of vacancies in one engine pass; large rosters go one chunked task each."""
+    _, left = ranking.vacancies_rank_batch(vacancy_ids=vacancy_ids)
+    for vacancy_id in left:
+        rank_vacancy.delay(vacancy_id)
+
+
 @shared_task(name="matching.rematch_all", acks_late=True)
 def rematch_all() -> int:
-    """Nightly: rank every open vacancy afresh."""
+    """Nightly: rank every open vacancy afresh, in batches."""
     vacancy_ids = ranking.open_vacancy_ids()
-    for vacancy_id in vacancy_ids:
-        rank_vacancy.delay(vacancy_id)
+    for start in range(0, len(vacancy_ids), REMATCH_BATCH):
+        rank_vacancy_batch.delay(vacancy_ids[start : start + REMATCH_BATCH])
     return len(vacancy_ids)
 
 

@@ -186,3 +186,27 @@ def test_it_lists_open_vacancies_without_a_current_ranking() -> None:
     ranked.title = "Senior midwifery tutor"
     ranked.save()  # edited since its run: no longer current
     assert ranking.vacancies_needing_rank() == [ranked.pk, unranked.pk]
+
+
+def test_a_batch_ranks_each_open_vacancy_as_a_single_run_would() -> None:
+    _midwives(3)
+    _auditors(2)
+    first, second = VacancyFactory(), VacancyFactory(title="Financial audit specialist", required_skills=["audit"])
+    closed = VacancyFactory(status=Vacancy.Status.CLOSED)
+    ranking.vacancy_rank(vacancy_id=first.pk)
+    ranking.vacancy_rank(vacancy_id=second.pk)
+    singles = {v.pk: _stored(v) for v in (first, second)}
+
+    runs, left = ranking.vacancies_rank_batch(vacancy_ids=[first.pk, second.pk, closed.pk])
+
+    assert left == []
+    assert sorted(run.vacancy_id for run in runs) == [first.pk, second.pk]
+    assert {v.pk: _stored(v) for v in (first, second)} == singles
+    assert not MatchResult.objects.filter(vacancy=closed).exists()
+
+
+def test_a_batch_leaves_a_large_roster_to_chunked_runs(settings) -> None:  # type: ignore[no-untyped-def]
+    _midwives(3)
+    settings.MATCHING_CHUNK_SIZE = 2
+    vacancy = VacancyFactory()
+    assert ranking.vacancies_rank_batch(vacancy_ids=[vacancy.pk]) == ([], [vacancy.pk])
