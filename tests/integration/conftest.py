@@ -9,6 +9,7 @@ so that a test can stop and restart it without touching the cache.
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -80,3 +81,31 @@ def worker(
 @pytest.fixture
 def wait_for() -> Callable[..., None]:
     return stack_wait_for
+
+
+def _worker_idle() -> bool:
+    from alerts.models import Alert
+    from matching.models import MatchRun, OutboxMessage
+
+    busy_alerts = Alert.objects.filter(status__in=["pending", "sending"], deliver="instant")
+    busy_runs = MatchRun.objects.filter(status__in=["running", "merging"])
+    return not (
+        OutboxMessage.objects.filter(sent_at__isnull=True).exists() or busy_alerts.exists() or busy_runs.exists()
+    )
+
+
+@pytest.fixture(autouse=True)
+def _worker_settles_before_the_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    # A transactional test ends by truncating every table; if the worker is
+    # still ranking or sending what the test set off (alerts follow every
+    # ranking), TRUNCATE and the worker's row locks deadlock. Let it finish
+    # first; best effort, so a test that left work that cannot finish does
+    # not hang the suite.
+    yield
+    if "worker" not in request.fixturenames:
+        return
+    try:
+        stack_wait_for(_worker_idle, timeout=30, what="the worker to finish the test's work")
+        time.sleep(0.3)  # the last task's closing statements
+    except AssertionError:
+        pass
