@@ -27,4 +27,7 @@ def retry_delays_below_visibility_timeout(app_configs: Any = None, **kwargs: Any
         )
     if settings.ALERT_CLAIM_TIMEOUT <= settings.ALERT_RETRY_MAX_DELAY:
         errors.append(Error("ALERT_CLAIM_TIMEOUT must be longer than ALERT_RETRY_MAX_DELAY", id="alerts.E002"))
+    if settings.ALERT_CLAIM_TIMEOUT <= settings.CELERY_TASK_TIME_LIMIT:
+        # A claim younger than the hard time limit may belong to a task still running.
+        errors.append(Error("ALERT_CLAIM_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT", id="alerts.E003"))
     return errors

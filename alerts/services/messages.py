@@ -103,9 +103,10 @@ def message_for(alert: Alert) -> Message:
     elif alert.kind == Alert.Kind.MANAGER_SUMMARY:
         context["rows"] = alert.context.get("vacancies", [])
         url = _site("/api/v1/applications/")
-    text, html = _render(alert.kind, context)
+    subject = _subject(alert)
+    text, html = _render(alert.kind, {**context, "subject": subject})
     return Message(
-        subject=_subject(alert),
+        subject=subject,
         text=text,
         html=html,
         to_email=email,
@@ -131,9 +132,9 @@ def digest_message(alerts: Sequence[Alert]) -> Message:
         "unsubscribe_url": unsubscribe,
         "site_url": settings.SITE_URL,
     }
-    text, html = _render("digest", context)
     count = len(ordered)
     subject = "1 assignment that fits you" if count == 1 else f"{count} assignments that fit you"
+    text, html = _render("digest", {**context, "subject": subject})
     return Message(
         subject=subject,
         text=text,
