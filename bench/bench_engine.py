@@ -1,6 +1,6 @@
 """Engine speed benchmarks on a seeded synthetic roster; prints its figures.
 
-    python bench/bench_engine.py [--volunteers 100000] [--vacancies 1000] [--seed 7]
+python bench/bench_engine.py [--volunteers 100000] [--vacancies 1000] [--seed 7]
 """
 
 from __future__ import annotations
@@ -54,8 +54,7 @@ def main() -> int:
     t = time.perf_counter()
     index = ProfileIndex.build(profiles)
     build_s = time.perf_counter() - t
-    print(f"build index: {build_s:.1f} s  ({index.n_features:,} features, "
-          f"{index.base.nnz:,} non-zeros)")
+    print(f"build index: {build_s:.1f} s  ({index.n_features:,} features, {index.base.nnz:,} non-zeros)")
 
     rank(index, vacancies[0], rules=RULES, today=TODAY)  # warm caches
     times = []
@@ -64,8 +63,10 @@ def main() -> int:
         rank(index, vac, rules=RULES, today=TODAY, top_k=200)
         times.append(time.perf_counter() - t)
     single = statistics.median(times)
-    print(f"rank one vacancy x {len(profiles):,}, top 200 with reasons: median {single * 1e3:.1f} ms, "
-          f"p90 {sorted(times)[int(0.9 * len(times))] * 1e3:.1f} ms")
+    print(
+        f"rank one vacancy x {len(profiles):,}, top 200 with reasons: median {single * 1e3:.1f} ms, "
+        f"p90 {sorted(times)[int(0.9 * len(times))] * 1e3:.1f} ms"
+    )
 
     t = time.perf_counter()
     rank_many(index, vacancies, rules_for=RULES, today=TODAY, top_k=200)
@@ -83,15 +84,22 @@ def main() -> int:
             pairs += 1
     per_pair = (time.perf_counter() - t) / pairs
     print(f"reference per-pair loop: {per_pair * 1e6:.1f} us/pair ({pairs:,} pairs)")
-    print(f"  speed-up single: {per_pair * len(profiles) / single:,.0f}x  "
-          f"(loop would take {per_pair * len(profiles):.1f} s)")
-    print(f"  speed-up batch:  {per_pair * len(profiles) * len(vacancies) / batch:,.0f}x  "
-          f"(loop would take {per_pair * len(profiles) * len(vacancies) / 60:.0f} min)")
+    print(
+        f"  speed-up single: {per_pair * len(profiles) / single:,.0f}x  "
+        f"(loop would take {per_pair * len(profiles):.1f} s)"
+    )
+    print(
+        f"  speed-up batch:  {per_pair * len(profiles) * len(vacancies) / batch:,.0f}x  "
+        f"(loop would take {per_pair * len(profiles) * len(vacancies) / 60:.0f} min)"
+    )
 
     up = []
     for i in range(args.upserts):
-        p = gen.profile(args.volunteers + i) if i % 2 else dataclasses.replace(
-            profiles[i], headline=profiles[i].headline + " lead")
+        p = (
+            gen.profile(args.volunteers + i)
+            if i % 2
+            else dataclasses.replace(profiles[i], headline=profiles[i].headline + " lead")
+        )
         t = time.perf_counter()
         index.upsert(p)
         up.append(time.perf_counter() - t)
@@ -100,8 +108,10 @@ def main() -> int:
     rank(index, vacancies[1], rules=RULES, today=TODAY)
     print(f"rank after {args.upserts} upserts: {(time.perf_counter() - t) * 1e3:.1f} ms")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory (ru_maxrss, whole run incl. generated data): {peak:,.0f} MB; "
-          f"engine share about {peak - rss_data:,.0f} MB; resident now {rss_mb():,.0f} MB")
+    print(
+        f"peak memory (ru_maxrss, whole run incl. generated data): {peak:,.0f} MB; "
+        f"engine share about {peak - rss_data:,.0f} MB; resident now {rss_mb():,.0f} MB"
+    )
     return 0
 
 

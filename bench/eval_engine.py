@@ -1,6 +1,6 @@
 """Rank the dev set with the engine and score it with the dev set's evaluate.py.
 
-    python bench/eval_engine.py [--data DIR] [--out FILE] [--ablation]
+python bench/eval_engine.py [--data DIR] [--out FILE] [--ablation]
 """
 
 from __future__ import annotations
@@ -22,8 +22,15 @@ from matching.engine.types import Profile, Vacancy
 
 TODAY = date(2026, 11, 30)
 DEFAULT_DATA = Path("/work/shared/eval/dev")
-ABLATIONS = ("use_lexicon", "use_families", "use_word_tfidf", "use_char_ngrams",
-             "use_title_weighting", "use_skill_coverage", "use_structured_fit")
+ABLATIONS = (
+    "use_lexicon",
+    "use_families",
+    "use_word_tfidf",
+    "use_char_ngrams",
+    "use_title_weighting",
+    "use_skill_coverage",
+    "use_structured_fit",
+)
 
 
 def load(data: Path) -> tuple[list[Profile], list[Vacancy]]:
@@ -38,12 +45,15 @@ def load(data: Path) -> tuple[list[Profile], list[Vacancy]]:
 def write_ranking(profiles: list[Profile], vacancies: list[Vacancy], config: EngineConfig, out: Path) -> None:
     """Rank every vacancy (MIDA residence rule on) and write the spec's ranking JSONL."""
     index = ProfileIndex.build(profiles, config)
-    ranked = rank_many(index, vacancies, rules_for=ProgrammeRules(residence_outside_duty_country=True),
-                       today=TODAY, top_k=200)
+    ranked = rank_many(
+        index, vacancies, rules_for=ProgrammeRules(residence_outside_duty_country=True), today=TODAY, top_k=200
+    )
     with out.open("w", encoding="utf-8") as fh:
         for vac in vacancies:
-            cands = [{"volunteer": c.profile_id, "score": round(c.score, 6), "eligible": c.eligible,
-                      "reasons": c.reasons} for c in ranked[vac.id]]
+            cands = [
+                {"volunteer": c.profile_id, "score": round(c.score, 6), "eligible": c.eligible, "reasons": c.reasons}
+                for c in ranked[vac.id]
+            ]
             fh.write(json.dumps({"vacancy": vac.id, "candidates": cands}, ensure_ascii=False) + "\n")
 
 

@@ -32,8 +32,9 @@ class Generator:
                     ci = next(i for i, c in enumerate(lex.concepts) if c.id == entry["id"])
                     self.terms_by_concept[ci] = [t.strip("*") for t in entry["terms"]]
         letters = "abcdefghijklmnopqrstuvwxyz"
-        self.filler = ["".join(self.rng.choice(letters) for _ in range(self.rng.randint(3, 11)))
-                       for _ in range(vocabulary)]
+        self.filler = [
+            "".join(self.rng.choice(letters) for _ in range(self.rng.randint(3, 11))) for _ in range(vocabulary)
+        ]
         weights = [1.0 / (i + 1) for i in range(vocabulary)]
         self.cum = list(itertools.accumulate(weights))
 

@@ -67,17 +67,26 @@ def test_it_applies_the_residence_rule_only_for_programmes_that_ask():
 
 
 def test_it_names_every_failed_rule_in_order():
-    p = profile(languages={"en": "basic"}, education="secondary", on_site_ok=False, years_experience=0,
-                available_from=date(2027, 8, 20))
+    p = profile(
+        languages={"en": "basic"},
+        education="secondary",
+        on_site_ok=False,
+        years_experience=0,
+        available_from=date(2027, 8, 20),
+    )
     assert failed(p) == ["language:en", "language:so", "education", "on_site", "dates", "experience"]
 
 
 def test_it_never_ranks_an_ineligible_person_and_vectorised_rules_agree():
     people = [
-        profile("ok"), profile("lang", languages={"so": "basic", "en": "fluent"}),
-        profile("edu", education="diploma"), profile("remote", on_site_ok=False),
-        profile("dates", available_until=date(2027, 4, 1)), profile("years", years_experience=2),
-        profile("resident", residence_country="SO"), profile("short", years_experience=3),
+        profile("ok"),
+        profile("lang", languages={"so": "basic", "en": "fluent"}),
+        profile("edu", education="diploma"),
+        profile("remote", on_site_ok=False),
+        profile("dates", available_until=date(2027, 4, 1)),
+        profile("years", years_experience=2),
+        profile("resident", residence_country="SO"),
+        profile("short", years_experience=3),
     ]
     rules = ProgrammeRules(residence_outside_duty_country=True)
     index = ProfileIndex.build(people)

@@ -15,23 +15,45 @@ ROOT = Path(__file__).resolve().parents[2]
 
 ROSTER = [
     profile("buyer"),
-    profile("auditor", headline="Financial auditor, supreme audit institution",
-            summary="External audit of ministries under ISSAI; audit opinions on financial statements.",
-            skills=("financial audit", "ISSAI")),
-    profile("clinic", headline="Hospital quality manager",
-            summary="Runs clinical audit cycles, audit committee papers and patient safety reviews.",
-            skills=("clinical audit", "audit reports")),
-    profile("midwife", headline="Midwifery tutor", summary="Teaches midwives on the labour ward.",
-            skills=("midwifery", "OSCE")),
-    profile("somali", headline="Khabiir iibsiga dowladda",
-            summary="Waxaan ka shaqeeyay iibsiga dowladda iyo qiimaynta dalabaadka muddo toban sano ah.",
-            skills=("iibsiga dowladda",)),
-    profile("arabic", headline="أخصائي المشتريات الحكومية",
-            summary="خبرة عشر سنوات في المناقصات وتقييم العطاءات في وزارة المالية.", skills=("المناقصات",)),
+    profile(
+        "auditor",
+        headline="Financial auditor, supreme audit institution",
+        summary="External audit of ministries under ISSAI; audit opinions on financial statements.",
+        skills=("financial audit", "ISSAI"),
+    ),
+    profile(
+        "clinic",
+        headline="Hospital quality manager",
+        summary="Runs clinical audit cycles, audit committee papers and patient safety reviews.",
+        skills=("clinical audit", "audit reports"),
+    ),
+    profile(
+        "midwife",
+        headline="Midwifery tutor",
+        summary="Teaches midwives on the labour ward.",
+        skills=("midwifery", "OSCE"),
+    ),
+    profile(
+        "somali",
+        headline="Khabiir iibsiga dowladda",
+        summary="Waxaan ka shaqeeyay iibsiga dowladda iyo qiimaynta dalabaadka muddo toban sano ah.",
+        skills=("iibsiga dowladda",),
+    ),
+    profile(
+        "arabic",
+        headline="أخصائي المشتريات الحكومية",
+        summary="خبرة عشر سنوات في المناقصات وتقييم العطاءات في وزارة المالية.",
+        skills=("المناقصات",),
+    ),
 ]
-AUDIT = vacancy("audit", title="Financial Audit Specialist", sector="Public finance",
-                description="Office of the Auditor General: financial audits of ministries under ISSAI.",
-                required_skills=("financial audit", "ISSAI"), preferred_skills=())
+AUDIT = vacancy(
+    "audit",
+    title="Financial Audit Specialist",
+    sector="Public finance",
+    description="Office of the Auditor General: financial audits of ministries under ISSAI.",
+    required_skills=("financial audit", "ISSAI"),
+    preferred_skills=(),
+)
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +108,15 @@ def test_it_explains_why_someone_is_not_listed():
 
 
 def test_it_ranks_a_vacancy_without_skills_or_much_text(index):
-    bare = vacancy("bare", title="Procurement", description="Procurement.", required_skills=(),
-                   preferred_skills=(), sector="", required_languages={})
+    bare = vacancy(
+        "bare",
+        title="Procurement",
+        description="Procurement.",
+        required_skills=(),
+        preferred_skills=(),
+        sector="",
+        required_languages={},
+    )
     cands = rank(index, bare, today=TODAY)
     assert cands
     assert cands[0].profile_id in {"buyer", "somali", "arabic"}
@@ -125,8 +154,18 @@ def test_it_agrees_between_rank_rank_many_and_the_reference():
             assert a == pytest.approx(b, abs=1e-5)
 
 
-@pytest.mark.parametrize("switch", ["use_lexicon", "use_families", "use_word_tfidf", "use_char_ngrams",
-                                    "use_title_weighting", "use_skill_coverage", "use_structured_fit"])
+@pytest.mark.parametrize(
+    "switch",
+    [
+        "use_lexicon",
+        "use_families",
+        "use_word_tfidf",
+        "use_char_ngrams",
+        "use_title_weighting",
+        "use_skill_coverage",
+        "use_structured_fit",
+    ],
+)
 def test_it_ranks_with_each_component_switched_off(switch):
     idx = ProfileIndex.build(ROSTER, EngineConfig(**{switch: False}))
     assert rank(idx, AUDIT, today=TODAY)
@@ -165,7 +204,8 @@ def test_the_preselected_pool_gives_the_same_ranking_as_scoring_everyone(monkeyp
 
     people = [
         replace(p, id=f"{p.id}-{k}", years_experience=3 + k % 9, education=("bachelor", "master")[k % 2])
-        for k in range(12) for p in ROSTER
+        for k in range(12)
+        for p in ROSTER
     ]
     idx = ProfileIndex.build(people)
     refs = [prepare(idx, p) for p in people]

@@ -161,9 +161,7 @@ REGISTRY: dict[tuple[str, str], Relation] = {
         delete,
         "managers' reminders about the person's applications go with them (the volunteer's own are exported above)",
     ),
-    ("alerts.InboxMessage", "user"): Relation(
-        "inbox", rows(exclude=("user",)), delete, "the person's in-app messages"
-    ),
+    ("alerts.InboxMessage", "user"): Relation("inbox", rows(exclude=("user",)), delete, "the person's in-app messages"),
     ("account.EmailAddress", "user"): Relation(
         "email_addresses", only("email", "verified", "primary"), delete, "allauth's addresses"
     ),
