@@ -40,7 +40,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 typecheck: install
-	$(BIN)/mypy accounts volunteers assignments roster matching config
+	$(BIN)/mypy accounts volunteers assignments roster matching alerts config
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -49,6 +49,8 @@ migrate: install
 test: install
 	@scripts/ensure-services
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy accounts volunteers assignments roster matching alerts config
 	$(TEST_ENV) $(BIN)/pytest -q
 	DATABASE_URL= REDIS_URL= CELERY_BROKER_URL= $(BIN)/pytest -q tests/roster
 

@@ -80,9 +80,9 @@ def _sync(index: ProfileIndex) -> ProfileIndex:
         if not row["matching_consent"] or row["erased_at"] is not None:
             index.remove(str(row["id"]))
             _state.versions.pop(row["id"], None)
-    for row in _matchable_rows(row["id"] for row in changed):
-        index.upsert(profile_from_row(row))
-        _state.versions[row["id"]] = row["updated_at"]
+    for fresh in _matchable_rows(row["id"] for row in changed):
+        index.upsert(profile_from_row(fresh))
+        _state.versions[fresh["id"]] = fresh["updated_at"]
     if changed:
         latest = max(row["updated_at"] for row in changed)
         _state.synced_until = max(latest, _state.synced_until) if _state.synced_until else latest

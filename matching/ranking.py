@@ -275,7 +275,8 @@ def volunteer_rescore(*, volunteer_id: int) -> int:
             )
             if count + (0 if already else 1) > settings.MATCHING_TOP_K:
                 lowest = existing.order_by("score", "-id").values_list("pk", flat=True).first()
-                MatchResult.objects.filter(pk=lowest).delete()
+                if lowest is not None:
+                    MatchResult.objects.filter(pk=lowest).delete()
             alerts_for_stored_results(vacancy_id=vacancy.pk, volunteer_ids={volunteer_id})
         changed += 1
     return changed

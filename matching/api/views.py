@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
+from assignments.models import Vacancy
 from config.permissions import IsManagerOrStaff, IsVolunteer
 from matching import ranking, selectors, services
 from matching.api.serializers import (
@@ -23,9 +26,13 @@ from matching.models import MatchResult, MatchRun
 from volunteers.models import Volunteer
 
 
-def _manager_vacancy(request: Request, external_id: str):  # type: ignore[no-untyped-def]
+def _manager_vacancy(request: Request, external_id: str) -> Vacancy:
     # Another programme's vacancy answers 404, like one that does not exist.
-    return get_object_or_404(selectors.vacancies_visible_to_manager(request.user), external_id=external_id)
+    # The views' permission (IsManagerOrStaff) has already refused anonymous users.
+    user = request.user
+    if not isinstance(user, User):
+        raise NotFound
+    return get_object_or_404(selectors.vacancies_visible_to_manager(user), external_id=external_id)
 
 
 @extend_schema(
