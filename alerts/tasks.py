@@ -29,7 +29,7 @@ _DB_RETRY: dict[str, Any] = {
 }
 
 
-@shared_task(name="alerts.send_alert", queue="alerts", acks_late=True, **_DB_RETRY)
+@shared_task(name="alerts.send_alert", acks_late=True, **_DB_RETRY)
 def send_alert(alert_id: int) -> str:
     """Send one alert if it is still pending; schedule a retry on a transient failure."""
     outcome, attempts = alert_deliver(alert_id=alert_id)
@@ -39,7 +39,7 @@ def send_alert(alert_id: int) -> str:
     return outcome.value
 
 
-@shared_task(name="alerts.dispatch_vacancy", queue="alerts", acks_late=True, **_DB_RETRY)
+@shared_task(name="alerts.dispatch_vacancy", acks_late=True, **_DB_RETRY)
 def dispatch_vacancy(vacancy_id: int) -> int:
     """Queue a send for every pending instant alert about a vacancy."""
     ids = list(alerts_for_vacancy_pending(vacancy_id=vacancy_id).order_by("pk").values_list("pk", flat=True))
@@ -48,7 +48,7 @@ def dispatch_vacancy(vacancy_id: int) -> int:
     return len(ids)
 
 
-@shared_task(name="alerts.send_digest", queue="alerts", acks_late=True, **_DB_RETRY)
+@shared_task(name="alerts.send_digest", acks_late=True, **_DB_RETRY)
 def send_digest(volunteer_id: int, deliver: str) -> str:
     """Send one volunteer's waiting digest; schedule a retry on a transient failure."""
     outcome, attempts = digests.digest_send(volunteer_id=volunteer_id, deliver=deliver)
@@ -59,7 +59,7 @@ def send_digest(volunteer_id: int, deliver: str) -> str:
     return outcome.value
 
 
-@shared_task(name="alerts.send_digests", queue="alerts", acks_late=True, **_DB_RETRY)
+@shared_task(name="alerts.send_digests", acks_late=True, **_DB_RETRY)
 def send_digests(deliver: str) -> int:
     """Beat: queue the daily (or weekly) digest of everyone who has one waiting."""
     volunteer_ids = digests.digest_recipients(deliver=deliver)
@@ -68,7 +68,7 @@ def send_digests(deliver: str) -> int:
     return len(volunteer_ids)
 
 
-@shared_task(name="alerts.sweep", queue="alerts", acks_late=True, **_DB_RETRY)
+@shared_task(name="alerts.sweep", acks_late=True, **_DB_RETRY)
 def sweep() -> int:
     """Beat: reclaim alerts from workers that died mid-send and queue pending ones whose task was lost."""
     instant, digest_keys = alerts_sweep()
@@ -81,13 +81,13 @@ def sweep() -> int:
     return len(instant) + len(digest_keys)
 
 
-@shared_task(name="alerts.manager_summaries", queue="alerts", acks_late=True, **_DB_RETRY)
+@shared_task(name="alerts.manager_summaries", acks_late=True, **_DB_RETRY)
 def manager_summaries() -> int:
     """Beat: each manager's summary of yesterday's new interest, once per day."""
     return managers.manager_summaries_create()
 
 
-@shared_task(name="alerts.stale_applications", queue="alerts", acks_late=True, **_DB_RETRY)
+@shared_task(name="alerts.stale_applications", acks_late=True, **_DB_RETRY)
 def stale_applications() -> int:
     """Beat: remind managers of applications waiting too long, with a note to the volunteer, once per step."""
     return managers.stale_applications_alerts_create()

@@ -282,6 +282,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # A worker consumes every queue listed here unless told otherwise (-Q), so one
 # worker serves all in development while a deployment can split them.
 CELERY_TASK_QUEUES = [Queue("default"), Queue("matching"), Queue("alerts")]
+CELERY_TASK_ROUTES = {"matching.*": {"queue": "matching"}, "alerts.*": {"queue": "alerts"}}
 # The outbox is relayed right after each commit and, for whatever the broker
 # could not take then, on this period (seconds).
 OUTBOX_RELAY_ON_COMMIT = env.bool("OUTBOX_RELAY_ON_COMMIT", default=True)

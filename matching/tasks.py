@@ -29,7 +29,7 @@ _RETRY = {
 }
 
 
-@shared_task(name="matching.rank_vacancy", queue="matching", acks_late=True, **_RETRY)
+@shared_task(name="matching.rank_vacancy", acks_late=True, **_RETRY)
 def rank_vacancy(vacancy_id: int) -> None:
     """Rank the roster for a vacancy; fan out chunk tasks for a large roster."""
     run, ranges = ranking.vacancy_rank(vacancy_id=vacancy_id)
@@ -43,13 +43,13 @@ def rank_vacancy(vacancy_id: int) -> None:
         ).apply_async()
 
 
-@shared_task(name="matching.rank_vacancy_chunk", queue="matching", acks_late=True, **_RETRY)
+@shared_task(name="matching.rank_vacancy_chunk", acks_late=True, **_RETRY)
 def rank_vacancy_chunk(run_id: int, number: int, low_id: int, high_id: int) -> None:
     """Rank one slice of the roster; the last slice to finish merges the run."""
     ranking.vacancy_rank_chunk(run_id=run_id, number=number, low_id=low_id, high_id=high_id)
 
 
-@shared_task(name="matching.rescore_volunteer", queue="matching", acks_late=True, **_RETRY)
+@shared_task(name="matching.rescore_volunteer", acks_late=True, **_RETRY)
 def rescore_volunteer(volunteer_id: int) -> None:
     """Rescore a changed profile against every open vacancy."""
     ranking.volunteer_rescore(volunteer_id=volunteer_id)
@@ -75,7 +75,7 @@ def reconcile_open_vacancies() -> int:
 REMATCH_BATCH = 64
 
 
-@shared_task(name="matching.rank_vacancy_batch", queue="matching", acks_late=True, **_RETRY)
+@shared_task(name="matching.rank_vacancy_batch", acks_late=True, **_RETRY)
 def rank_vacancy_batch(vacancy_ids: list[int]) -> None:
     """Rank a batch of vacancies in one engine pass; large rosters go one chunked task each."""
     _, left = ranking.vacancies_rank_batch(vacancy_ids=vacancy_ids)
