@@ -34,7 +34,7 @@ def _vacancy_context(alert: Alert) -> dict[str, Any]:
         "vacancy": vacancy,
         "host": vacancy.host_institution.name,
         "duty_station": station,
-        "view_url": _site(f"/api/v1/vacancies/{vacancy.external_id}"),
+        "view_url": _site(f"/vacancies/{vacancy.external_id}/"),
         "shortlist_url": _site(f"/api/v1/vacancies/{vacancy.external_id}/shortlist"),
     }
 

@@ -48,7 +48,7 @@ def test_it_emails_the_assignment_and_why_it_fits(queued: Callable[..., dict[str
         assert "Somali: native" in text
         assert "https://match.example.org/alerts/answer/" in text
         assert "https://match.example.org/alerts/unsubscribe/" in text
-        assert f"https://match.example.org/api/v1/vacancies/{alert.vacancy.external_id}" in text
+        assert f"https://match.example.org/vacancies/{alert.vacancy.external_id}/" in text
     assert email.alternatives[0][1] == "text/html"
     assert "&#x27;Clinical Midwifery Tutor&#x27;" in email.alternatives[0][0]  # escaped in HTML
     alert.refresh_from_db()
@@ -97,7 +97,7 @@ def test_it_delivers_in_app_exactly_once(queued: Callable[..., dict[str, Alert]]
     [message] = InboxMessage.objects.all()
     assert message.user == alert.volunteer.user
     assert message.title.startswith("An assignment that fits you")
-    assert message.url.endswith(f"/api/v1/vacancies/{alert.vacancy.external_id}")
+    assert message.url.endswith(f"/vacancies/{alert.vacancy.external_id}/")
     assert mail.outbox == []
 
 
