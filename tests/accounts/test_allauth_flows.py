@@ -132,3 +132,11 @@ def test_it_leaves_the_profile_address_when_another_profile_holds_the_new_one(cl
     profile.refresh_from_db()
     assert profile.email == "old@example.org"
     assert profile.email_confirmed_at is None
+
+
+def test_the_site_is_named_after_the_service_not_example_com() -> None:
+    from django.contrib.sites.models import Site
+
+    site = Site.objects.get_current()
+    assert site.name == "Diaspora Match"
+    assert site.domain != "example.com"
