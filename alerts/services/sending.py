@@ -107,10 +107,12 @@ def alert_blocked_reason(alert: Alert) -> str:
     return ""
 
 
-def _load(alert_id: int) -> Alert:
-    return Alert.objects.select_related(
-        "volunteer__alert_preference", "user", "vacancy__host_institution", "application"
-    ).get(pk=alert_id)
+def _load(alert_id: int) -> Alert | None:
+    return (
+        Alert.objects.select_related("volunteer__alert_preference", "user", "vacancy__host_institution", "application")
+        .filter(pk=alert_id)
+        .first()
+    )
 
 
 def alert_deliver(*, alert_id: int) -> tuple[Outcome, int]:
@@ -123,6 +125,8 @@ def alert_deliver(*, alert_id: int) -> tuple[Outcome, int]:
     if not alert_claim(alert_id=alert_id):
         return Outcome.NOT_CLAIMED, 0
     alert = _load(alert_id)
+    if alert is None:  # deleted since the claim (its vacancy or volunteer went): nothing to send
+        return Outcome.NOT_CLAIMED, 0
     reason = alert_blocked_reason(alert)
     if reason:
         alerts_mark(ids=[alert.pk], status=Alert.Status.SKIPPED, error=reason)

@@ -172,3 +172,16 @@ def test_deliver_reports_the_attempts_so_far(queued: Callable[..., dict[str, Ale
     alert = queued()["email"]
 
     assert alert_deliver(alert_id=alert.pk) == (Outcome.SENT, 1)
+
+
+def test_an_alert_deleted_after_its_claim_ends_quietly(queued: Callable[..., dict[str, Alert]]) -> None:
+    alert = queued()["email"]
+
+    def claim_then_lose_the_row(*, alert_id: int) -> bool:
+        claimed = alert_claim(alert_id=alert_id)
+        Alert.objects.filter(pk=alert_id).delete()  # e.g. its vacancy was deleted meanwhile
+        return claimed
+
+    with mock.patch("alerts.services.sending.alert_claim", side_effect=claim_then_lose_the_row):
+        assert alert_deliver(alert_id=alert.pk) == (Outcome.NOT_CLAIMED, 0)
+    assert mail.outbox == []
