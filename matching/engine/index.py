@@ -129,13 +129,18 @@ class ProfileIndex:
             index.words.transform(counts).astype(DTYPE) if counts.shape[0] else sp.csr_matrix(counts, dtype=DTYPE)
         )
         index.idf = index.words.idf_.astype(DTYPE)
+        char_matrix = sp.csr_matrix((len(plist), 0), dtype=DTYPE)
         if config.use_char_ngrams and sum(1 for h in heads if h) >= 2:
-            char_matrix = index.chars.fit_transform(heads)
-            # The n-grams cut by min_df are kept only for introspection and weigh a lot.
-            index.chars.stop_words_ = set()
-            index.n_chars = len(index.chars.vocabulary_)
-        else:
-            char_matrix = sp.csr_matrix((len(plist), 0), dtype=DTYPE)
+            try:
+                char_matrix = index.chars.fit_transform(heads)
+            except ValueError:
+                # No n-gram occurs in two headlines (a tiny or very varied roster):
+                # nothing to compare on, so the component stays empty.
+                index.chars = TfidfVectorizer(**index.chars.get_params())
+            else:
+                # The n-grams cut by min_df are kept only for introspection and weigh a lot.
+                index.chars.stop_words_ = set()
+                index.n_chars = len(index.chars.vocabulary_)
         cov_matrix = cov.matrix(len(vocab))
         del doc, cov, heads
         index.base = sp.hstack([doc_matrix, cov_matrix, char_matrix], format="csr", dtype=DTYPE)

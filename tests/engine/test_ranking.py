@@ -234,3 +234,36 @@ def test_an_empty_roster_builds_ranks_nobody_and_takes_newcomers():
     assert rank(empty, AUDIT, today=TODAY) == []
     empty.upsert(ROSTER[1])
     assert ids(rank(empty, AUDIT, today=TODAY)) == ["auditor"]
+
+
+def test_an_ipc_committee_in_a_hospital_is_not_a_food_security_phase_analysis():
+    nurse = profile(
+        "ipc_nurse",
+        headline="Infection prevention nurse",
+        summary="IPC focal person for a district hospital; runs the IPC committee and hand hygiene audits.",
+        skills=("IPC training", "hand hygiene"),
+    )
+    analyst = profile(
+        "fs_analyst",
+        headline="Food security analyst",
+        summary="Led IPC analysis workshops and early warning bulletins for drought-affected regions.",
+        skills=("IPC analysis", "early warning"),
+    )
+    post = vacancy(
+        "ipc",
+        title="Infection Prevention and Control Adviser",
+        sector="Health",
+        description="Set up the hospital's IPC committee, train ward staff and audit hand hygiene.",
+        required_skills=("IPC committee", "infection prevention"),
+        preferred_skills=(),
+    )
+    ranked = {c.profile_id: c for c in rank(ProfileIndex.build([nurse, analyst]), post, today=TODAY)}
+    assert ranked["ipc_nurse"].score > ranked["fs_analyst"].score
+    assert "IPC committee" in {wanted for wanted, _ in ranked["ipc_nurse"].matched_skills}
+    assert "IPC committee" not in {wanted for wanted, _ in ranked["fs_analyst"].matched_skills}
+
+
+def test_a_roster_whose_headlines_share_no_character_ngram_still_builds():
+    index = ProfileIndex.build([profile("a", headline="Vet"), profile("b", headline="Jurist")])
+    assert len(index) == 2
+    assert len(rank(index, AUDIT, today=TODAY, include_ineligible=True)) == 2
