@@ -48,6 +48,7 @@ migrate: install
 # Every test, against PostgreSQL and Redis; then the roster import tests on SQLite too.
 test: install
 	@scripts/ensure-services
+	@scripts/ensure-browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy accounts volunteers assignments roster matching alerts config
