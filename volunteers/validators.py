@@ -34,12 +34,14 @@ _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 def validate_language_code(code: Any) -> None:
     if not isinstance(code, str) or code not in _ISO_639_1:
-        raise ValidationError(f"{code!r} is not an ISO 639-1 language code")
+        # The value goes in as a parameter, never into the message itself: a
+        # query such as ?language=%s must not reach a formatter as a template.
+        raise ValidationError("%(code)r is not an ISO 639-1 language code", params={"code": code})
 
 
 def validate_country_code(code: Any) -> None:
     if not isinstance(code, str) or code not in _ISO_3166_1:
-        raise ValidationError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
+        raise ValidationError("%(code)r is not an ISO 3166-1 alpha-2 country code", params={"code": code})
 
 
 def validate_languages(value: Any) -> None:
@@ -49,7 +51,10 @@ def validate_languages(value: Any) -> None:
     for code, level in value.items():
         validate_language_code(code)
         if level not in LANGUAGE_LEVELS:
-            raise ValidationError(f"level {level!r} for {code!r} must be one of {', '.join(LANGUAGE_LEVELS)}")
+            raise ValidationError(
+                "level %(level)r for %(code)r must be one of %(levels)s",
+                params={"level": level, "code": code, "levels": ", ".join(LANGUAGE_LEVELS)},
+            )
 
 
 def validate_country_list(value: Any) -> None:

@@ -202,6 +202,25 @@ def test_it_refuses_bad_volunteer_filters_by_name(world: World, query: str) -> N
     assert query.split("=")[0] in _errors(response)
 
 
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/api/v1/vacancies/", "country=%25s"),
+        ("/api/v1/vacancies/", "country=100%25"),
+        ("/api/v1/host-institutions/", "country=%25(x)s"),
+        ("/api/v1/volunteers/", "residence_country=%25d"),
+        ("/api/v1/volunteers/", "language=%25s%25s"),
+    ],
+)
+def test_it_refuses_a_filter_value_that_looks_like_a_format_string_by_name(world: World, path: str, query: str) -> None:
+    # django-filter formats each message with its params: a value pasted into
+    # the message itself was read as a template and answered 500.
+    errors = _errors(client_for(world.staff).get(f"{path}?{query}"))
+    name = query.split("=")[0]
+    assert list(errors) == [name]
+    assert "%" in errors[name][0]
+
+
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=20), children, max_size=4),
