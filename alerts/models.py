@@ -107,6 +107,7 @@ class Alert(models.Model):
 
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When a sender claimed it or, while pending, when the sweeper last queued it again.
     claimed_at = models.DateTimeField(null=True, blank=True)
     # Set when a digest claims several alerts at once, to read back exactly those.
     claim_token = models.CharField(max_length=36, blank=True)

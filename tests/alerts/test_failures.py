@@ -188,6 +188,20 @@ def test_the_sweep_task_queues_reclaimed_alerts_and_is_idempotent(email_alert: A
     assert _state(email_alert) == ("pending", 1)
 
 
+def test_the_sweeper_queues_a_waiting_alert_again_once_per_claim_timeout(email_alert: Alert, settings: Any) -> None:
+    # Pending for longer than a claim may last: its task is lost, or it waits in a long backlog.
+    long_ago = timezone.now() - timedelta(seconds=settings.ALERT_CLAIM_TIMEOUT + 1)
+    Alert.objects.filter(pk=email_alert.pk).update(created_at=long_ago)
+
+    first, _ = alerts_sweep()
+    second, _ = alerts_sweep()
+    Alert.objects.filter(pk=email_alert.pk).update(claimed_at=long_ago)  # another timeout went by
+    third, _ = alerts_sweep()
+
+    assert (email_alert.pk in first, email_alert.pk in second, email_alert.pk in third) == (True, False, True)
+    assert _state(email_alert) == ("pending", 0)
+
+
 def test_replay_gives_a_failed_alert_a_fresh_start_and_queues_it(email_alert: Alert) -> None:
     Alert.objects.filter(pk=email_alert.pk).update(status="failed", attempts=6, last_error="SMTP 550")
     OutboxMessage.objects.all().delete()
