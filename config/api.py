@@ -17,12 +17,24 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
-def _as_field_errors(detail: Any) -> dict[str, Any]:
+def _reasons(detail: Any, prefix: str = "") -> list[str]:
+    """Every reason under one field, flat; an item's or a key's reasons are prefixed with where they are.
+
+    DRF nests the errors of a list field by index and of a dict field by key
+    (``{"skills": {"2": ["This field may not be blank."]}}``); the contract is
+    one list of strings per field, so that becomes ``["2: This field may not be blank."]``.
+    """
     if isinstance(detail, dict):
-        return {key: value if isinstance(value, list | dict) else [value] for key, value in detail.items()}
+        return [reason for key, value in detail.items() for reason in _reasons(value, f"{prefix}{key}: ")]
     if isinstance(detail, list):
-        return {"non_field_errors": detail}
-    return {"non_field_errors": [detail]}
+        return [reason for value in detail for reason in _reasons(value, prefix)]
+    return [f"{prefix}{detail}"]
+
+
+def _as_field_errors(detail: Any) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        return {str(key): _reasons(value) for key, value in detail.items()}
+    return {"non_field_errors": _reasons(detail)}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -203,6 +203,25 @@ def test_it_refuses_bad_volunteer_filters_by_name(world: World, query: str) -> N
 
 
 @pytest.mark.parametrize(
+    ("body", "field", "reason"),
+    [
+        ({"skills": ["midwifery", ""]}, "skills", "1: This field may not be blank."),
+        ({"heritage_countries": ["SO", "SOM"]}, "heritage_countries", "1: Ensure this field has no more than 2"),
+        ({"languages": {"so": "x" * 33}}, "languages", "so: Ensure this field has no more than 32"),
+    ],
+)
+def test_it_names_a_bad_item_of_a_list_or_object_in_a_flat_list_of_reasons(
+    volunteer_client: APIClient, body: dict[str, Any], field: str, reason: str
+) -> None:
+    # The error shape is one list of strings per field; DRF nests item errors
+    # by index or key, which clients written to the shape could not read.
+    errors = _errors(volunteer_client.patch("/api/v1/profile", body, format="json"))
+    assert list(errors) == [field]
+    assert len(errors[field]) == 1
+    assert errors[field][0].startswith(reason)
+
+
+@pytest.mark.parametrize(
     ("path", "query"),
     [
         ("/api/v1/vacancies/", "country=%25s"),
