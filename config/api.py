@@ -10,7 +10,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -57,3 +58,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and "Retry-After" not in response:
             response["Retry-After"] = "60"
     return response
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 for a URL no route matches: the error shape under /api/, Django's page elsewhere.
+
+    A path parameter that fails its converter (``/api/v1/applications/abc``)
+    never reaches a view, so DRF's handler above never sees it.
+    """
+    if request.path.startswith("/api/"):
+        return JsonResponse({"errors": {"non_field_errors": ["Not found."]}}, status=404)
+    return page_not_found(request, exception)

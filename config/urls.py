@@ -24,3 +24,6 @@ urlpatterns = [
     path("", include("assignments.urls")),
     path("", include("config.pages")),
 ]
+
+# Unrouted /api/ paths answer in the API's error shape (DEBUG=False only, as for any handler).
+handler404 = "config.api.not_found"

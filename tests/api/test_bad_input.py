@@ -280,10 +280,21 @@ def test_it_never_answers_500_whatever_the_transition_body(world: World, body: A
         "/api/v1/vacancies/" + "A" * 65,
         "/api/v1/applications/99999999999999999999999",
         "/api/v1/programmes/%00",
+        "/api/v1/applications/abc/withdraw",
+        "/api/v1/inbox/-1/read",
+        "/api/v1/no-such-thing",
     ],
 )
-def test_it_answers_404_to_an_id_no_object_could_have(world: World, path: str) -> None:
-    assert client_for(world.staff).get(path).status_code == 404
+def test_it_answers_404_in_the_error_shape_to_an_id_no_object_could_have(world: World, path: str) -> None:
+    # These never reach a view (the route's converter refuses them), so the
+    # JSON comes from the project's handler404, not from DRF.
+    assert _errors(client_for(world.staff).get(path), status=404) == {"non_field_errors": ["Not found."]}
+
+
+def test_it_keeps_django_s_own_404_page_outside_the_api(world: World) -> None:
+    response = client_for(world.staff).get("/no-such-page")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
 
 
 @pytest.mark.parametrize("slug", ["mida\x00", "", 7, ["x"], "s" * 65])
