@@ -7,15 +7,22 @@ talks to the same database as the calling process.
 
 from __future__ import annotations
 
+import asyncio
+import collections
 import contextlib
+import email
+import email.policy
+import logging
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,17 +91,29 @@ class Broker:
 class Worker:
     """A `celery worker --beat` process whose output goes to a log file."""
 
-    def __init__(self, *, env: Mapping[str, str], workdir: Path, concurrency: int = 2, beat: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        env: Mapping[str, str],
+        workdir: Path,
+        concurrency: int = 2,
+        beat: bool = True,
+        queues: Sequence[str] = (),
+    ) -> None:
         self.env = {**os.environ, "PYTHONUNBUFFERED": "1", "VAR_DIR": str(workdir), **env}
         self.workdir = workdir
         self.log = workdir / "worker.log"
         self.concurrency = concurrency
         self.beat = beat
+        # Empty: every queue in CELERY_TASK_QUEUES, as in development.
+        self.queues = tuple(queues)
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, *, timeout: float = 60) -> None:
         command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
                    "--concurrency", str(self.concurrency), "--without-mingle", "--without-gossip"]  # fmt: skip
+        if self.queues:
+            command += ["--queues", ",".join(self.queues)]
         if self.beat:
             command += ["--beat", "--schedule", str(self.workdir / "beat-schedule")]
         started_at = len(self.output())
@@ -133,6 +152,79 @@ class Worker:
 
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now (the OS picks it)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class MailSink:
+    """A local SMTP server (aiosmtpd, in a thread) that counts what it is sent per recipient and subject.
+
+    A message counts once its data is in, before the server answers 250: a
+    real mail server that has the message delivers it even if the client dies
+    before reading the answer, which is exactly when at-least-once email
+    repeats itself. ``delay`` holds each answer back, to widen that window
+    (and slow a batch down enough to kill a worker in the middle of it).
+    """
+
+    def __init__(self, *, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.port = 0
+        self.counts: collections.Counter[tuple[str, str]] = collections.Counter()
+        self._lock = threading.Lock()
+        self._controller: Any = None
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        sink = self
+
+        class Handler:
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+                message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+                subject = str(message["Subject"] or "")
+                with sink._lock:
+                    for recipient in envelope.rcpt_tos:
+                        sink.counts[(recipient.lower(), subject)] += 1
+                if sink.delay:
+                    await asyncio.sleep(sink.delay)
+                return "250 Message accepted for delivery"
+
+        # aiosmtpd logs every command at INFO: thousands of lines a benchmark.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
+        self.port = free_port()
+        self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def total(self) -> int:
+        with self._lock:
+            return sum(self.counts.values())
+
+    def snapshot(self) -> dict[tuple[str, str], int]:
+        with self._lock:
+            return dict(self.counts)
+
+    def duplicates(self) -> dict[tuple[str, str], int]:
+        """(recipient, subject) pairs received more than once, with how many times."""
+        return {key: n for key, n in self.snapshot().items() if n > 1}
+
+    def env(self) -> dict[str, str]:
+        """What a worker needs in its environment to send its email here."""
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(self.port),
+            "EMAIL_USE_TLS": "false",
+        }
 
 
 def postgres_url(settings_dict: Mapping[str, object]) -> str:
