@@ -20,6 +20,11 @@ class PreferenceInputSerializer(StrictSerializer):
 
 
 class PreferenceOutputSerializer(serializers.ModelSerializer[AlertPreference]):
+    # The defaults of a volunteer who never changed them are not stored yet.
+    updated_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="null until the preferences are first changed"
+    )
+
     class Meta:
         model = AlertPreference
         fields = ("channels", "rhythm", "paused_until", "min_score", "sectors", "countries", "updated_at")

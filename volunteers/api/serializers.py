@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from config.serializers import StrictModelSerializer, StrictSerializer
+from volunteers import validators as v
 from volunteers.models import Volunteer
 
 ROSTER_FIELDS = (
@@ -25,6 +26,12 @@ ROSTER_FIELDS = (
 CONSENT_FIELDS = ("matching_consent", "matching_consent_at", "alerts_consent", "alerts_consent_at")
 
 
+def _gender_output() -> serializers.ChoiceField:
+    # Declared, not generated: DRF drops allow_blank from read-only model fields,
+    # so the schema left out "" (not given), the value most profiles have.
+    return serializers.ChoiceField(choices=[(g, g) for g in v.GENDERS], allow_blank=True, read_only=True)
+
+
 class ProfileInputSerializer(StrictModelSerializer):
     """What a volunteer writes on their own profile (the roster fields but email and id)."""
 
@@ -40,6 +47,8 @@ class ProfileInputSerializer(StrictModelSerializer):
 
 
 class ProfileOutputSerializer(serializers.ModelSerializer[Volunteer]):
+    gender = _gender_output()
+
     class Meta:
         model = Volunteer
         fields = (*ROSTER_FIELDS, *CONSENT_FIELDS, "email_confirmed_at", "source", "created_at", "updated_at")
@@ -73,6 +82,8 @@ class VolunteerManagerOutputSerializer(serializers.ModelSerializer[Volunteer]):
 
 
 class VolunteerStaffOutputSerializer(serializers.ModelSerializer[Volunteer]):
+    gender = _gender_output()
+
     class Meta:
         model = Volunteer
         fields = (*ROSTER_FIELDS, *CONSENT_FIELDS, "source", "created_at", "updated_at")
