@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from assignments import selectors, services
 from assignments.models import Application, ApplicationEvent, Vacancy
 from config.permissions import IsManagerOrStaff, IsVolunteer, user_is_volunteer
+from config.schema import by_role
 from config.serializers import ErrorSerializer, StrictSerializer
 from volunteers import validators as v
 from volunteers.models import Volunteer
@@ -105,6 +106,15 @@ class ApplicationFilter(django_filters.FilterSet):
         fields = ("status", "vacancy")
 
 
+# What GET answers, as documented: volunteers see neither the volunteer nor who moved them, nor notes.
+ApplicationByRoleSerializer = by_role(
+    ApplicationOutputSerializer,
+    ApplicationManageOutputSerializer,
+    name="ApplicationByRole",
+    note="managers and staff only",
+)
+
+
 def _output_serializer(user: Any) -> type[ApplicationOutputSerializer]:
     return ApplicationOutputSerializer if user_is_volunteer(user) else ApplicationManageOutputSerializer
 
@@ -120,7 +130,7 @@ class _ApplicationReadView(generics.GenericAPIView):  # type: ignore[type-arg]
 @extend_schema_view(
     get=extend_schema(
         summary="Applications (volunteers: yours; managers: your programmes'; staff: all)",
-        responses=ApplicationManageOutputSerializer(many=True),
+        responses=ApplicationByRoleSerializer(many=True),
     )
 )
 class ApplicationListView(_ApplicationReadView, generics.ListAPIView):  # type: ignore[type-arg]
@@ -130,7 +140,7 @@ class ApplicationListView(_ApplicationReadView, generics.ListAPIView):  # type: 
 @extend_schema_view(
     get=extend_schema(
         summary="One application with its history (404 when not yours)",
-        responses={200: ApplicationManageOutputSerializer, 404: ErrorSerializer},
+        responses={200: ApplicationByRoleSerializer, 404: ErrorSerializer},
     )
 )
 class ApplicationDetailView(_ApplicationReadView, generics.RetrieveAPIView):  # type: ignore[type-arg]

@@ -21,6 +21,7 @@ from assignments import selectors, services
 from assignments.api.applications import ApplicationOutputSerializer
 from assignments.models import Programme, Vacancy
 from config.permissions import IsManagerOrStaff, IsVolunteer, user_is_manager, user_is_staff
+from config.schema import by_role
 from config.serializers import ErrorSerializer, StrictModelSerializer, StrictSerializer
 from volunteers import validators as v
 from volunteers.selectors import volunteer_get_own
@@ -131,6 +132,12 @@ class VacancyFilter(django_filters.FilterSet):
         fields = ("status", "country", "sector", "programme", "start_date_from", "start_date_to", "search")
 
 
+# What GET answers, as documented: volunteers get the public fields only.
+VacancyByRoleSerializer = by_role(
+    VacancyOutputSerializer, VacancyManageOutputSerializer, name="VacancyByRole", note="managers and staff only"
+)
+
+
 def _manage_serializer(user: Any) -> type[VacancyOutputSerializer]:
     return VacancyManageOutputSerializer if user_is_staff(user) or user_is_manager(user) else VacancyOutputSerializer
 
@@ -143,7 +150,7 @@ def _split_host(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
 @extend_schema_view(
     get=extend_schema(
         summary="Vacancies (volunteers: open ones; managers: your programmes'; staff: all)",
-        responses=VacancyManageOutputSerializer(many=True),
+        responses=VacancyByRoleSerializer(many=True),
     ),
     post=extend_schema(
         summary="Post a vacancy (as a draft)",
@@ -178,7 +185,7 @@ class VacancyListView(generics.ListCreateAPIView):  # type: ignore[type-arg]
 @extend_schema_view(
     get=extend_schema(
         summary="One vacancy (404 when not yours to see)",
-        responses={200: VacancyManageOutputSerializer, 404: ErrorSerializer},
+        responses={200: VacancyByRoleSerializer, 404: ErrorSerializer},
     ),
     patch=extend_schema(
         summary="Edit a vacancy (an open one is re-ranked)",

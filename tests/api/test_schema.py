@@ -49,6 +49,12 @@ def _as_schemathesis_response(response: Any, path: str) -> schemathesis.Response
 
 # Every GET whose answer depends on who asks or on what they stored, with the world's objects in its path.
 _GETS = [
+    ("/api/v1/vacancies/", None),
+    ("/api/v1/vacancies/{external_id}", "vacancy"),
+    ("/api/v1/volunteers/", None),
+    ("/api/v1/volunteers/{external_id}", "volunteer"),
+    ("/api/v1/applications/", None),
+    ("/api/v1/applications/{id}", "application"),
     ("/api/v1/profile", None),
     ("/api/v1/alerts/preferences", None),
 ]

@@ -14,6 +14,7 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from config.permissions import IsManagerOrStaff, IsVolunteer, user_is_staff
+from config.schema import by_role
 from config.serializers import ErrorSerializer
 from volunteers import selectors, services
 from volunteers.api.filters import VolunteerFilter
@@ -94,6 +95,12 @@ class ConsentView(APIView):
         return Response(ConsentOutputSerializer(profile).data)
 
 
+# What GET answers, as documented: managers never get gender, consents or timestamps.
+VolunteerByRoleSerializer = by_role(
+    VolunteerManagerOutputSerializer, VolunteerStaffOutputSerializer, name="VolunteerByRole", note="staff only"
+)
+
+
 class _VolunteerReadView(generics.GenericAPIView):  # type: ignore[type-arg]
     permission_classes = (IsManagerOrStaff,)
     lookup_field = "external_id"
@@ -110,7 +117,7 @@ class _VolunteerReadView(generics.GenericAPIView):  # type: ignore[type-arg]
 
 @extend_schema(
     summary="Volunteers you may see (staff: all; managers: applicants to your programmes)",
-    responses=VolunteerStaffOutputSerializer(many=True),
+    responses=VolunteerByRoleSerializer(many=True),
 )
 class VolunteerListView(_VolunteerReadView, generics.ListAPIView):  # type: ignore[type-arg]
     filterset_class = VolunteerFilter
@@ -118,7 +125,7 @@ class VolunteerListView(_VolunteerReadView, generics.ListAPIView):  # type: igno
 
 @extend_schema(
     summary="One volunteer (404 when not yours to see)",
-    responses={200: VolunteerStaffOutputSerializer, 404: ErrorSerializer},
+    responses={200: VolunteerByRoleSerializer, 404: ErrorSerializer},
 )
 class VolunteerDetailView(_VolunteerReadView, generics.RetrieveAPIView):  # type: ignore[type-arg]
     pass
