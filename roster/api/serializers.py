@@ -33,5 +33,19 @@ class ImportReportSerializer(serializers.Serializer[None]):
     )
 
 
+class ImportRefusedSerializer(serializers.Serializer[None]):
+    """What a 400 answers: always the error shape; the report beside it once the file could be read."""
+
+    # Only describes the response, as on ImportReportSerializer: Serializer.errors is untouched.
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()), help_text="By field, as every API error."
+    )
+    created = serializers.IntegerField(required=False)
+    updated = serializers.IntegerField(required=False)
+    unchanged = serializers.IntegerField(required=False)
+    rejected = RejectionSerializer(many=True, required=False)
+    written = serializers.BooleanField(required=False)
+
+
 class ExportQuerySerializer(serializers.Serializer[None]):
     format = serializers.ChoiceField(choices=FORMATS, default="jsonl")

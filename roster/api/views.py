@@ -23,7 +23,12 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from config.throttles import WriteRateThrottle
-from roster.api.serializers import ExportQuerySerializer, ImportReportSerializer, ImportUploadSerializer
+from roster.api.serializers import (
+    ExportQuerySerializer,
+    ImportRefusedSerializer,
+    ImportReportSerializer,
+    ImportUploadSerializer,
+)
 from roster.export import vacancies_export, volunteers_export
 from roster.importing import ImportReport
 from roster.selectors import programme_managed_by, user_can_manage_rosters
@@ -83,7 +88,11 @@ _UPLOAD_SCHEMA: dict[str, Any] = {
     "request": {"multipart/form-data": ImportUploadSerializer},
     "responses": {
         200: ImportReportSerializer,
-        400: OpenApiResponse(ImportReportSerializer, description="A line was rejected, or the file is unreadable."),
+        400: OpenApiResponse(
+            ImportRefusedSerializer,
+            description="No file, or a bad form field (errors only); or a line rejected, or the file unreadable "
+            "(errors and the report).",
+        ),
     },
 }
 _EXPORT_SCHEMA: dict[str, Any] = {

@@ -23,6 +23,7 @@ from tests.factories import (
     VolunteerFactory,
 )
 from tests.roster.conftest import a_vacancy, a_volunteer, jsonl, volunteers_csv
+from tests.support.openapi import assert_documented
 from volunteers.models import Volunteer
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +132,22 @@ def test_it_asks_for_the_file_when_none_is_sent(manager: User) -> None:
     response = client_for(manager).post(VOLUNTEERS_IMPORT, {"atomic": "true"}, format="multipart")
     assert response.status_code == 400
     assert "file" in response.json()["errors"]
+
+
+def test_it_documents_each_400_an_upload_can_answer(manager: User, programme: Programme) -> None:
+    # A form without a file is refused before any report exists: the schema
+    # promised the report's fields on every 400, which clients then failed to read.
+    answers = {
+        "no file": client_for(manager).post(VOLUNTEERS_IMPORT, {"atomic": "true"}, format="multipart"),
+        "unreadable file": upload(manager, VOLUNTEERS_IMPORT, "Zoë".encode("cp1252"), name="roster.csv"),
+        "rejected line": upload(manager, VOLUNTEERS_IMPORT, jsonl([a_volunteer(years_experience=70)])),
+    }
+    for name, response in answers.items():
+        assert response.status_code == 400, name
+        assert_documented(response, method="POST", template=VOLUNTEERS_IMPORT, path=VOLUNTEERS_IMPORT)
+    no_file = client_for(manager).post(vacancies_import(programme.slug), {}, format="multipart")
+    template = vacancies_import("{slug}")
+    assert_documented(no_file, method="POST", template=template, path=vacancies_import(programme.slug))
 
 
 def test_it_refuses_a_json_body_instead_of_an_upload(manager: User) -> None:
