@@ -66,6 +66,7 @@ bench: install
 	@scripts/ensure-services
 	$(PY) bench/bench_engine.py
 	$(TEST_ENV) $(PY) bench/bench_e2e.py
+	$(TEST_ENV) $(PY) bench/bench_alerts.py
 
 eval: install
 	@scripts/eval
