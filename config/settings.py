@@ -198,7 +198,7 @@ REST_FRAMEWORK = {
     # Token first: an anonymous request then answers 401 with
     # "WWW-Authenticate: Token" everywhere (session-first would answer 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "config.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["config.throttles.WriteRateThrottle"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.conf import settings as django_settings
 from rest_framework.authtoken.models import Token
@@ -70,6 +72,19 @@ def test_it_answers_401_with_a_token_challenge_to_anonymous_and_bad_tokens(db: N
         assert response.status_code == 401
         assert response["WWW-Authenticate"] == "Token"
         assert set(response.json()) == {"errors"}
+
+
+@pytest.mark.parametrize(
+    "key", ["abc\x00def", "a" * 40 + "\x00", "\x00" * 40, "A" * 40, "é" * 40, "0" * 39, "0" * 41, "%00" * 10]
+)
+def test_it_refuses_a_token_that_cannot_be_one_without_looking_it_up(
+    db: None, key: str, django_assert_num_queries: Any
+) -> None:
+    # PostgreSQL refuses NUL in a text parameter with an error: looked up, this token answered 500.
+    with django_assert_num_queries(0):
+        response = APIClient(HTTP_AUTHORIZATION=f"Token {key}").get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.json()["errors"]["non_field_errors"][0].startswith("Invalid token")
 
 
 def test_it_throttles_the_token_endpoint_per_address_with_retry_after(user, settings) -> None:  # type: ignore[no-untyped-def]
