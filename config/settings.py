@@ -133,6 +133,8 @@ else:
     }
 
 # --- Authentication -----------------------------------------------------------
+# Database sessions that refuse a cookie which cannot be a key (a NUL byte answered 500 on PostgreSQL).
+SESSION_ENGINE = "config.sessions"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
