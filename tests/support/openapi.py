@@ -12,11 +12,16 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.utils.encoders import JSONEncoder
 
 
+def raw_schema() -> dict[str, Any]:
+    """The schema as clients fetch it from /api/schema/ (JSON: no lazy strings or the like)."""
+    raw = SchemaGenerator().get_schema(request=None, public=True)
+    return json.loads(json.dumps(raw, cls=JSONEncoder))
+
+
 @functools.cache
 def documented_schema() -> Any:
-    """The schema as clients fetch it from /api/schema/, loaded by schemathesis."""
-    raw = SchemaGenerator().get_schema(request=None, public=True)
-    return schemathesis.openapi.from_dict(json.loads(json.dumps(raw, cls=JSONEncoder)))
+    """The schema loaded by schemathesis, to check answers against."""
+    return schemathesis.openapi.from_dict(raw_schema())
 
 
 def assert_documented(response: Any, *, method: str, template: str, path: str) -> None:
