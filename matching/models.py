@@ -98,6 +98,10 @@ class OutboxMessage(models.Model):
     kwargs = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # A relay that is publishing the row holds it until then, so two relays
+    # (after a commit and on beat) do not publish it twice; a relay that died
+    # mid-publish lets the lease run out and the row goes out again.
+    claimed_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
 

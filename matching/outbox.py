@@ -10,11 +10,13 @@ every task it queues is idempotent.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from matching.models import OutboxMessage
@@ -23,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 # Publishing must not hang a web request when the broker is away: try briefly,
 # leave the row pending, and let the periodic relay deliver it later.
+# How long a relay holds a row it is publishing (a publish takes milliseconds).
+_LEASE = timedelta(seconds=60)
 _PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.1, "interval_step": 0.2, "interval_max": 0.5}
 
 
@@ -50,20 +54,28 @@ def outbox_relay_after_commit() -> None:
 
 
 def outbox_relay(*, limit: int = 500) -> int:
-    """Publish up to `limit` pending messages; return how many were published."""
+    """Publish up to `limit` pending messages; return how many were published.
+
+    Each row is claimed with a conditional update before it is published, and
+    the claim is a lease: concurrent relays skip what another holds, and a relay
+    that died mid-publish only delays the row by the lease. No transaction is
+    open while the broker is called.
+    """
     published = 0
-    pending = list(OutboxMessage.objects.filter(sent_at__isnull=True).order_by("id")[:limit])
+    now = timezone.now()
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    pending = list(OutboxMessage.objects.filter(free, sent_at__isnull=True).order_by("id")[:limit])
     for message in pending:
+        mine = OutboxMessage.objects.filter(free, pk=message.pk, sent_at__isnull=True)
+        if not mine.update(claimed_until=timezone.now() + _LEASE):
+            continue  # another relay holds it
+        held = OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=True)
         try:
             current_app.send_task(message.task, kwargs=message.kwargs, retry=True, retry_policy=_PUBLISH_RETRY_POLICY)
-        except Exception as exc:  # broker unreachable: keep the row, try again later
-            OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=True).update(
-                attempts=message.attempts + 1, last_error=str(exc)[:2000]
-            )
+        except Exception as exc:  # broker unreachable: release the row, try again later
+            held.update(claimed_until=None, attempts=message.attempts + 1, last_error=str(exc)[:2000])
             logger.warning("broker unavailable, %d outbox message(s) left pending: %s", len(pending) - published, exc)
             break
-        OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=True).update(
-            sent_at=timezone.now(), attempts=message.attempts + 1
-        )
+        held.update(sent_at=timezone.now(), claimed_until=None, attempts=message.attempts + 1)
         published += 1
     return published

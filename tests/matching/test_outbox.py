@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from assignments.models import Vacancy
@@ -68,3 +70,24 @@ def test_a_new_change_after_sending_queues_new_work() -> None:
     vacancy_set_status(vacancy=vacancy, status="closed", actor=staff)
     assert OutboxMessage.objects.count() == 2
     assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 1
+
+
+def test_a_message_another_relay_is_publishing_is_not_published_twice() -> None:
+    vacancy = VacancyFactory(status=Vacancy.Status.DRAFT)
+    vacancy_set_status(vacancy=vacancy, status="open", actor=StaffFactory())
+    OutboxMessage.objects.update(claimed_until=timezone.now() + timedelta(seconds=30))  # held by a relay
+    with mock.patch("matching.outbox.current_app.send_task") as send_task:
+        assert outbox_relay() == 0
+    send_task.assert_not_called()
+
+
+def test_a_lease_left_by_a_relay_that_died_runs_out_and_the_message_goes_out() -> None:
+    vacancy = VacancyFactory(status=Vacancy.Status.DRAFT)
+    vacancy_set_status(vacancy=vacancy, status="open", actor=StaffFactory())
+    OutboxMessage.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))
+    with mock.patch("matching.outbox.current_app.send_task") as send_task:
+        assert outbox_relay() == 1
+    send_task.assert_called_once()
+    message = OutboxMessage.objects.get()
+    assert message.sent_at is not None
+    assert message.claimed_until is None
