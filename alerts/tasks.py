@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import shared_task
+from amqp.exceptions import ChannelError
+from celery import current_app, shared_task
 from django.db import OperationalError
 
 from alerts.selectors import alerts_for_vacancy_pending
@@ -68,10 +69,23 @@ def send_digests(deliver: str) -> int:
     return len(volunteer_ids)
 
 
+def _queue_has_backlog(queue: str) -> bool:
+    """Whether the broker still holds tasks on `queue` (unknown counts as no backlog)."""
+    try:
+        with current_app.connection_for_read() as connection:
+            connection.ensure_connection(max_retries=1)
+            return bool(connection.default_channel.queue_declare(queue=queue, passive=True).message_count)
+    except ChannelError:  # the queue was never declared: nothing waits in it
+        return False
+    except Exception:  # a broker that cannot say: fall back to queueing old pending alerts again
+        logger.warning("could not read the length of queue %s", queue, exc_info=True)
+        return False
+
+
 @shared_task(name="alerts.sweep", acks_late=True, **_DB_RETRY)
 def sweep() -> int:
     """Beat: reclaim alerts from workers that died mid-send and queue pending ones whose task was lost."""
-    instant, digest_keys = alerts_sweep()
+    instant, digest_keys = alerts_sweep(backlog=_queue_has_backlog("alerts"))
     for alert_id in instant:
         send_alert.delay(alert_id)
     for volunteer_id, deliver in digest_keys:

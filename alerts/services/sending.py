@@ -143,11 +143,13 @@ def alert_deliver(*, alert_id: int) -> tuple[Outcome, int]:
     return Outcome.SENT, alert.attempts
 
 
-def alerts_sweep() -> tuple[list[int], list[tuple[int, str]]]:
+def alerts_sweep(*, backlog: bool = False) -> tuple[list[int], list[tuple[int, str]]]:
     """Reclaim alerts whose worker died mid-send, and find pending alerts whose task was lost.
 
     Returns the instant alerts to queue again and the (volunteer, rhythm)
-    digests to queue again.
+    digests to queue again. With `backlog` (the alerts queue still holds
+    tasks), an old pending alert is most likely waiting its turn, not lost:
+    only what was reclaimed from dead workers is queued again.
     """
     now = timezone.now()
     stale = now - timedelta(seconds=settings.ALERT_CLAIM_TIMEOUT)
@@ -168,6 +170,8 @@ def alerts_sweep() -> tuple[list[int], list[tuple[int, str]]]:
     lost = Alert.objects.filter(status=Alert.Status.PENDING, deliver=Rhythm.INSTANT).filter(
         Q(claimed_at__lt=stale) | Q(claimed_at__isnull=True, created_at__lt=stale)
     )
+    if backlog:
+        lost = lost.filter(pk__in=[pk for pk, _ in dead])
     lost_ids = list(lost.order_by("pk").values_list("pk", flat=True)[:1000])
     # A lease on what is queued again: not again before another claim timeout.
     # Without it, alerts merely waiting in a backlog older than the timeout were

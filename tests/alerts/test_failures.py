@@ -219,3 +219,29 @@ def test_replay_leaves_sent_alerts_alone(email_alert: Alert) -> None:
 
     assert alerts_replay(alert_ids=[email_alert.pk]) == 0
     assert _state(email_alert) == ("sent", 1)
+
+
+def test_with_a_backlog_the_sweeper_leaves_waiting_alerts_to_their_turn(email_alert: Alert, settings: Any) -> None:
+    long_ago = timezone.now() - timedelta(seconds=settings.ALERT_CLAIM_TIMEOUT + 1)
+    Alert.objects.filter(pk=email_alert.pk).update(created_at=long_ago)  # old, never claimed: waiting, or lost
+    reclaimed = Alert.objects.exclude(pk=email_alert.pk).first()
+    assert reclaimed is not None
+    Alert.objects.filter(pk=reclaimed.pk).update(status="sending", attempts=1, claimed_at=long_ago)  # a dead worker's
+
+    instant, _ = alerts_sweep(backlog=True)
+
+    assert instant == [reclaimed.pk]
+    assert _state(email_alert) == ("pending", 0)
+
+
+def test_the_sweep_task_asks_the_broker_whether_the_alerts_queue_is_waiting(email_alert: Alert, settings: Any) -> None:
+    Alert.objects.filter(pk=email_alert.pk).update(
+        created_at=timezone.now() - timedelta(seconds=settings.ALERT_CLAIM_TIMEOUT + 1)
+    )
+    with (
+        mock.patch.object(tasks, "_queue_has_backlog", return_value=True) as backlog,
+        mock.patch.object(tasks.send_alert, "delay") as delay,
+    ):
+        tasks.sweep()
+    backlog.assert_called_once_with("alerts")
+    delay.assert_not_called()
