@@ -5,7 +5,7 @@ from matching.engine.index import ProfileIndex
 from matching.engine.ranking import explain, rank, rank_many
 from matching.engine.types import Candidate, EngineConfig, Profile, ProgrammeRules, Vacancy
 
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "1.1.0"
 
 __all__ = [
     "ENGINE_VERSION",
