@@ -147,3 +147,9 @@ def test_concept_ids_are_unique():
 def test_the_pronoun_it_is_not_information_technology():
     assert concepts("it was done; its items, in Italian") == set()
     assert "ict_sector" in concepts("head of the IT-avdelningen")
+
+
+def test_an_identity_provider_is_not_a_displaced_person():
+    # "IdP" is single sign-on to an IT person; displaced people are written out.
+    assert concepts("configured the SAML IdP") == set()
+    assert "disaster_risk_humanitarian" in concepts("managed IDP camps")
