@@ -14,27 +14,25 @@ from volunteers.models import Volunteer
 # Fields a volunteer edits on their own profile. The email is the account's
 # (confirmed at sign-up) and the external id is the roster's key: neither is
 # edited here.
-PROFILE_FIELDS: frozenset[str] = frozenset(
-    {
-        "full_name",
-        "headline",
-        "summary",
-        "skills",
-        "languages",
-        "education",
-        "years_experience",
-        "residence_country",
-        "heritage_countries",
-        "available_from",
-        "available_until",
-        "on_site_ok",
-        "gender",
-    }
+PROFILE_FIELDS: tuple[str, ...] = (
+    "full_name",
+    "headline",
+    "summary",
+    "skills",
+    "languages",
+    "education",
+    "years_experience",
+    "residence_country",
+    "heritage_countries",
+    "available_from",
+    "available_until",
+    "on_site_ok",
+    "gender",
 )
 
 
 def _check_fields(data: dict[str, Any]) -> None:
-    unknown = sorted(set(data) - PROFILE_FIELDS)
+    unknown = sorted(set(data).difference(PROFILE_FIELDS))
     if unknown:
         raise ValidationError({key: ["unknown or read-only field"] for key in unknown})
 

@@ -5,24 +5,11 @@ from rest_framework import serializers
 from config.serializers import StrictModelSerializer, StrictSerializer
 from volunteers import validators as v
 from volunteers.models import Volunteer
+from volunteers.services import PROFILE_FIELDS
 
-ROSTER_FIELDS = (
-    "external_id",
-    "full_name",
-    "email",
-    "headline",
-    "summary",
-    "skills",
-    "languages",
-    "education",
-    "years_experience",
-    "residence_country",
-    "heritage_countries",
-    "available_from",
-    "available_until",
-    "on_site_ok",
-    "gender",
-)
+# The roster format's volunteer fields: the ones a volunteer edits, plus the
+# roster key and the account's (confirmed) address, which they do not.
+ROSTER_FIELDS = ("external_id", "email", *PROFILE_FIELDS)
 CONSENT_FIELDS = ("matching_consent", "matching_consent_at", "alerts_consent", "alerts_consent_at")
 
 
@@ -43,7 +30,7 @@ class ProfileInputSerializer(StrictModelSerializer):
 
     class Meta:
         model = Volunteer
-        fields = tuple(f for f in ROSTER_FIELDS if f not in {"external_id", "email"})
+        fields = PROFILE_FIELDS
 
 
 class ProfileOutputSerializer(serializers.ModelSerializer[Volunteer]):
