@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from accounts.models import User
 from assignments.models import Application, Vacancy
@@ -54,3 +56,32 @@ def matches_for_volunteer(*, volunteer_id: int) -> QuerySet[MatchResult]:
 
 def runs_for_vacancy(*, vacancy: Vacancy) -> QuerySet[MatchRun]:
     return MatchRun.objects.filter(vacancy=vacancy).order_by("-started_at", "-id")
+
+
+def candidates_per_vacancy(*, vacancies: QuerySet[Vacancy]) -> dict[int, int]:
+    """How many consenting, non-erased candidates each vacancy's stored shortlist holds (one query)."""
+    rows = (
+        MatchResult.objects.filter(
+            vacancy__in=vacancies.values("pk"), volunteer__matching_consent=True, volunteer__erased_at__isnull=True
+        )
+        .values("vacancy_id")
+        .annotate(n=Count("pk"))
+        .values_list("vacancy_id", "n")
+    )
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class Contact:
+    full_name: str
+    email: str
+
+
+def candidate_contact(result: MatchResult) -> Contact | None:
+    """A candidate's name and email, only once they applied to this vacancy (the shortlist's rule).
+
+    ``result`` comes from `shortlist_for_vacancy`, which annotates ``has_applied``.
+    """
+    if not getattr(result, "has_applied", False):
+        return None
+    return Contact(full_name=result.volunteer.full_name, email=result.volunteer.email)

@@ -18,16 +18,13 @@ from django.utils import timezone
 from accounts.models import User
 from alerts.models import Alert, Channel
 from alerts.services.dispatch import alert_send_requested, alerts_dispatch_vacancy_requested
+from assignments.dashboard import WAITING_ON_MANAGER
 from assignments.models import Application, Vacancy
 
 MANAGER_CHANNELS = (Channel.EMAIL, Channel.INAPP)
-# Steps at which an application waits for the programme, not for the volunteer.
-WAITING_STEPS = (
-    Application.Status.INTEREST,
-    Application.Status.SHORTLISTED,
-    Application.Status.INTERVIEW,
-    Application.Status.SELECTED,
-)
+# Steps at which an application waits for the programme, not for the volunteer
+# (the dashboard lists the same ones, longest waiting first).
+WAITING_STEPS = WAITING_ON_MANAGER
 
 
 def _create_once(**fields: Any) -> Alert | None:

@@ -35,7 +35,7 @@ def _vacancy_context(alert: Alert) -> dict[str, Any]:
         "host": vacancy.host_institution.name,
         "duty_station": station,
         "view_url": _site(f"/vacancies/{vacancy.external_id}/"),
-        "shortlist_url": _site(f"/api/v1/vacancies/{vacancy.external_id}/shortlist"),
+        "shortlist_url": _site(f"/manage/vacancies/{vacancy.external_id}/shortlist/"),
     }
 
 
@@ -88,6 +88,10 @@ def message_for(alert: Alert) -> Message:
     """Render one alert (any kind) for its channel."""
     email, user_id, name = _recipient(alert)
     context: dict[str, Any] = {"name": name, "alert": alert, "site_url": settings.SITE_URL, **_vacancy_context(alert)}
+    if alert.application_id:
+        # Managers' links open the manager's pages (the volunteer's own note links to the vacancy).
+        context["application_url"] = _site(f"/manage/applications/{alert.application_id}/")
+    context["dashboard_url"] = _site("/manage/")
     headers: dict[str, str] = {}
     url = context.get("view_url", "")
     if alert.kind == Alert.Kind.MATCH:
@@ -99,10 +103,10 @@ def message_for(alert: Alert) -> Message:
         step = alert.context.get("step", "")
         context |= {"step": STEP_LABELS.get(step, step), "days": alert.context.get("days")}
         if alert.kind == Alert.Kind.STALE_REMINDER and alert.application_id:
-            url = _site(f"/api/v1/applications/{alert.application_id}")
+            url = _site(f"/manage/applications/{alert.application_id}/")
     elif alert.kind == Alert.Kind.MANAGER_SUMMARY:
         context["rows"] = alert.context.get("vacancies", [])
-        url = _site("/api/v1/applications/")
+        url = _site("/manage/")
     subject = _subject(alert)
     text, html = _render(alert.kind, {**context, "subject": subject})
     return Message(

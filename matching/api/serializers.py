@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from matching.models import MatchResult, MatchRun
+from matching.selectors import candidate_contact
 
 
 class ShortlistFilterSerializer(serializers.Serializer):
@@ -46,9 +47,8 @@ class ShortlistCandidateSerializer(serializers.ModelSerializer):
         )
 
     def get_contact(self, obj: MatchResult) -> dict[str, str] | None:
-        if not obj.has_applied:  # type: ignore[attr-defined]
-            return None
-        return {"full_name": obj.volunteer.full_name, "email": obj.volunteer.email}
+        contact = candidate_contact(obj)
+        return None if contact is None else {"full_name": contact.full_name, "email": contact.email}
 
 
 class ExplanationSerializer(serializers.Serializer):

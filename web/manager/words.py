@@ -1,0 +1,49 @@
+"""The matcher's codes in plain words, for the manager's pages."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from assignments.models import Vacancy
+from web.manager.forms import language_name
+
+# The engine's score parts (matching/engine/ranking.py PART_NAMES), as a manager reads them.
+PART_LABELS = {
+    "words": "Words in common",
+    "does": "What they do (headline, job titles)",
+    "skills": "Required and preferred skills",
+    "chars": "Title spelling",
+    "text": "Text score",
+    "experience": "Experience",
+    "languages": "Languages",
+    "availability": "Availability",
+    "sector": "Sector",
+}
+
+
+def rule_in_words(code: str, vacancy: Vacancy) -> str:
+    """One failed eligibility rule (engine code such as ``language:so``) as a sentence."""
+    if code.startswith("language:"):
+        language = code.split(":", 1)[1]
+        level = vacancy.required_languages.get(language, "")
+        return _("Does not speak %(language)s at the level asked (%(level)s or better).") % {
+            "language": language_name(language),
+            "level": level,
+        }
+    country = countries.name(vacancy.country) or vacancy.country
+    sentences = {
+        "education": _("Education below the minimum asked (%(level)s).") % {"level": vacancy.min_education},
+        "on_site": _("Does not want to work on site, and the assignment is on site."),
+        "dates": _("Not available for at least half of the assignment's dates."),
+        "experience": _("More than two years short of the %(years)s years of experience asked.")
+        % {"years": vacancy.min_years_experience},
+        "residence": _("Lives in %(country)s: the programme deploys people who live outside the duty country.")
+        % {"country": country},
+        "consent": _("Has withdrawn their consent to be matched."),
+    }
+    return sentences.get(code, code)
+
+
+def part_label(name: str) -> str:
+    return PART_LABELS.get(name, name.replace("_", " ").capitalize())
