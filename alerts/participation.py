@@ -27,7 +27,13 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("shortlisted", "Shortlisted"),
     ("selected", "Selected"),
 )
-GENDER_LABELS = {"female": "Women", "male": "Men", "other": "Another gender", "undisclosed": "Not disclosed", "": "Not given"}
+GENDER_LABELS = {
+    "female": "Women",
+    "male": "Men",
+    "other": "Another gender",
+    "undisclosed": "Not disclosed",
+    "": "Not given",
+}
 OTHER_COUNTRIES = "other countries"
 
 _S = Application.Status

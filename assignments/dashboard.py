@@ -69,6 +69,10 @@ class Dashboard:
         return replace(self, vacancies=rows)
 
     @property
+    def total_applications(self) -> int:
+        return sum(self.pipeline_totals.values())
+
+    @property
     def open_vacancies(self) -> int:
         return sum(1 for row in self.vacancies if row.vacancy.status == Vacancy.Status.OPEN)
 
@@ -119,7 +123,12 @@ def vacancies_with_figures(*, user: Any, now: datetime | None = None) -> list[Va
             )
         )
     # Open first, then drafts, closed and filled; newest first within each.
-    order = {Vacancy.Status.OPEN: 0, Vacancy.Status.DRAFT: 1, Vacancy.Status.CLOSED: 2, Vacancy.Status.FILLED: 3}
+    order: dict[str, int] = {
+        Vacancy.Status.OPEN: 0,
+        Vacancy.Status.DRAFT: 1,
+        Vacancy.Status.CLOSED: 2,
+        Vacancy.Status.FILLED: 3,
+    }
     rows.sort(key=lambda row: order.get(row.vacancy.status, 9))
     return rows
 

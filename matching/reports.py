@@ -41,9 +41,7 @@ SECTOR_LABELS: dict[str, str] = {
 def sectors_of_phrase(phrase: str) -> frozenset[str]:
     """The lexicon's sectors a skill phrase belongs to (none for words it does not know)."""
     lexicon = load_lexicon()
-    return frozenset(
-        lexicon.concepts[ci].sector for match in lexicon.match(tokenize(phrase)) for ci in match.concepts
-    )
+    return frozenset(lexicon.concepts[ci].sector for match in lexicon.match(tokenize(phrase)) for ci in match.concepts)
 
 
 def _sectors(phrases: Iterable[str]) -> set[str]:
@@ -87,9 +85,7 @@ def skills_supply_and_demand(*, vacancies: QuerySet[Vacancy]) -> list[SectorFigu
 def score_distribution(*, vacancy: Vacancy) -> list[float]:
     """The stored scores of a vacancy's shortlist (consenting, non-erased candidates), best first."""
     return list(
-        MatchResult.objects.filter(
-            vacancy=vacancy, volunteer__matching_consent=True, volunteer__erased_at__isnull=True
-        )
+        MatchResult.objects.filter(vacancy=vacancy, volunteer__matching_consent=True, volunteer__erased_at__isnull=True)
         .order_by("-score")
         .values_list("score", flat=True)
     )

@@ -12,7 +12,8 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -21,14 +22,14 @@ from assignments.selectors import applications_manageable_by, vacancies_editable
 from config.permissions import user_is_manager, user_is_staff
 from matching.selectors import vacancies_visible_to_manager
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def manager_page(view: View) -> View:
     """Sign in first; then only programme managers and staff, everyone else 404."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not (user_is_manager(request.user) or user_is_staff(request.user)):

@@ -96,7 +96,7 @@ class Bin:
 
     @property
     def label(self) -> str:
-        return f"{self.low:.1f}–{self.high:.1f}"
+        return f"{self.low:.1f} to {self.high:.1f}"
 
 
 def score_bins(scores: Sequence[float], *, width: float = 0.1) -> list[Bin]:

@@ -50,6 +50,13 @@ def errors_onto(form: forms.Form, exc: ValidationError, *, aliases: dict[str, st
         form.add_error(target if target in form.fields else None, messages)
 
 
+def _set_choices(form: forms.Form, name: str, choices: Iterable[Any]) -> None:
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    field.choices = choices
+
+
 class OnceForm(forms.Form):
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -99,13 +106,17 @@ class VacancyForm(OnceForm):
 
     def __init__(self, *args: Any, programmes: Iterable[Programme] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Choose a country")), *countries]
+        _set_choices(self, "country", [("", _("Choose a country")), *countries])
         for row in range(LANGUAGE_ROWS):
             self.fields[f"language_{row}"] = forms.ChoiceField(
-                choices=[("", _("(none)")), *LANGUAGE_CHOICES], required=False, label=_("Language")
+                choices=[("", _("(none)")), *LANGUAGE_CHOICES],
+                required=False,
+                label=_("Language %(n)d") % {"n": row + 1},
             )
             self.fields[f"level_{row}"] = forms.ChoiceField(
-                choices=[("", _("(level)")), *LEVEL_CHOICES], required=False, label=_("Minimum level")
+                choices=[("", _("(level)")), *LEVEL_CHOICES],
+                required=False,
+                label=_("Minimum level %(n)d") % {"n": row + 1},
             )
         if programmes is None:
             del self.fields["programme"]
@@ -127,7 +138,7 @@ class VacancyForm(OnceForm):
             elif code and code in languages:
                 self.add_error(f"language_{row}", _("This language is listed twice."))
             elif code:
-                languages[code] = level
+                languages[code] = str(level)
         data["required_languages"] = languages
         return data
 
@@ -189,8 +200,8 @@ class ShortlistFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["residence_country"].choices = [("", _("Any country")), *countries]
-        self.fields["language"].choices = [("", _("Any language")), *LANGUAGE_CHOICES]
+        _set_choices(self, "residence_country", [("", _("Any country")), *countries])
+        _set_choices(self, "language", [("", _("Any language")), *LANGUAGE_CHOICES])
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():
@@ -207,11 +218,14 @@ class WhyNotForm(forms.Form):
 
 
 class CompareForm(forms.Form):
-    v = forms.MultipleChoiceField(label=_("Candidates to compare"))
+    v = forms.MultipleChoiceField(
+        label=_("Candidates to compare"),
+        error_messages={"invalid_choice": _("%(value)s is not on this vacancy's shortlist.")},
+    )
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["v"].choices = choices
+        _set_choices(self, "v", choices)
 
     def clean_v(self) -> list[str]:
         chosen: list[str] = self.cleaned_data["v"]
@@ -238,11 +252,11 @@ class MoveForm(OnceForm):
     def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = sorted(MANAGER_TRANSITIONS.get(application.status, ()), key=_PIPELINE_ORDER.index)
-        self.fields["to_status"].choices = [(s, STEP_LABELS[s]) for s in allowed]
+        _set_choices(self, "to_status", [(s, STEP_LABELS[s]) for s in allowed])
         self.application = application
 
     def clean_note(self) -> str:
-        note: str = self.cleaned_data.get("note", "")
+        note: str = self.cleaned_data.get("note") or ""
         try:
             v.validate_clean_text(note)
         except ValidationError as exc:
