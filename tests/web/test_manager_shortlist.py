@@ -1,0 +1,133 @@
+"""A vacancy's ranked shortlist: reasons and parts, filters, why-not, compare, CSV, the contact rule."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from tests.factories import ApplicationFactory, VolunteerFactory
+from tests.web.manager_support import signed_in, store, world
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_lists_candidates_best_first_with_reasons_and_parts() -> None:
+    w = world(candidates=3)
+    page = signed_in(w.manager).get(f"/manage/vacancies/{w.vacancy.external_id}/shortlist/").content.decode()
+
+    positions = [page.index(f"Candidate {v.external_id}") for v in w.ranked]
+    assert positions == sorted(positions)
+    assert "midwifery: matches &#x27;Clinical Midwifery Tutor&#x27;" in page
+    assert "Required and preferred skills" in page  # a part of the score, in words
+    assert "3 candidates" in page
+
+
+def test_names_and_emails_show_only_once_a_person_applied() -> None:
+    w = world(candidates=2)
+    ApplicationFactory(vacancy=w.vacancy, volunteer=w.ranked[1])
+    page = signed_in(w.manager).get(f"/manage/vacancies/{w.vacancy.external_id}/shortlist/").content.decode()
+
+    assert "Hodan Ali 1" in page and "hodan1@example.org" in page
+    assert "Hodan Ali 0" not in page and "hodan0@example.org" not in page
+
+
+def test_filters_narrow_the_list_and_a_bad_filter_is_shown_at_its_field() -> None:
+    w = world(candidates=3)
+    client = signed_in(w.manager)
+    url = f"/manage/vacancies/{w.vacancy.external_id}/shortlist/"
+
+    page = client.get(url, {"min_score": "0.75"}).content.decode()
+    assert "2 candidates" in page
+
+    bad = client.get(url, {"min_score": "lots", "residence_country": "\x00"})
+    assert bad.status_code == 200
+    assert 'id="id_min_score_error"' in bad.content.decode()
+
+
+def test_why_not_names_the_rule_a_person_fails() -> None:
+    w = world(candidates=1)
+    no_somali = VolunteerFactory(full_name="Sagal Noor", languages={"en": "native"})
+    response = signed_in(w.manager).get(
+        f"/manage/vacancies/{w.vacancy.external_id}/why-not/", {"who": "sagal noor"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Not eligible, so never ranked" in page
+    assert "Does not speak Somali at the level asked (professional or better)." in page
+    assert no_somali.external_id in page
+
+
+def test_why_not_by_id_for_someone_on_the_list_gives_their_rank() -> None:
+    w = world(candidates=2)
+    response = signed_in(w.manager).get(
+        f"/manage/vacancies/{w.vacancy.external_id}/why-not/",
+        {"who": w.ranked[1].external_id},
+        HTTP_HX_REQUEST="true",
+    )
+    page = response.content.decode()
+    assert "On the shortlist, at rank 2" in page
+    assert "<html" not in page  # htmx gets the fragment only
+
+
+@pytest.mark.parametrize("who", ["Nobody Atall", "\x00", "x" * 300, ""])
+def test_why_not_for_someone_it_cannot_find_says_so(who: str) -> None:
+    w = world(candidates=1)
+    response = signed_in(w.manager).get(f"/manage/vacancies/{w.vacancy.external_id}/why-not/", {"who": who})
+    assert response.status_code == 200
+
+
+def test_two_namesakes_are_told_apart_by_id() -> None:
+    w = world(candidates=0)
+    VolunteerFactory(full_name="Ali Hassan")
+    VolunteerFactory(full_name="Ali Hassan")
+    page = signed_in(w.manager).get(
+        f"/manage/vacancies/{w.vacancy.external_id}/why-not/", {"who": "Ali Hassan"}
+    ).content.decode()
+    assert "Several people have that name" in page
+
+
+def test_compare_puts_two_or_three_side_by_side() -> None:
+    w = world(candidates=3)
+    client = signed_in(w.manager)
+    url = f"/manage/vacancies/{w.vacancy.external_id}/compare/"
+
+    page = client.get(url, {"v": [w.ranked[0].external_id, w.ranked[2].external_id]}).content.decode()
+    assert "#1" in page and "#3" in page
+    assert "Missing" in page
+
+    one = client.get(url, {"v": [w.ranked[0].external_id]}).content.decode()
+    assert "Choose two or three candidates to compare." in one
+    stranger = VolunteerFactory()
+    other = client.get(url, {"v": [w.ranked[0].external_id, stranger.external_id]}).content.decode()
+    assert "is not on this vacancy" in other
+
+
+def test_the_csv_neutralises_formulas_and_keeps_the_contact_rule() -> None:
+    w = world(candidates=0)
+    sneaky = VolunteerFactory(headline="=HYPERLINK(\"http://evil\")", full_name="+Amal", email="amal@example.org")
+    quiet = VolunteerFactory(headline="\tTabbed", email="quiet@example.org")
+    store(w.vacancy, sneaky, 0.9, reasons=["-1 reasons", "@sum"])
+    store(w.vacancy, quiet, 0.8)
+    ApplicationFactory(vacancy=w.vacancy, volunteer=sneaky)
+
+    response = signed_in(w.manager).get(f"/manage/vacancies/{w.vacancy.external_id}/shortlist.csv")
+    body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+    rows = list(csv.DictReader(io.StringIO(body)))
+
+    assert response["Content-Type"].startswith("text/csv")
+    assert [r["volunteer"] for r in rows] == [sneaky.external_id, quiet.external_id]
+    assert rows[0]["headline"] == "'=HYPERLINK(\"http://evil\")"
+    assert rows[0]["full_name"] == "'+Amal"
+    assert rows[0]["reasons"] == "'-1 reasons; @sum"
+    assert rows[1]["headline"] == "'\tTabbed"
+    assert (rows[1]["full_name"], rows[1]["email"]) == ("", "")  # did not apply
+
+
+def test_another_programmes_shortlist_answers_404() -> None:
+    w = world(candidates=1)
+    client = signed_in(w.outsider)
+    base = f"/manage/vacancies/{w.vacancy.external_id}"
+    for path in ("shortlist/", "shortlist.csv", "why-not/?who=x", "compare/?v=a&v=b"):
+        assert client.get(f"{base}/{path}").status_code == 404, path
