@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from typing import Any
 
 import pytest
@@ -34,7 +36,7 @@ def _form(programme_id: int | None, **overrides: Any) -> dict[str, Any]:
         "end_date": "2027-10-31",
         "on_site": "on",
         "positions": "2",
-        "form_token": "a" * 32,
+        "form_token": uuid.uuid4().hex,
     }
     if programme_id is not None:
         data["programme"] = str(programme_id)
@@ -51,7 +53,11 @@ def test_a_manager_posts_a_vacancy_as_a_draft() -> None:
     assert vacancy.status == Vacancy.Status.DRAFT
     assert vacancy.required_skills == ["budget execution", "IFMIS"]
     assert vacancy.required_languages == {"so": "professional", "en": "fluent"}
-    assert (vacancy.host_institution.name, vacancy.positions, vacancy.created_by) == ("Ministry of Finance", 2, w.manager)
+    assert (vacancy.host_institution.name, vacancy.positions, vacancy.created_by) == (
+        "Ministry of Finance",
+        2,
+        w.manager,
+    )
 
 
 def test_errors_show_at_their_field_and_what_was_typed_stays() -> None:
@@ -82,8 +88,9 @@ def test_a_rule_of_the_model_shows_at_its_field() -> None:
 def test_a_double_submitted_form_posts_once() -> None:
     w = world(candidates=0)
     client = signed_in(w.manager)
-    first = client.post("/manage/vacancies/new/", _form(w.programme.pk))
-    second = client.post("/manage/vacancies/new/", _form(w.programme.pk))
+    token = uuid.uuid4().hex
+    first = client.post("/manage/vacancies/new/", _form(w.programme.pk, form_token=token))
+    second = client.post("/manage/vacancies/new/", _form(w.programme.pk, form_token=token))
 
     assert Vacancy.objects.filter(title="Public Financial Management Adviser").count() == 1
     assert second.status_code == 302
@@ -108,7 +115,7 @@ def test_editing_keeps_the_terms_and_an_open_vacancy_is_ranked_again() -> None:
 
     response = client.post(
         f"/manage/vacancies/{w.vacancy.external_id}/edit/",
-        _form(None, title="Senior Midwifery Tutor", version=version, form_token="b" * 32),
+        _form(None, title="Senior Midwifery Tutor", version=version, form_token=uuid.uuid4().hex),
     )
 
     assert response.status_code == 302
@@ -177,7 +184,9 @@ def test_another_programmes_vacancy_answers_404() -> None:
 
 
 @pytest.mark.parametrize(
-    "status", ["", "draft", "deployed", "\x00", "x" * 5000, "open\x00"], ids=["empty", "draft", "app", "nul", "long", "n"]
+    "status",
+    ["", "draft", "deployed", "\x00", "x" * 5000, "open\x00"],
+    ids=["empty", "draft", "app", "nul", "long", "n"],
 )
 def test_no_status_a_browser_can_send_breaks_the_page(status: str) -> None:
     w = world(candidates=0)

@@ -62,7 +62,15 @@ def _answer(
         return render(
             request,
             "web/manager/_application_row.html",
-            {"application": fresh, "form": form, "labels": STEP_LABELS, "notice": notice, "notice_level": level},
+            {
+                "application": fresh,
+                "form": form,
+                "labels": STEP_LABELS,
+                "notice": notice,
+                "notice_level": level,
+                # Swapped into the row (innerHTML), so that the row stays and focus can land in it.
+                "cells_only": True,
+            },
         )
     if form.errors:
         return render(
