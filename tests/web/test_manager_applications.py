@@ -21,7 +21,8 @@ def _application() -> tuple[object, Application]:
 def test_the_application_page_shows_the_person_motivation_and_history() -> None:
     w, application = _application()
     page = signed_in(w.manager).get(f"/manage/applications/{application.pk}/").content.decode()  # type: ignore[attr-defined]
-    assert "Hodan Ali 0" in page and "hodan0@example.org" in page
+    assert "Hodan Ali 0" in page
+    assert "hodan0@example.org" in page
     assert "Waxaan ahay umuliso." in page
     assert '<option value="shortlisted"' in page
 
@@ -89,7 +90,8 @@ def test_a_step_not_allowed_is_an_error_at_the_field() -> None:
     )
     page = response.content.decode()
     assert response.status_code == 400
-    assert 'id="id_to_status_error"' in page and 'id="id_note_error"' in page
+    assert 'id="id_to_status_error"' in page
+    assert 'id="id_note_error"' in page
 
 
 def test_another_programmes_application_answers_404() -> None:

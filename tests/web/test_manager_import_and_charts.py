@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
-
 import json
+import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -66,7 +65,8 @@ def test_an_import_without_a_file_or_programme_says_so_at_the_field() -> None:
     response = signed_in(w.manager).post("/manage/import/", {"kind": "vacancies"})
     page = response.content.decode()
     assert response.status_code == 400
-    assert 'id="id_file_error"' in page and 'id="id_programme_error"' in page
+    assert 'id="id_file_error"' in page
+    assert 'id="id_programme_error"' in page
 
 
 def test_another_programme_cannot_be_imported_into() -> None:
