@@ -6,9 +6,8 @@ it answers 404 in the API, never 403, so ids cannot be probed.
 
 from __future__ import annotations
 
-from typing import Any
-
 from datetime import date
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
