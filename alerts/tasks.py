@@ -16,7 +16,7 @@ from celery import current_app, shared_task
 from django.db import OperationalError
 
 from alerts.selectors import alerts_for_vacancy_pending
-from alerts.services import digests, managers
+from alerts.services import digests, managers, notes
 from alerts.services.sending import Outcome, alert_deliver, alerts_sweep, retry_delay
 
 logger = logging.getLogger(__name__)
@@ -105,3 +105,9 @@ def manager_summaries() -> int:
 def stale_applications() -> int:
     """Beat: remind managers of applications waiting too long, with a note to the volunteer, once per step."""
     return managers.stale_applications_alerts_create()
+
+
+@shared_task(name="alerts.application_status_note", acks_late=True, **_DB_RETRY)
+def application_status_note(application_id: int, step: str) -> int:
+    """Tell a volunteer that a manager moved their application to ``step`` (once per step)."""
+    return notes.application_status_note_create(application_id=application_id, step=step)

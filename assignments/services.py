@@ -8,8 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from assignments.eligibility import interest_refusals
 from assignments.models import Application, ApplicationEvent, HostInstitution, Programme, Vacancy
 from volunteers.models import Volunteer
+from volunteers.validators import validate_clean_text
+
+MOTIVATION_MAX_LENGTH = 5000
 
 S = Application.Status
 
@@ -41,17 +45,51 @@ def _record(application: Application, *, from_status: str, actor: Any, note: str
     )
 
 
+def motivation_clean(motivation: str) -> str:
+    """The motivation as stored: stripped, at most 5,000 characters, no control or bidi-override characters.
+
+    The one check for every way in (API, page, alert link), so none stores what another refuses.
+    """
+    if not isinstance(motivation, str):
+        raise ValidationError({"motivation": ["must be text"]})
+    motivation = motivation.strip()
+    errors: list[str] = []
+    if len(motivation) > MOTIVATION_MAX_LENGTH:
+        errors.append(f"must be at most {MOTIVATION_MAX_LENGTH} characters (it has {len(motivation)})")
+    try:
+        validate_clean_text(motivation)
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+    if errors:
+        raise ValidationError({"motivation": errors})
+    return motivation
+
+
 @transaction.atomic
 def application_express_interest(
     *, volunteer: Volunteer, vacancy: Vacancy, motivation: str = "", actor: Any = None
 ) -> Application:
     """A volunteer says they are interested in an open vacancy.
 
-    Saying it twice returns the existing application rather than failing, so a
-    double click or a reused alert link does the thing once.
+    Refused, naming the rule in plain words (``{"eligibility": [...]}``), when a
+    hard rule of the roster format or the programme's own rule excludes them:
+    nothing is recorded then. Saying it twice returns the existing application
+    rather than failing, so a double click or a reused alert link does the
+    thing once; a new motivation sent while the application still waits at
+    "interest" replaces the first one (afterwards it is kept as it was).
     """
+    motivation = motivation_clean(motivation)
     if vacancy.status != Vacancy.Status.OPEN:
-        raise ValidationError({"vacancy": ["is not open for applications"]})
+        raise ValidationError({"vacancy": ["This vacancy is not open for applications."]})
+    existing = Application.objects.select_for_update().filter(vacancy=vacancy, volunteer=volunteer).first()
+    if existing is not None:
+        if motivation and motivation != existing.motivation and existing.status == S.INTEREST:
+            existing.motivation = motivation
+            existing.save(update_fields=["motivation"])
+        return existing
+    refusals = interest_refusals(volunteer=volunteer, vacancy=vacancy)
+    if refusals:
+        raise ValidationError({"eligibility": refusals})
     application, created = Application.objects.get_or_create(
         vacancy=vacancy, volunteer=volunteer, defaults={"motivation": motivation}
     )
@@ -82,7 +120,23 @@ def application_advance(*, application: Application, to_status: str, actor: Any,
     locked.status_changed_at = timezone.now()
     locked.save(update_fields=["status", "status_changed_at"])
     _record(locked, from_status=from_status, actor=actor, note=note)
+    application_moved(application_id=locked.pk, step=to_status)
     return locked
+
+
+def application_moved(*, application_id: int, step: str) -> None:
+    """Hook for what follows a manager moving an application: the volunteer's note (alerts).
+
+    Written as an outbox row in the caller's transaction, so the note goes out
+    once the move is committed, and never for a move that rolled back.
+    """
+    from matching.outbox import outbox_enqueue
+
+    outbox_enqueue(
+        task="alerts.application_status_note",
+        key=f"application:{application_id}:{step}",
+        kwargs={"application_id": application_id, "step": step},
+    )
 
 
 @transaction.atomic

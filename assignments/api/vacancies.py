@@ -113,9 +113,16 @@ class VacancyStatusInputSerializer(StrictSerializer):
 
 
 class InterestInputSerializer(StrictSerializer):
+    # Length and characters are checked by the service (motivation_clean), the
+    # one check the page and the alert link go through as well.
     motivation = serializers.CharField(
-        max_length=5000, required=False, allow_blank=True, validators=[v.validate_clean_text]
+        required=False, allow_blank=True, help_text="at most 5,000 characters; no control characters"
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # DRF's own NUL check would answer first, in other words than the page's.
+        self.fields["motivation"].validators = []
 
 
 class VacancyFilter(django_filters.FilterSet):
