@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from web.context_processors import user_role
@@ -16,6 +16,8 @@ def home(request: HttpRequest) -> HttpResponse:
     role = user_role(request.user)
     if role == "volunteer":
         return dashboard(request)
+    if role == "manager":
+        return redirect("web:manager-dashboard")
     return render(request, "web/home.html", {"role": role})
 
 
