@@ -34,7 +34,8 @@ GENDER_LABELS = {
     "undisclosed": "Not disclosed",
     "": "Not given",
 }
-OTHER_COUNTRIES = "other countries"
+OTHER_COUNTRIES = "Other countries"
+OTHER_COUNTRY = "Another country"
 
 _S = Application.Status
 _REACHED_SHORTLIST = (_S.SHORTLISTED, _S.INTERVIEW, _S.SELECTED, _S.DEPLOYED, _S.COMPLETED)
@@ -109,7 +110,7 @@ def participation_by_stage(*, vacancies: QuerySet[Vacancy]) -> Participation:
     if pooled:
         by_country.append(
             ParticipationRow(
-                label=f"{len(pooled)} {OTHER_COUNTRIES}",
+                label=OTHER_COUNTRIES if len(pooled) > 1 else OTHER_COUNTRY,
                 cells=tuple(_hide(sum(column.get(code, 0) for code in pooled)) for column in country),
             )
         )

@@ -58,7 +58,12 @@ def screenshot(page: Page, name: str) -> None:
     if os.environ.get("DM_SCREENSHOTS") != "1":
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    # The whole page, cut at 1,600 px: long lists would make megabyte images.
+    width = page.viewport_size["width"] if page.viewport_size else 1280
+    height = min(int(page.evaluate("document.documentElement.scrollHeight")), 1600)
+    page.screenshot(
+        path=str(SCREENSHOTS / f"{name}.png"), full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height}
+    )
 
 
 @pytest.fixture(scope="module")

@@ -106,13 +106,11 @@ def test_a_vacancy_goes_from_posting_to_a_selected_volunteer(
     volunteer = _signed_in(browser, site, hodan.user.email)
     volunteer.goto(f"{site}/inbox/")
     expect(volunteer.locator("main").get_by_text("Clinical Midwifery Tutor").first).to_be_visible()
-    screenshot(volunteer, "journey-volunteer-inbox-desktop")
     volunteer.goto(f"{site}/matches/")
     expect(volunteer.get_by_role("link", name="Clinical Midwifery Tutor", exact=True)).to_be_visible()
     # The reasons, in plain words (the page words the engine's reasons for people).
     expect(volunteer.get_by_role("heading", name="Why it fits you")).to_be_visible()
     expect(volunteer.locator(".reasons li").first).to_contain_text("midwifery")
-    screenshot(volunteer, "journey-volunteer-matches-desktop")
     volunteer.get_by_role("link", name="Clinical Midwifery Tutor", exact=True).click()
     volunteer.get_by_label("Why you? (optional)").fill("I teach on a London labour ward; Somali is my first language.")
     volunteer.get_by_role("button", name="I'm interested").click()

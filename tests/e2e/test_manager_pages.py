@@ -16,6 +16,12 @@ from tests.web.manager_support import store, world
 pytestmark = [pytest.mark.e2e, needs_browser, pytest.mark.django_db(transaction=True)]
 
 
+# The pages whose screenshots the README shows (DM_SCREENSHOTS=1 saves them).
+SHOWN = ("dashboard", "vacancy", "shortlist", "compare", "charts", "application", "import")
+SHOWN_RTL = ("dashboard", "shortlist")
+SHOWN_PHONE = ("dashboard", "shortlist", "charts")
+
+
 def _populated() -> dict[str, Any]:
     w = world(candidates=4)
     verified(w.manager)
@@ -58,7 +64,8 @@ def test_every_manager_page_passes_axe_without_serious_findings(browser: Browser
         assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
         if violations := axe_violations(page):
             findings[name] = violations
-        screenshot(page, f"manager-{name}-{language}-desktop" if language == "ar" else f"manager-{name}-desktop")
+        if name in (SHOWN_RTL if language == "ar" else SHOWN):
+            screenshot(page, f"manager-{name}-{language}-desktop" if language == "ar" else f"manager-{name}-desktop")
     context.close()
     assert not findings, describe([{"page": k, "violations": v} for k, v in findings.items()])
 
@@ -73,7 +80,8 @@ def test_the_main_pages_fit_a_phone(browser: Browser, site: str) -> None:
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 1, f"{name} scrolls sideways by {overflow}px on a phone"
         assert not axe_violations(page), name
-        screenshot(page, f"manager-{name}-phone")
+        if name in SHOWN_PHONE:
+            screenshot(page, f"manager-{name}-phone")
     context.close()
 
 

@@ -60,6 +60,9 @@ def bar_chart_svg(
     """Grouped bars: one group per category, one bar per series."""
     figure = _figure(height=max(3.2, 0.42 * len(categories) * max(1, len(series)) / 1.6) if horizontal else 3.6)
     axes = figure.add_subplot()
+    # A series with nothing to draw (every figure hidden) has no bar and no legend entry;
+    # the table beside the chart still lists it.
+    series = [one for one in series if any(value is not None for value in one.values)]
     count = max(len(series), 1)
     width = 0.8 / count
     positions = range(len(categories))
