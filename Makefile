@@ -40,7 +40,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 typecheck: install
-	$(BIN)/mypy accounts volunteers assignments roster matching alerts config
+	$(BIN)/mypy core accounts volunteers assignments roster matching alerts config
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -51,7 +51,7 @@ test: install
 	@scripts/ensure-browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy accounts volunteers assignments roster matching alerts config
+	$(BIN)/mypy core accounts volunteers assignments roster matching alerts config
 	$(TEST_ENV) $(BIN)/pytest -q
 	DATABASE_URL= REDIS_URL= CELERY_BROKER_URL= $(BIN)/pytest -q tests/roster
 

@@ -16,9 +16,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path, reverse
 
-from accounts.services import manager_invite
+from accounts.selectors import signed_in_user
 from assignments.models import Application, ApplicationEvent, HostInstitution, Programme, Vacancy
-from assignments.services import vacancy_set_status
+from assignments.services import manager_invite, vacancy_set_status
 
 
 class ManagerInviteForm(forms.Form):
@@ -66,7 +66,9 @@ class ProgrammeAdmin(admin.ModelAdmin):
         form = ManagerInviteForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                user = manager_invite(email=form.cleaned_data["email"], programme=programme, invited_by=request.user)
+                user = manager_invite(
+                    email=form.cleaned_data["email"], programme=programme, invited_by=signed_in_user(request)
+                )
             except ValidationError as exc:
                 for field, reasons in exc.message_dict.items():
                     form.add_error("email" if field == "email" else None, reasons)

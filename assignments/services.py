@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.services import account_mail_after_commit, email_clean, invitation_url, require_staff
 from assignments.models import Application, ApplicationEvent, HostInstitution, Programme, Vacancy
+from core.outbox import rank_vacancy_requested
 from volunteers.models import Volunteer
+
+logger = logging.getLogger(__name__)
 
 S = Application.Status
 
@@ -130,14 +137,8 @@ def vacancy_set_status(*, vacancy: Vacancy, status: str, actor: Any) -> Vacancy:
 
 
 def vacancy_changed(*, vacancy_id: int) -> None:
-    """Hook for everything that follows a change to a vacancy (matching, alerts).
-
-    Kept as one function so the matching app plugs in at a single place; it
-    writes an outbox row in the caller's transaction.
-    """
-    from matching.services import vacancy_match_requested
-
-    vacancy_match_requested(vacancy_id=vacancy_id)
+    """Everything that follows a change to a vacancy: an outbox row, in the caller's transaction, asks for a ranking."""
+    rank_vacancy_requested(vacancy_id=vacancy_id)
 
 
 # --- Vacancies, programmes and host institutions written through the API ------
@@ -245,3 +246,35 @@ def programme_manager_remove(*, programme: Programme, user: Any) -> Programme:
     """Take a user off a programme's managers; removing a non-manager changes nothing."""
     programme.managers.remove(user)
     return programme
+
+
+# --- Managers invited by staff -------------------------------------------------
+
+
+@transaction.atomic
+def manager_invite(*, email: str, programme: Programme, invited_by: User) -> User:
+    """Make ``email`` a manager of ``programme`` and mail them a link to set a password.
+
+    An address that already belongs to a manager just gains the programme (and
+    gets the invitation again while it has no password yet); a volunteer's
+    account is refused, because a person's roster profile and their selection
+    rights must not share a login.
+    """
+    require_staff(invited_by, action="invite managers")
+    email = email_clean(email)
+    user = User.objects.select_for_update().filter(email__iexact=email).first()
+    if user is not None and user.role == User.Role.VOLUNTEER:
+        raise ValidationError({"email": ["this address belongs to a volunteer account; invite another address"]})
+    if user is not None and not user.is_active:
+        raise ValidationError({"email": ["this account is deactivated"]})
+    if user is None:
+        user = User.objects.create_user(email=email, password=None, role=User.Role.MANAGER)
+    programme.managers.add(user)
+    context = {"user": user, "programme": programme, "invited_by": invited_by, "site_url": settings.SITE_URL}
+    if user.has_usable_password():
+        account_mail_after_commit(template="manager_added", to=user.email, context=context)
+    else:
+        context["invitation_url"] = invitation_url(user=user)
+        account_mail_after_commit(template="manager_invitation", to=user.email, context=context)
+    logger.info("manager %s invited to programme %s by %s", user.pk, programme.pk, invited_by.pk)
+    return user

@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from accounts.models import User
 from assignments.models import Application, Vacancy
 from matching.models import MatchResult, MatchRun
-
-
-def vacancies_visible_to_manager(user: User) -> QuerySet[Vacancy]:
-    """Vacancies whose shortlist `user` may see: their programmes', or all for staff."""
-    queryset = Vacancy.objects.select_related("programme", "host_institution")
-    if user.is_staff_member:
-        return queryset
-    if user.is_manager:
-        return queryset.filter(programme__managers=user).distinct()
-    return queryset.none()
+from volunteers.models import matchable_q
 
 
 def shortlist_for_vacancy(
@@ -29,7 +19,7 @@ def shortlist_for_vacancy(
     """The stored ranked shortlist, best first, with whether each person applied."""
     applied = Application.objects.filter(vacancy=vacancy, volunteer=OuterRef("volunteer"))
     queryset = (
-        MatchResult.objects.filter(vacancy=vacancy, volunteer__matching_consent=True, volunteer__erased_at__isnull=True)
+        MatchResult.objects.filter(matchable_q("volunteer__"), vacancy=vacancy)
         .select_related("volunteer")
         .annotate(has_applied=Exists(applied))
         .order_by("-score", "volunteer_id")

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from matching import services as matching_services
+from core.outbox import rescore_volunteer_requested
 from roster.formats import VOLUNTEER_FIELDS
 from roster.importing import (
     ImportReport,
@@ -89,7 +89,7 @@ def volunteer_upsert(*, values: dict[str, Any]) -> Outcome:
         # Alerts go only to a confirmed address; the new one is not.
         volunteer.email_confirmed_at = None
     volunteer.save()
-    matching_services.volunteer_match_requested(volunteer_id=volunteer.pk)
+    rescore_volunteer_requested(volunteer_id=volunteer.pk)
     return Outcome.CREATED if before is None else Outcome.UPDATED
 
 

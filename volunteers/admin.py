@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from accounts.services import volunteer_send_claim_invitation
+from accounts.selectors import signed_in_user
 from volunteers.models import Volunteer
+from volunteers.services import volunteer_send_claim_invitation
 
 
 class ErasedFilter(admin.SimpleListFilter):
@@ -76,7 +77,7 @@ class VolunteerAdmin(admin.ModelAdmin):
         sent, refused = 0, []
         for volunteer in queryset:
             try:
-                volunteer_send_claim_invitation(volunteer=volunteer, sent_by=request.user)
+                volunteer_send_claim_invitation(volunteer=volunteer, sent_by=signed_in_user(request))
             except (ValidationError, PermissionDenied) as exc:
                 reasons = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
                 refused.append(f"{volunteer.external_id}: {reasons}")

@@ -19,7 +19,7 @@ from assignments.models import Application, ApplicationEvent, Vacancy
 from config.permissions import IsManagerOrStaff, IsVolunteer, user_is_volunteer
 from config.schema import by_role
 from config.serializers import ErrorSerializer, StrictSerializer
-from volunteers import validators as v
+from core import validators as v
 from volunteers.models import Volunteer
 
 

@@ -23,7 +23,7 @@ from assignments.models import Programme, Vacancy
 from config.permissions import IsManagerOrStaff, IsVolunteer, user_is_manager, user_is_staff
 from config.schema import by_role
 from config.serializers import ErrorSerializer, StrictModelSerializer, StrictSerializer
-from volunteers import validators as v
+from core import validators as v
 from volunteers.selectors import volunteer_get_own
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,64}")
@@ -105,7 +105,7 @@ class VacancyCreateInputSerializer(VacancyInputSerializer):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Only programmes the user manages: another programme's slug reads as unknown.
-        self.fields["programme"].queryset = selectors.programmes_visible_to(user=user)  # type: ignore[attr-defined]
+        self.fields["programme"].queryset = selectors.programmes_managed_by(user=user)  # type: ignore[attr-defined]
 
 
 class VacancyStatusInputSerializer(StrictSerializer):
@@ -178,7 +178,7 @@ class VacancyListView(generics.ListCreateAPIView):  # type: ignore[type-arg]
         vacancy = services.vacancy_create(
             programme=programme, host_institution=host or "", actor=request.user, data=data
         )
-        vacancy = selectors.vacancies_editable_by(user=request.user).get(pk=vacancy.pk)
+        vacancy = selectors.vacancies_managed_by(user=request.user).get(pk=vacancy.pk)
         return Response(VacancyManageOutputSerializer(vacancy).data, status=status.HTTP_201_CREATED)
 
 
@@ -207,12 +207,12 @@ class VacancyDetailView(generics.RetrieveAPIView):  # type: ignore[type-arg]
         return _manage_serializer(self.request.user)
 
     def patch(self, request: Request, external_id: str) -> Response:
-        vacancy = get_object_or_404(selectors.vacancies_editable_by(user=request.user), external_id=external_id)
+        vacancy = get_object_or_404(selectors.vacancies_managed_by(user=request.user), external_id=external_id)
         serializer = VacancyInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data, host = _split_host(serializer.validated_data)
         vacancy = services.vacancy_update(vacancy=vacancy, actor=request.user, data=data, host_institution=host)
-        vacancy = selectors.vacancies_editable_by(user=request.user).get(pk=vacancy.pk)
+        vacancy = selectors.vacancies_managed_by(user=request.user).get(pk=vacancy.pk)
         return Response(VacancyManageOutputSerializer(vacancy).data)
 
 
@@ -225,11 +225,11 @@ class VacancyStatusView(APIView):
         responses={200: VacancyManageOutputSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
     )
     def post(self, request: Request, external_id: str) -> Response:
-        vacancy = get_object_or_404(selectors.vacancies_editable_by(user=request.user), external_id=external_id)
+        vacancy = get_object_or_404(selectors.vacancies_managed_by(user=request.user), external_id=external_id)
         serializer = VacancyStatusInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.vacancy_set_status(vacancy=vacancy, status=serializer.validated_data["status"], actor=request.user)
-        vacancy = selectors.vacancies_editable_by(user=request.user).get(pk=vacancy.pk)
+        vacancy = selectors.vacancies_managed_by(user=request.user).get(pk=vacancy.pk)
         return Response(VacancyManageOutputSerializer(vacancy).data)
 
 
