@@ -42,7 +42,7 @@ VACANCY_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _record(application: Application, *, from_status: str, actor: Any, note: str = "") -> None:
+def _record(application: Application, *, from_status: str, actor: User | None, note: str = "") -> None:
     ApplicationEvent.objects.create(
         application=application, from_status=from_status, to_status=application.status, actor=actor, note=note
     )
@@ -50,7 +50,7 @@ def _record(application: Application, *, from_status: str, actor: Any, note: str
 
 @transaction.atomic
 def application_express_interest(
-    *, volunteer: Volunteer, vacancy: Vacancy, motivation: str = "", actor: Any = None
+    *, volunteer: Volunteer, vacancy: Vacancy, motivation: str = "", actor: User | None = None
 ) -> Application:
     """A volunteer says they are interested in an open vacancy.
 
@@ -68,7 +68,7 @@ def application_express_interest(
 
 
 @transaction.atomic
-def application_advance(*, application: Application, to_status: str, actor: Any, note: str = "") -> Application:
+def application_advance(*, application: Application, to_status: str, actor: User | None, note: str = "") -> Application:
     """Move an application one allowed step through selection; every step is kept."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if to_status not in S.values:
@@ -93,7 +93,7 @@ def application_advance(*, application: Application, to_status: str, actor: Any,
 
 
 @transaction.atomic
-def application_withdraw(*, application: Application, actor: Any, note: str = "") -> Application:
+def application_withdraw(*, application: Application, actor: User | None, note: str = "") -> Application:
     """The volunteer withdraws; allowed at any step before deployment."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.status == S.WITHDRAWN:
@@ -109,7 +109,7 @@ def application_withdraw(*, application: Application, actor: Any, note: str = ""
 
 
 @transaction.atomic
-def vacancy_set_status(*, vacancy: Vacancy, status: str, actor: Any) -> Vacancy:
+def vacancy_set_status(*, vacancy: Vacancy, status: str, actor: User | None) -> Vacancy:
     """Move a vacancy through draft → open → closed / filled, recording who and when.
 
     Opening a vacancy queues its ranking once the transaction commits.
@@ -141,26 +141,28 @@ def vacancy_changed(*, vacancy_id: int) -> None:
     rank_vacancy_requested(vacancy_id=vacancy_id)
 
 
-# --- Vacancies, programmes and host institutions written through the API ------
+# --- Vacancies, programmes and host institutions ---------------------------------
 
-VACANCY_FIELDS: frozenset[str] = frozenset(
-    {
-        "title",
-        "country",
-        "location",
-        "sector",
-        "description",
-        "required_skills",
-        "preferred_skills",
-        "required_languages",
-        "min_education",
-        "min_years_experience",
-        "start_date",
-        "end_date",
-        "on_site",
-        "positions",
-    }
+# A vacancy's terms of reference: the fields its managers (API, pages, admin)
+# and its programme's roster file write, declared once. The host institution
+# is given by name beside them; status moves only through vacancy_set_status.
+VACANCY_TERMS: tuple[str, ...] = (
+    "title",
+    "country",
+    "location",
+    "sector",
+    "description",
+    "required_skills",
+    "preferred_skills",
+    "required_languages",
+    "min_education",
+    "min_years_experience",
+    "start_date",
+    "end_date",
+    "on_site",
+    "positions",
 )
+VACANCY_FIELDS: frozenset[str] = frozenset(VACANCY_TERMS)
 
 
 def _check_vacancy_fields(data: dict[str, Any]) -> None:
@@ -169,9 +171,13 @@ def _check_vacancy_fields(data: dict[str, Any]) -> None:
         raise ValidationError({key: ["unknown or read-only field"] for key in unknown})
 
 
-def _host_institution_for(*, name: str, country: str) -> HostInstitution:
-    # Vacancies name their host as the roster format does (a name); the same
-    # ministry written twice is one institution.
+def host_institution_for(*, name: str, country: str) -> HostInstitution:
+    """The host institution called ``name`` in ``country``, registered on first use.
+
+    Vacancies name their host as the roster format does (a name): the same
+    ministry written twice, in other capitals or with spaces around it, is one
+    institution.
+    """
     existing = HostInstitution.objects.filter(name__iexact=name.strip(), country=country).first()
     if existing:
         return existing
@@ -193,21 +199,34 @@ def host_institution_create(*, name: str, country: str) -> HostInstitution:
 
 
 @transaction.atomic
-def vacancy_create(*, programme: Programme, host_institution: str, actor: Any, data: dict[str, Any]) -> Vacancy:
-    """Post a vacancy as a draft; it is ranked only once it is opened."""
+def vacancy_create(
+    *,
+    programme: Programme,
+    host_institution: str,
+    actor: User | None,
+    data: dict[str, Any],
+    external_id: str | None = None,
+) -> Vacancy:
+    """Post a vacancy as a draft; it is ranked only once it is opened.
+
+    ``external_id`` is the programme's own id from a roster file; without it
+    the vacancy gets a new one.
+    """
     _check_vacancy_fields(data)
     country = data.get("country", "")
     vacancy = Vacancy(programme=programme, created_by=actor, status=Vacancy.Status.DRAFT, **data)
+    if external_id is not None:
+        vacancy.external_id = external_id
     # Field errors first, so a bad country is reported once, on "country".
     vacancy.full_clean(exclude=["host_institution"], validate_constraints=False)
-    vacancy.host_institution = _host_institution_for(name=host_institution, country=country)
+    vacancy.host_institution = host_institution_for(name=host_institution, country=country)
     vacancy.save()
     return vacancy
 
 
 @transaction.atomic
 def vacancy_update(
-    *, vacancy: Vacancy, actor: Any, data: dict[str, Any], host_institution: str | None = None
+    *, vacancy: Vacancy, actor: User | None, data: dict[str, Any], host_institution: str | None = None
 ) -> Vacancy:
     """Edit a vacancy's terms; an open vacancy is re-ranked after the edit."""
     _check_vacancy_fields(data)
@@ -216,7 +235,7 @@ def vacancy_update(
         setattr(locked, field, value)
     locked.full_clean(exclude=["host_institution"], validate_constraints=False)
     if host_institution is not None:
-        locked.host_institution = _host_institution_for(name=host_institution, country=locked.country)
+        locked.host_institution = host_institution_for(name=host_institution, country=locked.country)
     locked.save()
     if locked.status == Vacancy.Status.OPEN:
         vacancy_changed(vacancy_id=locked.pk)
@@ -233,16 +252,16 @@ def programme_create(*, slug: str, name: str, rule_residence_outside_duty_countr
 
 
 @transaction.atomic
-def programme_manager_add(*, programme: Programme, user: Any) -> Programme:
+def programme_manager_add(*, programme: Programme, user: User) -> Programme:
     """Make a user a manager of a programme; only users with the manager role qualify."""
-    if getattr(user, "role", None) != "manager":
+    if user.role != User.Role.MANAGER:
         raise ValidationError({"email": ["This user is not a programme manager."]})
     programme.managers.add(user)
     return programme
 
 
 @transaction.atomic
-def programme_manager_remove(*, programme: Programme, user: Any) -> Programme:
+def programme_manager_remove(*, programme: Programme, user: User) -> Programme:
     """Take a user off a programme's managers; removing a non-manager changes nothing."""
     programme.managers.remove(user)
     return programme

@@ -28,7 +28,7 @@ def vacancy_detail(request: HttpRequest, external_id: str) -> HttpResponse:
                 volunteer=volunteer,
                 vacancy=vacancy,
                 motivation=request.POST.get("motivation", "")[:5000],
-                actor=request.user,
+                actor=volunteer.user,
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

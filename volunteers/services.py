@@ -37,8 +37,19 @@ PROFILE_FIELDS: tuple[str, ...] = (
 )
 
 
-def _check_fields(data: dict[str, Any]) -> None:
-    unknown = sorted(set(data).difference(PROFILE_FIELDS))
+# Fields a programme's roster sets on a profile (../shared/roster-format.md);
+# the external id is the key the roster finds the profile by.
+ROSTER_FIELDS: tuple[str, ...] = (*PROFILE_FIELDS, "email")
+
+
+def _new_profile(**fields: Any) -> Volunteer:
+    """A profile as every path creates one: matching consented now, alerts off until the owner turns them on."""
+    now = timezone.now()
+    return Volunteer(matching_consent=True, matching_consent_at=now, alerts_consent=False, **fields)
+
+
+def _check_fields(data: dict[str, Any], allowed: tuple[str, ...] = PROFILE_FIELDS) -> None:
+    unknown = sorted(set(data).difference(allowed))
     if unknown:
         raise ValidationError({key: ["unknown or read-only field"] for key in unknown})
 
@@ -79,14 +90,7 @@ def volunteer_profile_create(*, user: Any, data: dict[str, Any]) -> Volunteer:
     # The account's address was confirmed at sign-up; the profile inherits that
     # proof, so alerts can reach this person once they turn them on.
     confirmed_at = now if user_email_verified(user=user, email=user.email) else None
-    volunteer = Volunteer(
-        user=user,
-        email=user.email,
-        matching_consent=True,
-        matching_consent_at=now,
-        email_confirmed_at=confirmed_at,
-        **data,
-    )
+    volunteer = _new_profile(user=user, email=user.email, email_confirmed_at=confirmed_at, **data)
     _save(volunteer)
     _match_requested(volunteer)
     return volunteer
@@ -114,6 +118,41 @@ def volunteer_profile_update(*, volunteer: Volunteer, data: dict[str, Any], repl
     locked = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     for field, value in data.items():
         setattr(locked, field, value)
+    _save(locked)
+    _match_requested(locked)
+    return locked
+
+
+@transaction.atomic
+def volunteer_import_create(*, external_id: str, data: dict[str, Any]) -> Volunteer:
+    """Create a profile from a programme's roster: unclaimed (no account), address unconfirmed.
+
+    Consents are those of every new profile (``_new_profile``); the roster
+    records the programme's basis for matching, and alerts wait for the owner.
+    """
+    _check_fields(data, ROSTER_FIELDS)
+    volunteer = _new_profile(external_id=external_id, source="import", user=None, email_confirmed_at=None, **data)
+    _save(volunteer)
+    _match_requested(volunteer)
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_roster_update(*, volunteer: Volunteer, data: dict[str, Any]) -> Volunteer:
+    """Replace a profile's roster fields (an import, or staff in the admin); consents stay as their owner set them.
+
+    A new address is unconfirmed: alerts go only to an address its owner proved.
+    An erased profile is never brought back.
+    """
+    _check_fields(data, ROSTER_FIELDS)
+    locked = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if locked.erased_at is not None:
+        raise ValidationError({"external_id": ["belongs to an erased profile and cannot be imported again"]})
+    old_email = locked.email
+    for field, value in data.items():
+        setattr(locked, field, value)
+    if locked.email.lower() != old_email.lower():
+        locked.email_confirmed_at = None
     _save(locked)
     _match_requested(locked)
     return locked

@@ -86,6 +86,7 @@ def test_a_profile_change_is_rescored_against_open_vacancies(worker: Worker, wai
     assert not MatchResult.objects.filter(vacancy=data["vacancy"], volunteer=newcomer).exists()
 
     from django.db import transaction
+
     from core.outbox import rescore_volunteer_requested
 
     with transaction.atomic():
