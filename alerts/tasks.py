@@ -9,28 +9,32 @@ redeliveries. Database hiccups are retried by Celery's autoretry.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from amqp.exceptions import ChannelError
 from celery import current_app, shared_task
-from django.db import OperationalError
 
 from alerts.selectors import alerts_for_vacancy_pending
-from alerts.services import digests, managers, notes
+from alerts.services import creation, digests, managers, notes
 from alerts.services.sending import Outcome, alert_deliver, alerts_sweep, retry_delay
+from core import tasknames
+from core.tasks import DB_RETRY
 
 logger = logging.getLogger(__name__)
 
-_DB_RETRY: dict[str, Any] = {
-    "autoretry_for": (OperationalError,),
-    "retry_backoff": 2,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
+
+@shared_task(name=tasknames.CREATE_ALERTS_FOR_VACANCY, acks_late=True, **DB_RETRY)
+def create_for_vacancy(vacancy_id: int) -> int:
+    """Create the alerts a vacancy's freshly stored results call for (idempotent)."""
+    return creation.alerts_for_vacancy_results(vacancy_id=vacancy_id)
 
 
-@shared_task(name="alerts.send_alert", acks_late=True, **_DB_RETRY)
+@shared_task(name=tasknames.CREATE_ALERTS_FOR_VOLUNTEER, acks_late=True, **DB_RETRY)
+def create_for_volunteer(volunteer_id: int) -> int:
+    """Create the alerts a rescored profile's stored results call for (idempotent)."""
+    return creation.alerts_for_volunteer_results(volunteer_id=volunteer_id)
+
+
+@shared_task(name=tasknames.SEND_ALERT, acks_late=True, **DB_RETRY)
 def send_alert(alert_id: int) -> str:
     """Send one alert if it is still pending; schedule a retry on a transient failure."""
     outcome, attempts = alert_deliver(alert_id=alert_id)
@@ -40,7 +44,7 @@ def send_alert(alert_id: int) -> str:
     return outcome.value
 
 
-@shared_task(name="alerts.dispatch_vacancy", acks_late=True, **_DB_RETRY)
+@shared_task(name=tasknames.DISPATCH_VACANCY, acks_late=True, **DB_RETRY)
 def dispatch_vacancy(vacancy_id: int) -> int:
     """Queue a send for every pending instant alert about a vacancy."""
     ids = list(alerts_for_vacancy_pending(vacancy_id=vacancy_id).order_by("pk").values_list("pk", flat=True))
@@ -49,7 +53,7 @@ def dispatch_vacancy(vacancy_id: int) -> int:
     return len(ids)
 
 
-@shared_task(name="alerts.send_digest", acks_late=True, **_DB_RETRY)
+@shared_task(name=tasknames.SEND_DIGEST, acks_late=True, **DB_RETRY)
 def send_digest(volunteer_id: int, deliver: str) -> str:
     """Send one volunteer's waiting digest; schedule a retry on a transient failure."""
     outcome, attempts = digests.digest_send(volunteer_id=volunteer_id, deliver=deliver)
@@ -60,7 +64,7 @@ def send_digest(volunteer_id: int, deliver: str) -> str:
     return outcome.value
 
 
-@shared_task(name="alerts.send_digests", acks_late=True, **_DB_RETRY)
+@shared_task(name=tasknames.SEND_DIGESTS, acks_late=True, **DB_RETRY)
 def send_digests(deliver: str) -> int:
     """Beat: queue the daily (or weekly) digest of everyone who has one waiting."""
     volunteer_ids = digests.digest_recipients(deliver=deliver)
@@ -82,7 +86,7 @@ def _queue_has_backlog(queue: str) -> bool:
         return False
 
 
-@shared_task(name="alerts.sweep", acks_late=True, **_DB_RETRY)
+@shared_task(name=tasknames.SWEEP_ALERTS, acks_late=True, **DB_RETRY)
 def sweep() -> int:
     """Beat: reclaim alerts from workers that died mid-send and queue pending ones whose task was lost."""
     instant, digest_keys = alerts_sweep(backlog=_queue_has_backlog("alerts"))
@@ -95,19 +99,19 @@ def sweep() -> int:
     return len(instant) + len(digest_keys)
 
 
-@shared_task(name="alerts.manager_summaries", acks_late=True, **_DB_RETRY)
+@shared_task(name=tasknames.MANAGER_SUMMARIES, acks_late=True, **DB_RETRY)
 def manager_summaries() -> int:
     """Beat: each manager's summary of yesterday's new interest, once per day."""
     return managers.manager_summaries_create()
 
 
-@shared_task(name="alerts.stale_applications", acks_late=True, **_DB_RETRY)
+@shared_task(name=tasknames.STALE_APPLICATIONS, acks_late=True, **DB_RETRY)
 def stale_applications() -> int:
     """Beat: remind managers of applications waiting too long, with a note to the volunteer, once per step."""
     return managers.stale_applications_alerts_create()
 
 
-@shared_task(name="alerts.application_status_note", acks_late=True, **_DB_RETRY)
+@shared_task(name=tasknames.APPLICATION_STATUS_NOTE, acks_late=True, **DB_RETRY)
 def application_status_note(application_id: int, step: str) -> int:
     """Tell a volunteer that a manager moved their application to ``step`` (once per step)."""
     return notes.application_status_note_create(application_id=application_id, step=step)

@@ -16,9 +16,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path, reverse
 
-from accounts.services import manager_invite
+from accounts.selectors import signed_in_user
 from assignments.models import Application, ApplicationEvent, HostInstitution, Programme, Vacancy
-from assignments.services import vacancy_set_status
+from assignments.services import (
+    VACANCY_TERMS,
+    manager_invite,
+    vacancy_create,
+    vacancy_set_status,
+    vacancy_update,
+)
 
 
 class ManagerInviteForm(forms.Form):
@@ -66,7 +72,9 @@ class ProgrammeAdmin(admin.ModelAdmin):
         form = ManagerInviteForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                user = manager_invite(email=form.cleaned_data["email"], programme=programme, invited_by=request.user)
+                user = manager_invite(
+                    email=form.cleaned_data["email"], programme=programme, invited_by=signed_in_user(request)
+                )
             except ValidationError as exc:
                 for field, reasons in exc.message_dict.items():
                     form.add_error("email" if field == "email" else None, reasons)
@@ -101,11 +109,34 @@ class VacancyAdmin(admin.ModelAdmin):
     readonly_fields = ("status", "status_changed_at", "status_changed_by", "created_at", "updated_at")
     actions = ("open_vacancies", "close_vacancies")
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Vacancy | None = None) -> tuple[str, ...]:
+        # A vacancy stays in the programme it was posted to, by whoever posted it.
+        fixed = ("programme", "created_by") if obj is not None else ("created_by",)
+        return (*self.readonly_fields, *fixed)
+
+    def save_model(self, request: HttpRequest, obj: Vacancy, form: forms.ModelForm[Vacancy], change: bool) -> None:
+        # The same services as the API and the roster import: one writer for vacancies.
+        actor = signed_in_user(request)
+        data = {name: form.cleaned_data[name] for name in VACANCY_TERMS if name in form.cleaned_data}
+        host = form.cleaned_data["host_institution"].name
+        if change:
+            saved = vacancy_update(vacancy=obj, actor=actor, data=data, host_institution=host)
+        else:
+            saved = vacancy_create(
+                programme=form.cleaned_data["programme"],
+                host_institution=host,
+                actor=actor,
+                data=data,
+                external_id=obj.external_id,
+            )
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
     def _set_status(self, request: HttpRequest, queryset: QuerySet[Vacancy], status: str) -> None:
         moved, refused = 0, []
         for vacancy in queryset:
             try:
-                vacancy_set_status(vacancy=vacancy, status=status, actor=request.user)
+                vacancy_set_status(vacancy=vacancy, status=status, actor=signed_in_user(request))
             except ValidationError as exc:
                 refused.append(f"{vacancy.external_id}: {'; '.join(exc.messages)}")
             else:

@@ -1,7 +1,7 @@
 """A programme manager's figures: vacancies, their pipelines, and what waits on the manager.
 
 Every figure is computed by aggregate queries over the vacancies the user may
-edit (`vacancies_editable_by`), so the number of queries does not grow with
+edit (`vacancies_managed_by`), so the number of queries does not grow with
 the number of vacancies or applications.
 """
 
@@ -16,7 +16,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from assignments.models import Application, Vacancy
-from assignments.selectors import applications_manageable_by, vacancies_editable_by
+from assignments.selectors import applications_manageable_by, vacancies_managed_by
 
 S = Application.Status
 
@@ -96,7 +96,7 @@ def vacancies_with_figures(*, user: Any, now: datetime | None = None) -> list[Va
     from posting to the moment it was marked filled.
     """
     now = now or timezone.now()
-    visible = vacancies_editable_by(user=user)
+    visible = vacancies_managed_by(user=user)
     vacancies = list(visible.order_by("-created_at", "id"))
     # A grouped count rather than a join per vacancy.
     by_status: dict[int, dict[str, int]] = {}

@@ -11,7 +11,8 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.db.models import Q
 
-from volunteers import validators as v
+from core import validators as v
+from core import vocabulary
 
 
 def _new_external_id() -> str:
@@ -55,9 +56,6 @@ class VacancyQuerySet(models.QuerySet["Vacancy"]):
     def open(self) -> VacancyQuerySet:
         return self.filter(status=Vacancy.Status.OPEN)
 
-    def of_manager(self, user: object) -> VacancyQuerySet:
-        return self.filter(programme__managers=user)
-
 
 class Vacancy(models.Model):
     """An assignment posted from a host institution's terms of reference."""
@@ -81,7 +79,9 @@ class Vacancy(models.Model):
     required_skills = models.JSONField(default=list, blank=True, validators=[v.validate_skill_list])
     preferred_skills = models.JSONField(default=list, blank=True, validators=[v.validate_skill_list])
     required_languages = models.JSONField(default=dict, blank=True, validators=[v.validate_languages])
-    min_education = models.CharField(max_length=16, choices=[(e, e) for e in v.EDUCATION_LEVELS], default="none")
+    min_education = models.CharField(
+        max_length=16, choices=[(e, e) for e in vocabulary.EDUCATION_LEVELS], default="none"
+    )
     min_years_experience = models.PositiveSmallIntegerField(
         default=0, validators=[MinValueValidator(0), MaxValueValidator(60)]
     )

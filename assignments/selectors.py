@@ -7,17 +7,21 @@ it answers 404 in the API, never 403, so ids cannot be probed.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 
+from accounts.models import User
 from assignments.models import Application, ApplicationEvent, HostInstitution, Programme, Vacancy
 from config.permissions import user_is_manager, user_is_staff, user_is_volunteer
+from volunteers.models import Volunteer
 
 
-def programmes_visible_to(*, user: Any) -> QuerySet[Programme]:
-    """Staff see every programme, a manager the programmes they manage."""
+def programmes_managed_by(*, user: User | AnonymousUser) -> QuerySet[Programme]:
+    """Programmes ``user`` manages: staff every programme, a manager theirs, anyone else none."""
     programmes = Programme.objects.prefetch_related("managers")
+    if not isinstance(user, User):
+        return programmes.none()
     if user_is_staff(user):
         return programmes
     if user_is_manager(user):
@@ -33,8 +37,10 @@ def _vacancies() -> QuerySet[Vacancy]:
     return Vacancy.objects.select_related("programme", "host_institution", "status_changed_by")
 
 
-def vacancies_visible_to(*, user: Any) -> QuerySet[Vacancy]:
+def vacancies_visible_to(*, user: User | AnonymousUser) -> QuerySet[Vacancy]:
     """Volunteers see open vacancies; managers their programmes' in any status; staff all."""
+    if not isinstance(user, User):
+        return _vacancies().none()
     if user_is_staff(user):
         return _vacancies()
     if user_is_manager(user):
@@ -82,8 +88,10 @@ def vacancies_search(
     return vacancies.order_by("start_date", "title", "id")
 
 
-def vacancies_editable_by(*, user: Any) -> QuerySet[Vacancy]:
-    """Vacancies a user may edit or move through their lifecycle."""
+def vacancies_managed_by(*, user: User | AnonymousUser) -> QuerySet[Vacancy]:
+    """Vacancies ``user`` manages (edits, moves through their lifecycle, reads the shortlist of): their programmes'."""
+    if not isinstance(user, User):
+        return _vacancies().none()
     if user_is_staff(user):
         return _vacancies()
     if user_is_manager(user):
@@ -91,7 +99,7 @@ def vacancies_editable_by(*, user: Any) -> QuerySet[Vacancy]:
     return _vacancies().none()
 
 
-def applications_visible_to(*, user: Any) -> QuerySet[Application]:
+def applications_visible_to(*, user: User | AnonymousUser) -> QuerySet[Application]:
     """A volunteer sees their own; a manager those for their programmes; staff all.
 
     History and the people in it are fetched up front, so serialising a page
@@ -100,6 +108,8 @@ def applications_visible_to(*, user: Any) -> QuerySet[Application]:
     applications = Application.objects.select_related(
         "vacancy", "vacancy__programme", "vacancy__host_institution", "volunteer"
     ).prefetch_related(Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor")))
+    if not isinstance(user, User):
+        return applications.none()
     if user_is_staff(user):
         return applications
     if user_is_manager(user):
@@ -109,15 +119,34 @@ def applications_visible_to(*, user: Any) -> QuerySet[Application]:
     return applications.none()
 
 
-def applications_manageable_by(*, user: Any) -> QuerySet[Application]:
+def applications_manageable_by(*, user: User | AnonymousUser) -> QuerySet[Application]:
     """Applications a user may move through selection (managers of the programme, staff)."""
     if user_is_volunteer(user):
         return Application.objects.none()
     return applications_visible_to(user=user)
 
 
-def applications_of_volunteer(*, user: Any) -> QuerySet[Application]:
+def applications_of_volunteer(*, user: User | AnonymousUser) -> QuerySet[Application]:
     """The signed-in volunteer's own applications (to withdraw one)."""
     if not user_is_volunteer(user):
         return Application.objects.none()
     return applications_visible_to(user=user)
+
+
+def volunteers_visible_to(*, user: User | AnonymousUser) -> QuerySet[Volunteer]:
+    """Profiles a user may look at.
+
+    Staff see every profile. A manager sees only the people who applied to a
+    vacancy of one of their programmes: someone who never came forward for
+    that programme is not that manager's business. Everyone else sees none.
+    """
+    profiles = Volunteer.objects.live()
+    if not isinstance(user, User):
+        return profiles.none()
+    if user_is_staff(user):
+        return profiles
+    if user_is_manager(user):
+        # A subquery rather than a join, so a person with two applications is listed once.
+        applicants = Application.objects.filter(vacancy__programme__managers=user).values("volunteer_id")
+        return profiles.filter(pk__in=applicants)
+    return profiles.none()

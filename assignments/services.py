@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from assignments.eligibility import interest_refusals
+from accounts.models import User
+from accounts.services import account_mail_after_commit, email_clean, invitation_url, require_staff
 from assignments.models import Application, ApplicationEvent, HostInstitution, Programme, Vacancy
+from core.outbox import application_status_note_requested, rank_vacancy_requested
+from core.validators import validate_clean_text
 from volunteers.models import Volunteer
-from volunteers.validators import validate_clean_text
 
 MOTIVATION_MAX_LENGTH = 5000
 
+logger = logging.getLogger(__name__)
+
 S = Application.Status
+
+# The eligibility rules live with the matcher (matching.interest), which stands
+# below this app: it registers its check here when its app is ready, so that
+# this service enforces the rules without importing the app that owns them.
+InterestCheck = Callable[..., list[str]]
+_INTEREST_CHECKS: list[InterestCheck] = []
+
+
+def interest_check_register(check: InterestCheck) -> None:
+    """Add a rule set that may refuse an expression of interest (each refusal a sentence); once each."""
+    if check not in _INTEREST_CHECKS:
+        _INTEREST_CHECKS.append(check)
+
 
 # The selection pipeline. A manager moves an application forward (or to
 # not_selected); only the volunteer withdraws, from any step before deployment.
@@ -39,7 +59,7 @@ VACANCY_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _record(application: Application, *, from_status: str, actor: Any, note: str = "") -> None:
+def _record(application: Application, *, from_status: str, actor: User | None, note: str = "") -> None:
     ApplicationEvent.objects.create(
         application=application, from_status=from_status, to_status=application.status, actor=actor, note=note
     )
@@ -67,7 +87,7 @@ def motivation_clean(motivation: str) -> str:
 
 @transaction.atomic
 def application_express_interest(
-    *, volunteer: Volunteer, vacancy: Vacancy, motivation: str = "", actor: Any = None
+    *, volunteer: Volunteer, vacancy: Vacancy, motivation: str = "", actor: User | None = None
 ) -> Application:
     """A volunteer says they are interested in an open vacancy.
 
@@ -87,7 +107,7 @@ def application_express_interest(
             existing.motivation = motivation
             existing.save(update_fields=["motivation"])
         return existing
-    refusals = interest_refusals(volunteer=volunteer, vacancy=vacancy)
+    refusals = [reason for check in _INTEREST_CHECKS for reason in check(volunteer=volunteer, vacancy=vacancy)]
     if refusals:
         raise ValidationError({"eligibility": refusals})
     application, created = Application.objects.get_or_create(
@@ -99,7 +119,7 @@ def application_express_interest(
 
 
 @transaction.atomic
-def application_advance(*, application: Application, to_status: str, actor: Any, note: str = "") -> Application:
+def application_advance(*, application: Application, to_status: str, actor: User | None, note: str = "") -> Application:
     """Move an application one allowed step through selection; every step is kept."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if to_status not in S.values:
@@ -130,17 +150,11 @@ def application_moved(*, application_id: int, step: str) -> None:
     Written as an outbox row in the caller's transaction, so the note goes out
     once the move is committed, and never for a move that rolled back.
     """
-    from matching.outbox import outbox_enqueue
-
-    outbox_enqueue(
-        task="alerts.application_status_note",
-        key=f"application:{application_id}:{step}",
-        kwargs={"application_id": application_id, "step": step},
-    )
+    application_status_note_requested(application_id=application_id, step=step)
 
 
 @transaction.atomic
-def application_withdraw(*, application: Application, actor: Any, note: str = "") -> Application:
+def application_withdraw(*, application: Application, actor: User | None, note: str = "") -> Application:
     """The volunteer withdraws; allowed at any step before deployment."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.status == S.WITHDRAWN:
@@ -156,7 +170,7 @@ def application_withdraw(*, application: Application, actor: Any, note: str = ""
 
 
 @transaction.atomic
-def vacancy_set_status(*, vacancy: Vacancy, status: str, actor: Any) -> Vacancy:
+def vacancy_set_status(*, vacancy: Vacancy, status: str, actor: User | None) -> Vacancy:
     """Move a vacancy through draft → open → closed / filled, recording who and when.
 
     Opening a vacancy queues its ranking once the transaction commits.
@@ -184,36 +198,32 @@ def vacancy_set_status(*, vacancy: Vacancy, status: str, actor: Any) -> Vacancy:
 
 
 def vacancy_changed(*, vacancy_id: int) -> None:
-    """Hook for everything that follows a change to a vacancy (matching, alerts).
-
-    Kept as one function so the matching app plugs in at a single place; it
-    writes an outbox row in the caller's transaction.
-    """
-    from matching.services import vacancy_match_requested
-
-    vacancy_match_requested(vacancy_id=vacancy_id)
+    """Everything that follows a change to a vacancy: an outbox row, in the caller's transaction, asks for a ranking."""
+    rank_vacancy_requested(vacancy_id=vacancy_id)
 
 
-# --- Vacancies, programmes and host institutions written through the API ------
+# --- Vacancies, programmes and host institutions ---------------------------------
 
-VACANCY_FIELDS: frozenset[str] = frozenset(
-    {
-        "title",
-        "country",
-        "location",
-        "sector",
-        "description",
-        "required_skills",
-        "preferred_skills",
-        "required_languages",
-        "min_education",
-        "min_years_experience",
-        "start_date",
-        "end_date",
-        "on_site",
-        "positions",
-    }
+# A vacancy's terms of reference: the fields its managers (API, pages, admin)
+# and its programme's roster file write, declared once. The host institution
+# is given by name beside them; status moves only through vacancy_set_status.
+VACANCY_TERMS: tuple[str, ...] = (
+    "title",
+    "country",
+    "location",
+    "sector",
+    "description",
+    "required_skills",
+    "preferred_skills",
+    "required_languages",
+    "min_education",
+    "min_years_experience",
+    "start_date",
+    "end_date",
+    "on_site",
+    "positions",
 )
+VACANCY_FIELDS: frozenset[str] = frozenset(VACANCY_TERMS)
 
 
 def _check_vacancy_fields(data: dict[str, Any]) -> None:
@@ -222,9 +232,13 @@ def _check_vacancy_fields(data: dict[str, Any]) -> None:
         raise ValidationError({key: ["unknown or read-only field"] for key in unknown})
 
 
-def _host_institution_for(*, name: str, country: str) -> HostInstitution:
-    # Vacancies name their host as the roster format does (a name); the same
-    # ministry written twice is one institution.
+def host_institution_for(*, name: str, country: str) -> HostInstitution:
+    """The host institution called ``name`` in ``country``, registered on first use.
+
+    Vacancies name their host as the roster format does (a name): the same
+    ministry written twice, in other capitals or with spaces around it, is one
+    institution.
+    """
     existing = HostInstitution.objects.filter(name__iexact=name.strip(), country=country).first()
     if existing:
         return existing
@@ -246,21 +260,34 @@ def host_institution_create(*, name: str, country: str) -> HostInstitution:
 
 
 @transaction.atomic
-def vacancy_create(*, programme: Programme, host_institution: str, actor: Any, data: dict[str, Any]) -> Vacancy:
-    """Post a vacancy as a draft; it is ranked only once it is opened."""
+def vacancy_create(
+    *,
+    programme: Programme,
+    host_institution: str,
+    actor: User | None,
+    data: dict[str, Any],
+    external_id: str | None = None,
+) -> Vacancy:
+    """Post a vacancy as a draft; it is ranked only once it is opened.
+
+    ``external_id`` is the programme's own id from a roster file; without it
+    the vacancy gets a new one.
+    """
     _check_vacancy_fields(data)
     country = data.get("country", "")
     vacancy = Vacancy(programme=programme, created_by=actor, status=Vacancy.Status.DRAFT, **data)
+    if external_id is not None:
+        vacancy.external_id = external_id
     # Field errors first, so a bad country is reported once, on "country".
     vacancy.full_clean(exclude=["host_institution"], validate_constraints=False)
-    vacancy.host_institution = _host_institution_for(name=host_institution, country=country)
+    vacancy.host_institution = host_institution_for(name=host_institution, country=country)
     vacancy.save()
     return vacancy
 
 
 @transaction.atomic
 def vacancy_update(
-    *, vacancy: Vacancy, actor: Any, data: dict[str, Any], host_institution: str | None = None
+    *, vacancy: Vacancy, actor: User | None, data: dict[str, Any], host_institution: str | None = None
 ) -> Vacancy:
     """Edit a vacancy's terms; an open vacancy is re-ranked after the edit."""
     _check_vacancy_fields(data)
@@ -269,7 +296,7 @@ def vacancy_update(
         setattr(locked, field, value)
     locked.full_clean(exclude=["host_institution"], validate_constraints=False)
     if host_institution is not None:
-        locked.host_institution = _host_institution_for(name=host_institution, country=locked.country)
+        locked.host_institution = host_institution_for(name=host_institution, country=locked.country)
     locked.save()
     if locked.status == Vacancy.Status.OPEN:
         vacancy_changed(vacancy_id=locked.pk)
@@ -286,16 +313,48 @@ def programme_create(*, slug: str, name: str, rule_residence_outside_duty_countr
 
 
 @transaction.atomic
-def programme_manager_add(*, programme: Programme, user: Any) -> Programme:
+def programme_manager_add(*, programme: Programme, user: User) -> Programme:
     """Make a user a manager of a programme; only users with the manager role qualify."""
-    if getattr(user, "role", None) != "manager":
+    if user.role != User.Role.MANAGER:
         raise ValidationError({"email": ["This user is not a programme manager."]})
     programme.managers.add(user)
     return programme
 
 
 @transaction.atomic
-def programme_manager_remove(*, programme: Programme, user: Any) -> Programme:
+def programme_manager_remove(*, programme: Programme, user: User) -> Programme:
     """Take a user off a programme's managers; removing a non-manager changes nothing."""
     programme.managers.remove(user)
     return programme
+
+
+# --- Managers invited by staff -------------------------------------------------
+
+
+@transaction.atomic
+def manager_invite(*, email: str, programme: Programme, invited_by: User) -> User:
+    """Make ``email`` a manager of ``programme`` and mail them a link to set a password.
+
+    An address that already belongs to a manager just gains the programme (and
+    gets the invitation again while it has no password yet); a volunteer's
+    account is refused, because a person's roster profile and their selection
+    rights must not share a login.
+    """
+    require_staff(invited_by, action="invite managers")
+    email = email_clean(email)
+    user = User.objects.select_for_update().filter(email__iexact=email).first()
+    if user is not None and user.role == User.Role.VOLUNTEER:
+        raise ValidationError({"email": ["this address belongs to a volunteer account; invite another address"]})
+    if user is not None and not user.is_active:
+        raise ValidationError({"email": ["this account is deactivated"]})
+    if user is None:
+        user = User.objects.create_user(email=email, password=None, role=User.Role.MANAGER)
+    programme.managers.add(user)
+    context = {"user": user, "programme": programme, "invited_by": invited_by, "site_url": settings.SITE_URL}
+    if user.has_usable_password():
+        account_mail_after_commit(template="manager_added", to=user.email, context=context)
+    else:
+        context["invitation_url"] = invitation_url(user=user)
+        account_mail_after_commit(template="manager_invitation", to=user.email, context=context)
+    logger.info("manager %s invited to programme %s by %s", user.pk, programme.pk, invited_by.pk)
+    return user

@@ -16,6 +16,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
+from core import tasknames
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "axes",
+    "core",
     "accounts",
     "volunteers",
     "assignments",
@@ -270,7 +273,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "VacancyStatusEnum": "assignments.models.Vacancy.Status",
         "ApplicationStatusEnum": "assignments.models.Application.Status",
-        "EducationLevelEnum": "volunteers.validators.EDUCATION_LEVELS",
+        "EducationLevelEnum": "core.vocabulary.EDUCATION_LEVELS",
     },
 }
 
@@ -330,9 +333,9 @@ CELERY_TASK_ROUTES = {"matching.*": {"queue": "matching"}, "alerts.*": {"queue":
 OUTBOX_RELAY_ON_COMMIT = env.bool("OUTBOX_RELAY_ON_COMMIT", default=True)
 OUTBOX_RELAY_INTERVAL = env.float("OUTBOX_RELAY_INTERVAL", default=30.0)
 CELERY_BEAT_SCHEDULE = {
-    "matching-relay-outbox": {"task": "matching.relay_outbox", "schedule": OUTBOX_RELAY_INTERVAL},
-    "matching-reconcile": {"task": "matching.reconcile_open_vacancies", "schedule": 300.0},
-    "matching-nightly-rematch": {"task": "matching.rematch_all", "schedule": crontab(hour=2, minute=0)},
+    "core-relay-outbox": {"task": tasknames.RELAY_OUTBOX, "schedule": OUTBOX_RELAY_INTERVAL},
+    "matching-reconcile": {"task": tasknames.RECONCILE_OPEN_VACANCIES, "schedule": 300.0},
+    "matching-nightly-rematch": {"task": tasknames.REMATCH_ALL, "schedule": crontab(hour=2, minute=0)},
 }
 
 # --- Matching -----------------------------------------------------------------
@@ -372,23 +375,23 @@ ALERT_DIGEST_HOUR = env.int("ALERT_DIGEST_HOUR", default=7)
 ALERT_LINK_MAX_AGE_DAYS = env.int("ALERT_LINK_MAX_AGE_DAYS", default=30)
 ALERT_UNSUBSCRIBE_MAX_AGE_DAYS = env.int("ALERT_UNSUBSCRIBE_MAX_AGE_DAYS", default=365)
 CELERY_BEAT_SCHEDULE |= {
-    "alerts-sweep": {"task": "alerts.sweep", "schedule": ALERT_SWEEP_INTERVAL},
+    "alerts-sweep": {"task": tasknames.SWEEP_ALERTS, "schedule": ALERT_SWEEP_INTERVAL},
     "alerts-daily-digests": {
-        "task": "alerts.send_digests",
+        "task": tasknames.SEND_DIGESTS,
         "schedule": crontab(hour=ALERT_DIGEST_HOUR, minute=0),
         "kwargs": {"deliver": "daily"},
     },
     "alerts-weekly-digests": {
-        "task": "alerts.send_digests",
+        "task": tasknames.SEND_DIGESTS,
         "schedule": crontab(day_of_week=1, hour=ALERT_DIGEST_HOUR, minute=0),
         "kwargs": {"deliver": "weekly"},
     },
     "alerts-manager-summaries": {
-        "task": "alerts.manager_summaries",
+        "task": tasknames.MANAGER_SUMMARIES,
         "schedule": crontab(hour=ALERT_DIGEST_HOUR, minute=15),
     },
     "alerts-stale-applications": {
-        "task": "alerts.stale_applications",
+        "task": tasknames.STALE_APPLICATIONS,
         "schedule": crontab(hour=ALERT_DIGEST_HOUR, minute=30),
     },
 }

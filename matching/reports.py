@@ -17,7 +17,7 @@ from assignments.models import Vacancy
 from matching.engine.lexicon import load_lexicon
 from matching.engine.text import tokenize
 from matching.models import MatchResult
-from volunteers.models import Volunteer
+from volunteers.models import Volunteer, matchable_q
 
 SECTOR_LABELS: dict[str, str] = {
     "agri": "Agriculture",
@@ -85,7 +85,7 @@ def skills_supply_and_demand(*, vacancies: QuerySet[Vacancy]) -> list[SectorFigu
 def score_distribution(*, vacancy: Vacancy) -> list[float]:
     """The stored scores of a vacancy's shortlist (consenting, non-erased candidates), best first."""
     return list(
-        MatchResult.objects.filter(vacancy=vacancy, volunteer__matching_consent=True, volunteer__erased_at__isnull=True)
+        MatchResult.objects.filter(matchable_q("volunteer__"), vacancy=vacancy)
         .order_by("-score")
         .values_list("score", flat=True)
     )

@@ -9,20 +9,10 @@ from functools import cache
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from accounts.models import User
 from assignments.models import Application, Vacancy
 from matching.engine.lexicon import DATA_DIR
 from matching.models import MatchResult, MatchRun
-
-
-def vacancies_visible_to_manager(user: User) -> QuerySet[Vacancy]:
-    """Vacancies whose shortlist `user` may see: their programmes', or all for staff."""
-    queryset = Vacancy.objects.select_related("programme", "host_institution")
-    if user.is_staff_member:
-        return queryset
-    if user.is_manager:
-        return queryset.filter(programme__managers=user).distinct()
-    return queryset.none()
+from volunteers.models import matchable_q
 
 
 def shortlist_for_vacancy(
@@ -35,7 +25,7 @@ def shortlist_for_vacancy(
     """The stored ranked shortlist, best first, with whether each person applied."""
     applied = Application.objects.filter(vacancy=vacancy, volunteer=OuterRef("volunteer"))
     queryset = (
-        MatchResult.objects.filter(vacancy=vacancy, volunteer__matching_consent=True, volunteer__erased_at__isnull=True)
+        MatchResult.objects.filter(matchable_q("volunteer__"), vacancy=vacancy)
         .select_related("volunteer")
         .annotate(has_applied=Exists(applied))
         .order_by("-score", "volunteer_id")
@@ -67,9 +57,7 @@ def runs_for_vacancy(*, vacancy: Vacancy) -> QuerySet[MatchRun]:
 def candidates_per_vacancy(*, vacancies: QuerySet[Vacancy]) -> dict[int, int]:
     """How many consenting, non-erased candidates each vacancy's stored shortlist holds (one query)."""
     rows = (
-        MatchResult.objects.filter(
-            vacancy__in=vacancies.values("pk"), volunteer__matching_consent=True, volunteer__erased_at__isnull=True
-        )
+        MatchResult.objects.filter(matchable_q("volunteer__"), vacancy__in=vacancies.values("pk"))
         .values("vacancy_id")
         .annotate(n=Count("pk"))
         .values_list("vacancy_id", "n")

@@ -1,8 +1,8 @@
-"""Celery tasks of matching: thin, named, taking ids, idempotent.
+"""Celery tasks of matching: thin, named once (core.tasknames), taking ids, idempotent.
 
 Each task loads what it needs by id and ends quietly when the row is gone.
-Transient database errors are retried with backoff; everything else fails
-loudly in the worker log.
+Transient database errors are retried with backoff (core.tasks.DB_RETRY);
+everything else fails loudly in the worker log.
 """
 
 from __future__ import annotations
@@ -12,27 +12,20 @@ import logging
 from celery import group, shared_task
 from celery.signals import worker_process_init
 from django.conf import settings
-from django.db import DatabaseError, OperationalError, close_old_connections
+from django.db import DatabaseError, close_old_connections
 
-from matching import ranking
+from core import tasknames
+from core.tasks import DB_RETRY
+from matching import rank, rescore
 from matching.index_cache import roster_index
-from matching.outbox import outbox_relay
 
 logger = logging.getLogger(__name__)
 
-_RETRY = {
-    "autoretry_for": (OperationalError,),
-    "retry_backoff": 2,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
 
-
-@shared_task(name="matching.rank_vacancy", acks_late=True, **_RETRY)
+@shared_task(name=tasknames.RANK_VACANCY, acks_late=True, **DB_RETRY)
 def rank_vacancy(vacancy_id: int) -> None:
     """Rank the roster for a vacancy; fan out chunk tasks for a large roster."""
-    run, ranges = ranking.vacancy_rank(vacancy_id=vacancy_id)
+    run, ranges = rank.vacancy_rank(vacancy_id=vacancy_id)
     if run is None:
         logger.info("vacancy %s is gone or not open; nothing to rank", vacancy_id)
         return
@@ -43,28 +36,22 @@ def rank_vacancy(vacancy_id: int) -> None:
         ).apply_async()
 
 
-@shared_task(name="matching.rank_vacancy_chunk", acks_late=True, **_RETRY)
+@shared_task(name=tasknames.RANK_VACANCY_CHUNK, acks_late=True, **DB_RETRY)
 def rank_vacancy_chunk(run_id: int, number: int, low_id: int, high_id: int) -> None:
     """Rank one slice of the roster; the last slice to finish merges the run."""
-    ranking.vacancy_rank_chunk(run_id=run_id, number=number, low_id=low_id, high_id=high_id)
+    rank.vacancy_rank_chunk(run_id=run_id, number=number, low_id=low_id, high_id=high_id)
 
 
-@shared_task(name="matching.rescore_volunteer", acks_late=True, **_RETRY)
+@shared_task(name=tasknames.RESCORE_VOLUNTEER, acks_late=True, **DB_RETRY)
 def rescore_volunteer(volunteer_id: int) -> None:
     """Rescore a changed profile against every open vacancy."""
-    ranking.volunteer_rescore(volunteer_id=volunteer_id)
+    rescore.volunteer_rescore(volunteer_id=volunteer_id)
 
 
-@shared_task(name="matching.relay_outbox", acks_late=True)
-def relay_outbox() -> int:
-    """Publish outbox rows left pending while the broker was away."""
-    return outbox_relay()
-
-
-@shared_task(name="matching.reconcile_open_vacancies", acks_late=True)
+@shared_task(name=tasknames.RECONCILE_OPEN_VACANCIES, acks_late=True)
 def reconcile_open_vacancies() -> int:
     """Re-queue every open vacancy that has no current finished ranking."""
-    vacancy_ids = ranking.vacancies_needing_rank()
+    vacancy_ids = rank.vacancies_needing_rank()
     for vacancy_id in vacancy_ids:
         rank_vacancy.delay(vacancy_id)
     return len(vacancy_ids)
@@ -75,18 +62,18 @@ def reconcile_open_vacancies() -> int:
 REMATCH_BATCH = 64
 
 
-@shared_task(name="matching.rank_vacancy_batch", acks_late=True, **_RETRY)
+@shared_task(name=tasknames.RANK_VACANCY_BATCH, acks_late=True, **DB_RETRY)
 def rank_vacancy_batch(vacancy_ids: list[int]) -> None:
     """Rank a batch of vacancies in one engine pass; large rosters go one chunked task each."""
-    _, left = ranking.vacancies_rank_batch(vacancy_ids=vacancy_ids)
+    _, left = rank.vacancies_rank_batch(vacancy_ids=vacancy_ids)
     for vacancy_id in left:
         rank_vacancy.delay(vacancy_id)
 
 
-@shared_task(name="matching.rematch_all", acks_late=True)
+@shared_task(name=tasknames.REMATCH_ALL, acks_late=True)
 def rematch_all() -> int:
     """Nightly: rank every open vacancy afresh, in batches."""
-    vacancy_ids = ranking.open_vacancy_ids()
+    vacancy_ids = rank.open_vacancy_ids()
     for start in range(0, len(vacancy_ids), REMATCH_BATCH):
         rank_vacancy_batch.delay(vacancy_ids[start : start + REMATCH_BATCH])
     return len(vacancy_ids)

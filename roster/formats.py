@@ -19,7 +19,7 @@ from enum import StrEnum
 from pathlib import PurePath
 from typing import Any
 
-from volunteers.validators import LANGUAGE_LEVELS
+from core.vocabulary import LANGUAGE_LEVELS
 
 
 class Kind(StrEnum):

@@ -18,8 +18,8 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 
+from core.validators import validate_external_id
 from roster.formats import FileError, Kind, Record, Rejection, format_of, read_records
-from volunteers.validators import validate_external_id
 
 
 class Outcome(StrEnum):

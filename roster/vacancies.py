@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
@@ -77,43 +76,47 @@ def _programme(slug: str, *, create: bool) -> Programme:
 
 
 def vacancy_upsert(*, values: dict[str, Any], programme: Programme, actor: User | None = None) -> Outcome:
-    """Create or update one of a programme's vacancies from a record; raises ValidationError naming the field."""
+    """Create or update one of a programme's vacancies from a record; raises ValidationError naming the field.
+
+    The record is checked here field by field in the roster's terms; the writes
+    are the assignments app's services, so host institutions, the status
+    transitions (a draft is opened with ``vacancy_set_status``) and the request
+    for a ranking follow the same rules as the API's.
+    """
     external_id = external_id_of(values)
-    vacancy = (
+    existing = (
         Vacancy.objects.select_for_update().select_related("host_institution").filter(external_id=external_id).first()
     )
-    if vacancy is None:
-        vacancy = Vacancy(programme=programme, created_by=actor)
-        before = None
-    elif vacancy.programme_id != programme.pk:
+    if existing is not None and existing.programme_id != programme.pk:
         raise ValidationError({"external_id": ["belongs to a vacancy of another programme"]})
-    else:
-        before = _roster_values(vacancy, vacancy.host_institution.name)
-
+    checked = existing or Vacancy(programme=programme)
+    before = _roster_values(checked, checked.host_institution.name) if existing is not None else None
     for name in _MODEL_FIELDS:
-        setattr(vacancy, name, values[name] if name in values else field_default(Vacancy, name))
+        setattr(checked, name, values[name] if name in values else field_default(Vacancy, name))
     host_name = values.get("host_institution", "")
     errors = roster_errors(
-        vacancy, given=values.keys(), exclude={"host_institution"}, constraint_fields=_CONSTRAINT_FIELDS
+        checked, given=values.keys(), exclude={"host_institution"}, constraint_fields=_CONSTRAINT_FIELDS
     )
-    errors.update(_host_errors(host_name, vacancy.country))
+    errors.update(_host_errors(host_name, checked.country))
     if errors:
         raise ValidationError(errors)
 
-    publish = vacancy.status == Vacancy.Status.DRAFT  # a new vacancy starts as a draft too
-    after = _roster_values(vacancy, host_name)
+    # A roster import is the programme publishing: a new vacancy or a draft is opened.
+    publish = existing is None or existing.status == Vacancy.Status.DRAFT
+    after = _roster_values(checked, host_name)
     if after == before and not publish:
         return Outcome.UNCHANGED
-
-    vacancy.host_institution, _ = HostInstitution.objects.get_or_create(name=host_name, country=vacancy.country)
+    data = {name: value for name, value in after.items() if name not in ("external_id", "host_institution")}
+    if existing is None:
+        vacancy = assignment_services.vacancy_create(
+            programme=programme, host_institution=host_name, actor=actor, data=data, external_id=external_id
+        )
+    else:
+        vacancy = assignment_services.vacancy_update(
+            vacancy=existing, actor=actor, data=data, host_institution=host_name
+        )
     if publish:
-        # Set directly rather than through vacancy_set_status: a new row has no
-        # status to move from, and vacancy_changed below queues the ranking.
-        vacancy.status = Vacancy.Status.OPEN
-        vacancy.status_changed_at = timezone.now()
-        vacancy.status_changed_by = actor
-    vacancy.save()
-    assignment_services.vacancy_changed(vacancy_id=vacancy.pk)
+        assignment_services.vacancy_set_status(vacancy=vacancy, status=Vacancy.Status.OPEN, actor=actor)
     return Outcome.CREATED if before is None else Outcome.UPDATED
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
-from matching import services as matching_services
 from roster.formats import VOLUNTEER_FIELDS
 from roster.importing import (
     ImportReport,
@@ -19,6 +17,7 @@ from roster.importing import (
     run_import,
 )
 from volunteers.models import Volunteer
+from volunteers.services import volunteer_import_create, volunteer_roster_update
 
 # The constraints whose errors Django files under __all__, and the field each is about.
 _CONSTRAINT_FIELDS = {
@@ -55,42 +54,33 @@ def volunteers_import(
 
 
 def volunteer_upsert(*, values: dict[str, Any]) -> Outcome:
-    """Create or update one volunteer from a record; raises ValidationError naming the field."""
+    """Create or update one volunteer from a record; raises ValidationError naming the field.
+
+    The record is checked here field by field in the roster's terms; the write
+    is the volunteers app's (the same consents, address and rescoring rules as
+    every other path).
+    """
     external_id = external_id_of(values)
-    volunteer = Volunteer.objects.select_for_update().filter(external_id=external_id).first()
-    if volunteer is None:
-        now = timezone.now()
-        volunteer = Volunteer(
-            source="import",
-            user=None,
-            matching_consent=True,
-            matching_consent_at=now,
-            alerts_consent=False,
-            alerts_consent_at=None,
-            email_confirmed_at=None,
-        )
-        before = None
-    elif volunteer.erased_at is not None:
+    existing = Volunteer.objects.select_for_update().filter(external_id=external_id).first()
+    if existing is not None and existing.erased_at is not None:
         # The person asked to be forgotten; a re-import must not bring them back.
         raise ValidationError({"external_id": ["belongs to an erased profile and cannot be imported again"]})
-    else:
-        before = _roster_values(volunteer)
-
+    checked = existing or Volunteer()
+    before = _roster_values(checked) if existing is not None else None
     for name in VOLUNTEER_FIELDS:
-        setattr(volunteer, name, values[name] if name in values else field_default(Volunteer, name))
-    errors = roster_errors(volunteer, given=values.keys(), constraint_fields=_CONSTRAINT_FIELDS)
+        setattr(checked, name, values[name] if name in values else field_default(Volunteer, name))
+    errors = roster_errors(checked, given=values.keys(), constraint_fields=_CONSTRAINT_FIELDS)
     if errors:
         raise ValidationError(errors)
-
-    after = _roster_values(volunteer)
+    after = _roster_values(checked)
     if after == before:
         return Outcome.UNCHANGED
-    if before is not None and before["email"].lower() != after["email"].lower():
-        # Alerts go only to a confirmed address; the new one is not.
-        volunteer.email_confirmed_at = None
-    volunteer.save()
-    matching_services.volunteer_match_requested(volunteer_id=volunteer.pk)
-    return Outcome.CREATED if before is None else Outcome.UPDATED
+    data = {name: value for name, value in after.items() if name != "external_id"}
+    if existing is None:
+        volunteer_import_create(external_id=external_id, data=data)
+        return Outcome.CREATED
+    volunteer_roster_update(volunteer=existing, data=data)
+    return Outcome.UPDATED
 
 
 def _roster_values(volunteer: Volunteer) -> dict[str, Any]:

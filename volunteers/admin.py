@@ -7,10 +7,12 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
 
-from accounts.services import volunteer_send_claim_invitation
+from accounts.selectors import signed_in_user
 from volunteers.models import Volunteer
+from volunteers.services import ROSTER_FIELDS, volunteer_roster_update, volunteer_send_claim_invitation
 
 
 class ErasedFilter(admin.SimpleListFilter):
@@ -67,8 +69,23 @@ class VolunteerAdmin(admin.ModelAdmin):
         ErasedFilter,
     )
     search_fields = ("full_name", "email", "external_id", "skills", "headline")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Profiles come from sign-up or a programme's roster import, each with its consents.
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Volunteer | None = None) -> tuple[str, ...]:
+        # Staff correct what the roster says; consents are their owner's to give or withdraw.
+        editable = set(ROSTER_FIELDS)
+        return tuple(f.name for f in Volunteer._meta.fields if f.name not in editable)
+
+    def save_model(self, request: HttpRequest, obj: Volunteer, form: ModelForm[Volunteer], change: bool) -> None:
+        # The same service as a roster import: one writer for profiles.
+        data = {name: form.cleaned_data[name] for name in ROSTER_FIELDS if name in form.cleaned_data}
+        volunteer_roster_update(volunteer=obj, data=data)
+        obj.refresh_from_db()
+
     raw_id_fields = ("user",)
-    readonly_fields = ("email_confirmed_at", "erased_at", "created_at", "updated_at")
     actions = ("send_claim_invitations",)
 
     @admin.action(description="Send claim invitations to the selected imported profiles")
@@ -76,7 +93,7 @@ class VolunteerAdmin(admin.ModelAdmin):
         sent, refused = 0, []
         for volunteer in queryset:
             try:
-                volunteer_send_claim_invitation(volunteer=volunteer, sent_by=request.user)
+                volunteer_send_claim_invitation(volunteer=volunteer, sent_by=signed_in_user(request))
             except (ValidationError, PermissionDenied) as exc:
                 reasons = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
                 refused.append(f"{volunteer.external_id}: {reasons}")

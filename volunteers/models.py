@@ -12,7 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from volunteers import validators as v
+from core import validators as v
+from core import vocabulary
 
 
 def _new_external_id() -> str:
@@ -23,10 +24,22 @@ def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(value, value) for value in values]
 
 
+def matchable_q(prefix: str = "") -> Q:
+    """The one rule of who may be ranked: consent to matching not withdrawn, not erased.
+
+    ``prefix`` applies it across a relation, e.g. ``matchable_q("volunteer__")``.
+    """
+    return Q(**{f"{prefix}matching_consent": True, f"{prefix}erased_at__isnull": True})
+
+
 class VolunteerQuerySet(models.QuerySet["Volunteer"]):
+    def live(self) -> VolunteerQuerySet:
+        """Profiles still on the roster (not erased)."""
+        return self.filter(erased_at__isnull=True)
+
     def matchable(self) -> VolunteerQuerySet:
-        """Profiles that may be ranked: consent to matching not withdrawn, not erased."""
-        return self.filter(matching_consent=True, erased_at__isnull=True)
+        """Profiles that may be ranked (see ``matchable_q``)."""
+        return self.filter(matchable_q())
 
 
 class Volunteer(models.Model):
@@ -51,14 +64,14 @@ class Volunteer(models.Model):
     )
     skills = models.JSONField(default=list, blank=True, validators=[v.validate_skill_list])
     languages = models.JSONField(default=dict, validators=[v.validate_languages])
-    education = models.CharField(max_length=16, choices=_choices(v.EDUCATION_LEVELS))
+    education = models.CharField(max_length=16, choices=_choices(vocabulary.EDUCATION_LEVELS))
     years_experience = models.PositiveSmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(60)])
     residence_country = models.CharField(max_length=2, validators=[v.validate_country_code])
     heritage_countries = models.JSONField(default=list, blank=True, validators=[v.validate_country_list])
     available_from = models.DateField(null=True, blank=True)
     available_until = models.DateField(null=True, blank=True)
     on_site_ok = models.BooleanField(default=True)
-    gender = models.CharField(max_length=16, choices=_choices(v.GENDERS), blank=True)
+    gender = models.CharField(max_length=16, choices=_choices(vocabulary.GENDERS), blank=True)
 
     # Consent is recorded with its time; withdrawing is one field, as easy as giving.
     matching_consent = models.BooleanField(default=True)

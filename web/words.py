@@ -13,9 +13,9 @@ import re
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.vocabulary import LANGUAGE_LEVELS
 from matching.models import MatchResult
 from volunteers.names import level_name
-from volunteers.validators import LANGUAGE_LEVELS
 
 _SKILL = re.compile(r"^.+: matches '.*'$")
 _LANGUAGE = re.compile(r"^(?P<name>[^:]+): (?P<level>" + "|".join((*LANGUAGE_LEVELS, "none")) + r")$")

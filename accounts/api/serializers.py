@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from config.serializers import StrictModelSerializer, StrictSerializer
-from volunteers.validators import validate_clean_text
+from core.validators import validate_clean_text
 
 
 class MeOutputSerializer(serializers.ModelSerializer[User]):

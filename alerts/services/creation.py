@@ -1,4 +1,4 @@
-"""Alerts from stored match results: the hook matching calls in the transaction that stores them.
+"""Alerts from stored match results, created by the task that the outbox row written with them queues.
 
 Who is alerted: an eligible candidate on a vacancy's stored shortlist (the
 engine stores eligible candidates only) who is among the ALERT_TOP_N best and
@@ -15,6 +15,7 @@ from collections.abc import Collection
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 
 from alerts.models import Alert, Channel, Rhythm
 from alerts.selectors import alerts_for_vacancy_pending, preference_for, volunteer_may_receive
@@ -44,12 +45,36 @@ def _wants(volunteer: Volunteer, vacancy: Vacancy, score: float) -> bool:
     return not (preference.countries and vacancy.country.upper() not in preference.countries)
 
 
-def alerts_for_stored_results(*, vacancy_id: int, volunteer_ids: Collection[int] | None = None) -> int:
-    """Create the alerts a vacancy's stored shortlist calls for; return how many rows were new.
+@transaction.atomic
+def alerts_for_vacancy_results(*, vacancy_id: int) -> int:
+    """Create the alerts a vacancy's stored list calls for; return how many rows were new.
 
-    Call it inside the transaction that stored the results, so the alerts and
-    the outbox row that sends them commit (or roll back) with them. With
-    ``volunteer_ids`` only those people are considered (a single profile
+    Matching asks for this (an outbox row) in the transaction that stores the
+    list. The alerts and the outbox row that sends them commit together.
+    Running it again creates nothing new.
+    """
+    return alerts_for_stored_results(vacancy_id=vacancy_id)
+
+
+@transaction.atomic
+def alerts_for_volunteer_results(*, volunteer_id: int) -> int:
+    """Create the alerts a rescored person's places on open vacancies' lists call for.
+
+    Only this person is considered on each list; running it again creates
+    nothing new.
+    """
+    vacancy_ids = (
+        MatchResult.objects.filter(volunteer_id=volunteer_id, vacancy__status=Vacancy.Status.OPEN)
+        .order_by("vacancy_id")
+        .values_list("vacancy_id", flat=True)
+    )
+    return sum(alerts_for_stored_results(vacancy_id=pk, volunteer_ids={volunteer_id}) for pk in vacancy_ids)
+
+
+def alerts_for_stored_results(*, vacancy_id: int, volunteer_ids: Collection[int] | None = None) -> int:
+    """Create the alerts a vacancy's stored list calls for; return how many rows were new.
+
+    With ``volunteer_ids`` only those people are considered (a single profile
     rescored). Running it again creates nothing new.
     """
     vacancy = Vacancy.objects.filter(pk=vacancy_id, status=Vacancy.Status.OPEN).select_related("programme").first()

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from alerts.models import AlertPreference, Channel, Rhythm
+from core.validators import validate_clean_text, validate_country_code
 from volunteers.models import Volunteer
-from volunteers.validators import validate_clean_text, validate_country_code
 
 FIELDS: frozenset[str] = frozenset({"channels", "rhythm", "paused_until", "min_score", "sectors", "countries"})
 MAX_FILTERS = 50

@@ -14,12 +14,13 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
+from accounts.selectors import signed_in_user
 from assignments import selectors, services
 from assignments.models import Application, ApplicationEvent, Vacancy
 from config.permissions import IsManagerOrStaff, IsVolunteer, user_is_volunteer
 from config.schema import by_role
 from config.serializers import ErrorSerializer, StrictSerializer
-from volunteers import validators as v
+from core import validators as v
 from volunteers.models import Volunteer
 
 
@@ -162,7 +163,7 @@ class ApplicationTransitionView(APIView):
         services.application_advance(
             application=application,
             to_status=serializer.validated_data["status"],
-            actor=request.user,
+            actor=signed_in_user(request),
             note=serializer.validated_data.get("note", ""),
         )
         application = selectors.applications_visible_to(user=request.user).get(pk=pk)
@@ -182,7 +183,7 @@ class ApplicationWithdrawView(APIView):
         serializer = WithdrawInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.application_withdraw(
-            application=application, actor=request.user, note=serializer.validated_data.get("note", "")
+            application=application, actor=signed_in_user(request), note=serializer.validated_data.get("note", "")
         )
         application = selectors.applications_visible_to(user=request.user).get(pk=pk)
         return Response(ApplicationOutputSerializer(application).data)

@@ -20,7 +20,7 @@ from assignments import selectors, services
 from assignments.models import HostInstitution, Programme
 from config.permissions import IsManagerOrStaff, IsStaff
 from config.serializers import ErrorSerializer, StrictModelSerializer, StrictSerializer
-from volunteers import validators as v
+from core import validators as v
 
 
 class UserBriefSerializer(serializers.ModelSerializer[User]):
@@ -74,7 +74,7 @@ class ProgrammeListView(generics.ListCreateAPIView):  # type: ignore[type-arg]
         return [IsStaff()] if self.request.method == "POST" else [IsManagerOrStaff()]
 
     def get_queryset(self) -> QuerySet[Programme]:
-        return selectors.programmes_visible_to(user=self.request.user)
+        return selectors.programmes_managed_by(user=self.request.user)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = ProgrammeInputSerializer(data=request.data)
@@ -92,7 +92,7 @@ class ProgrammeDetailView(generics.RetrieveAPIView):  # type: ignore[type-arg]
     lookup_field = "slug"
 
     def get_queryset(self) -> QuerySet[Programme]:
-        return selectors.programmes_visible_to(user=self.request.user)
+        return selectors.programmes_managed_by(user=self.request.user)
 
 
 class ProgrammeManagerAddView(APIView):
@@ -104,7 +104,7 @@ class ProgrammeManagerAddView(APIView):
         responses={200: ProgrammeOutputSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
     )
     def post(self, request: Request, slug: str) -> Response:
-        programme = get_object_or_404(selectors.programmes_visible_to(user=request.user), slug=slug)
+        programme = get_object_or_404(selectors.programmes_managed_by(user=request.user), slug=slug)
         serializer = ManagerAddInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = User.objects.filter(email__iexact=serializer.validated_data["email"]).first()
@@ -112,7 +112,7 @@ class ProgrammeManagerAddView(APIView):
             raise serializers.ValidationError({"email": ["No user has this email."]})
         programme = services.programme_manager_add(programme=programme, user=user)
         return Response(
-            ProgrammeOutputSerializer(selectors.programmes_visible_to(user=request.user).get(pk=programme.pk)).data
+            ProgrammeOutputSerializer(selectors.programmes_managed_by(user=request.user).get(pk=programme.pk)).data
         )
 
 
@@ -123,7 +123,7 @@ class ProgrammeManagerRemoveView(APIView):
         summary="Remove a manager from a programme (staff)", request=None, responses={204: None, 404: ErrorSerializer}
     )
     def delete(self, request: Request, slug: str, user_id: int) -> Response:
-        programme = get_object_or_404(selectors.programmes_visible_to(user=request.user), slug=slug)
+        programme = get_object_or_404(selectors.programmes_managed_by(user=request.user), slug=slug)
         user = get_object_or_404(programme.managers.all(), pk=user_id)
         services.programme_manager_remove(programme=programme, user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)

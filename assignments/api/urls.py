@@ -1,7 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 import config.converters  # noqa: F401 - registers <extid:...>
-from assignments.api import applications, programmes, vacancies
+from assignments.api import applications, programmes, vacancies, volunteers
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("programmes/", programmes.ProgrammeListView.as_view(), name="api-programmes"),
@@ -21,6 +21,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         "vacancies/<extid:external_id>/interest", vacancies.VacancyInterestView.as_view(), name="api-vacancy-interest"
     ),
+    path("volunteers/", volunteers.VolunteerListView.as_view(), name="api-volunteers"),
+    path("volunteers/<extid:external_id>", volunteers.VolunteerDetailView.as_view(), name="api-volunteer"),
     path("applications/", applications.ApplicationListView.as_view(), name="api-applications"),
     path("applications/<int:pk>", applications.ApplicationDetailView.as_view(), name="api-application"),
     path(

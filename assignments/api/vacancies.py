@@ -17,37 +17,21 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
+from accounts.selectors import signed_in_user
 from assignments import selectors, services
 from assignments.api.applications import ApplicationOutputSerializer
 from assignments.models import Programme, Vacancy
+from assignments.services import VACANCY_TERMS
 from config.permissions import IsManagerOrStaff, IsVolunteer, user_is_manager, user_is_staff
 from config.schema import by_role
 from config.serializers import ErrorSerializer, StrictModelSerializer, StrictSerializer
-from volunteers import validators as v
+from core import validators as v
 from volunteers.selectors import volunteer_get_own
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,64}")
 
-PUBLIC_FIELDS = (
-    "external_id",
-    "programme",
-    "title",
-    "host_institution",
-    "country",
-    "location",
-    "sector",
-    "description",
-    "required_skills",
-    "preferred_skills",
-    "required_languages",
-    "min_education",
-    "min_years_experience",
-    "start_date",
-    "end_date",
-    "on_site",
-    "positions",
-    "status",
-)
+# What anyone who may see a vacancy reads: its ids, programme and host, its terms, its status.
+PUBLIC_FIELDS = ("external_id", "programme", "host_institution", *VACANCY_TERMS, "status")
 
 
 class VacancyOutputSerializer(serializers.ModelSerializer[Vacancy]):
@@ -83,7 +67,7 @@ class VacancyInputSerializer(StrictModelSerializer):
 
     class Meta:
         model = Vacancy
-        fields = tuple(f for f in PUBLIC_FIELDS if f not in {"external_id", "programme", "status"})
+        fields = ("host_institution", *VACANCY_TERMS)
 
 
 class ProgrammeSlugField(serializers.SlugRelatedField[Programme]):
@@ -105,7 +89,7 @@ class VacancyCreateInputSerializer(VacancyInputSerializer):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Only programmes the user manages: another programme's slug reads as unknown.
-        self.fields["programme"].queryset = selectors.programmes_visible_to(user=user)  # type: ignore[attr-defined]
+        self.fields["programme"].queryset = selectors.programmes_managed_by(user=user)  # type: ignore[attr-defined]
 
 
 class VacancyStatusInputSerializer(StrictSerializer):
@@ -183,9 +167,9 @@ class VacancyListView(generics.ListCreateAPIView):  # type: ignore[type-arg]
         data, host = _split_host(serializer.validated_data)
         programme = data.pop("programme")
         vacancy = services.vacancy_create(
-            programme=programme, host_institution=host or "", actor=request.user, data=data
+            programme=programme, host_institution=host or "", actor=signed_in_user(request), data=data
         )
-        vacancy = selectors.vacancies_editable_by(user=request.user).get(pk=vacancy.pk)
+        vacancy = selectors.vacancies_managed_by(user=request.user).get(pk=vacancy.pk)
         return Response(VacancyManageOutputSerializer(vacancy).data, status=status.HTTP_201_CREATED)
 
 
@@ -214,12 +198,14 @@ class VacancyDetailView(generics.RetrieveAPIView):  # type: ignore[type-arg]
         return _manage_serializer(self.request.user)
 
     def patch(self, request: Request, external_id: str) -> Response:
-        vacancy = get_object_or_404(selectors.vacancies_editable_by(user=request.user), external_id=external_id)
+        vacancy = get_object_or_404(selectors.vacancies_managed_by(user=request.user), external_id=external_id)
         serializer = VacancyInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data, host = _split_host(serializer.validated_data)
-        vacancy = services.vacancy_update(vacancy=vacancy, actor=request.user, data=data, host_institution=host)
-        vacancy = selectors.vacancies_editable_by(user=request.user).get(pk=vacancy.pk)
+        vacancy = services.vacancy_update(
+            vacancy=vacancy, actor=signed_in_user(request), data=data, host_institution=host
+        )
+        vacancy = selectors.vacancies_managed_by(user=request.user).get(pk=vacancy.pk)
         return Response(VacancyManageOutputSerializer(vacancy).data)
 
 
@@ -232,11 +218,13 @@ class VacancyStatusView(APIView):
         responses={200: VacancyManageOutputSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
     )
     def post(self, request: Request, external_id: str) -> Response:
-        vacancy = get_object_or_404(selectors.vacancies_editable_by(user=request.user), external_id=external_id)
+        vacancy = get_object_or_404(selectors.vacancies_managed_by(user=request.user), external_id=external_id)
         serializer = VacancyStatusInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.vacancy_set_status(vacancy=vacancy, status=serializer.validated_data["status"], actor=request.user)
-        vacancy = selectors.vacancies_editable_by(user=request.user).get(pk=vacancy.pk)
+        services.vacancy_set_status(
+            vacancy=vacancy, status=serializer.validated_data["status"], actor=signed_in_user(request)
+        )
+        vacancy = selectors.vacancies_managed_by(user=request.user).get(pk=vacancy.pk)
         return Response(VacancyManageOutputSerializer(vacancy).data)
 
 
@@ -265,7 +253,7 @@ class VacancyInterestView(APIView):
             volunteer=volunteer,
             vacancy=vacancy,
             motivation=serializer.validated_data.get("motivation", ""),
-            actor=request.user,
+            actor=signed_in_user(request),
         )
         application = selectors.applications_visible_to(user=request.user).get(pk=application.pk)
         return Response(

@@ -3,7 +3,7 @@
 import assignments.models
 import django.core.validators
 import django.db.models.deletion
-import volunteers.validators
+import core.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('status', models.CharField(choices=[('interest', 'Interest expressed'), ('shortlisted', 'Shortlisted'), ('interview', 'Interview'), ('selected', 'Selected'), ('not_selected', 'Not selected'), ('deployed', 'Deployed'), ('completed', 'Completed'), ('withdrawn', 'Withdrawn')], default='interest', max_length=16)),
-                ('motivation', models.TextField(blank=True, max_length=5000, validators=[volunteers.validators.validate_clean_text])),
+                ('motivation', models.TextField(blank=True, max_length=5000, validators=[core.validators.validate_clean_text])),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('status_changed_at', models.DateTimeField(auto_now_add=True)),
                 ('volunteer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='applications', to='volunteers.volunteer')),
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('from_status', models.CharField(blank=True, max_length=16)),
                 ('to_status', models.CharField(max_length=16)),
-                ('note', models.TextField(blank=True, max_length=2000, validators=[volunteers.validators.validate_clean_text])),
+                ('note', models.TextField(blank=True, max_length=2000, validators=[core.validators.validate_clean_text])),
                 ('at', models.DateTimeField(auto_now_add=True)),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='assignments.application')),
@@ -51,8 +51,8 @@ class Migration(migrations.Migration):
             name='HostInstitution',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300, validators=[volunteers.validators.validate_clean_text])),
-                ('country', models.CharField(max_length=2, validators=[volunteers.validators.validate_country_code])),
+                ('name', models.CharField(max_length=300, validators=[core.validators.validate_clean_text])),
+                ('country', models.CharField(max_length=2, validators=[core.validators.validate_country_code])),
             ],
             options={
                 'ordering': ['name'],
@@ -78,14 +78,14 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('external_id', models.CharField(default=assignments.models._new_external_id, max_length=64, unique=True, validators=[django.core.validators.RegexValidator(message='must be 1-64 characters of A-Z a-z 0-9 . _ -', regex='^[A-Za-z0-9._-]{1,64}$')])),
-                ('title', models.CharField(max_length=200, validators=[volunteers.validators.validate_clean_text])),
-                ('country', models.CharField(max_length=2, validators=[volunteers.validators.validate_country_code])),
-                ('location', models.CharField(blank=True, max_length=200, validators=[volunteers.validators.validate_clean_text])),
-                ('sector', models.CharField(max_length=200, validators=[volunteers.validators.validate_clean_text])),
-                ('description', models.TextField(max_length=20000, validators=[volunteers.validators.validate_clean_text])),
-                ('required_skills', models.JSONField(blank=True, default=list, validators=[volunteers.validators.validate_skill_list])),
-                ('preferred_skills', models.JSONField(blank=True, default=list, validators=[volunteers.validators.validate_skill_list])),
-                ('required_languages', models.JSONField(blank=True, default=dict, validators=[volunteers.validators.validate_languages])),
+                ('title', models.CharField(max_length=200, validators=[core.validators.validate_clean_text])),
+                ('country', models.CharField(max_length=2, validators=[core.validators.validate_country_code])),
+                ('location', models.CharField(blank=True, max_length=200, validators=[core.validators.validate_clean_text])),
+                ('sector', models.CharField(max_length=200, validators=[core.validators.validate_clean_text])),
+                ('description', models.TextField(max_length=20000, validators=[core.validators.validate_clean_text])),
+                ('required_skills', models.JSONField(blank=True, default=list, validators=[core.validators.validate_skill_list])),
+                ('preferred_skills', models.JSONField(blank=True, default=list, validators=[core.validators.validate_skill_list])),
+                ('required_languages', models.JSONField(blank=True, default=dict, validators=[core.validators.validate_languages])),
                 ('min_education', models.CharField(choices=[('none', 'none'), ('secondary', 'secondary'), ('diploma', 'diploma'), ('bachelor', 'bachelor'), ('master', 'master'), ('doctorate', 'doctorate')], default='none', max_length=16)),
                 ('min_years_experience', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(60)])),
                 ('start_date', models.DateField()),

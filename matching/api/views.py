@@ -5,16 +5,16 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
 from assignments.models import Vacancy
+from assignments.selectors import vacancies_managed_by
 from config.permissions import IsManagerOrStaff, IsVolunteer
-from matching import ranking, selectors, services
+from core.outbox import rank_vacancy_requested
+from matching import selectors
 from matching.api.serializers import (
     ExplanationSerializer,
     MatchRunSerializer,
@@ -22,6 +22,7 @@ from matching.api.serializers import (
     ShortlistFilterSerializer,
     VolunteerMatchSerializer,
 )
+from matching.explain import candidate_explain
 from matching.models import MatchResult, MatchRun
 from volunteers.models import Volunteer
 
@@ -29,10 +30,7 @@ from volunteers.models import Volunteer
 def _manager_vacancy(request: Request, external_id: str) -> Vacancy:
     # Another programme's vacancy answers 404, like one that does not exist.
     # The views' permission (IsManagerOrStaff) has already refused anonymous users.
-    user = request.user
-    if not isinstance(user, User):
-        raise NotFound
-    return get_object_or_404(selectors.vacancies_visible_to_manager(user), external_id=external_id)
+    return get_object_or_404(vacancies_managed_by(user=request.user), external_id=external_id)
 
 
 @extend_schema(
@@ -64,10 +62,8 @@ class ExplainCandidateView(APIView):
     @extend_schema(responses=ExplanationSerializer)
     def get(self, request: Request, external_id: str, volunteer_external_id: str) -> Response:
         vacancy = _manager_vacancy(request, external_id)
-        volunteer = get_object_or_404(
-            Volunteer.objects.filter(erased_at__isnull=True), external_id=volunteer_external_id
-        )
-        payload = ranking.candidate_explain(vacancy=vacancy, volunteer=volunteer)
+        volunteer = get_object_or_404(Volunteer.objects.live(), external_id=volunteer_external_id)
+        payload = candidate_explain(vacancy=vacancy, volunteer=volunteer)
         return Response(ExplanationSerializer(payload).data)
 
 
@@ -91,7 +87,7 @@ class RematchView(APIView):
     @extend_schema(request=None, responses={202: None})
     def post(self, request: Request, external_id: str) -> Response:
         vacancy = _manager_vacancy(request, external_id)
-        services.vacancy_match_requested(vacancy_id=vacancy.pk)
+        rank_vacancy_requested(vacancy_id=vacancy.pk)
         return Response(status=status.HTTP_202_ACCEPTED)
 
 

@@ -7,13 +7,8 @@ from datetime import date
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.engine.types import (
-    EDUCATION_LEVELS,
-    LANGUAGE_LEVELS,
-    Profile,
-    ProgrammeRules,
-    Vacancy,
-)
+from core.vocabulary import EDUCATION_LEVELS, LANGUAGE_LEVELS
+from matching.engine.types import Profile, ProgrammeRules, Vacancy
 
 LANG_RANK: dict[str, int] = {name: i + 1 for i, name in enumerate(LANGUAGE_LEVELS)}
 EDU_RANK: dict[str, int] = {name: i for i, name in enumerate(EDUCATION_LEVELS)}

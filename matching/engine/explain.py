@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.vocabulary import LANGUAGE_LEVELS
 from matching.engine.features import Notes, VacancyTerms
-from matching.engine.types import LANGUAGE_LEVELS, Profile, Vacancy
+from matching.engine.types import Profile, Vacancy
 
 LANGUAGE_NAMES: dict[str, str] = {
     "so": "Somali",

@@ -7,9 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
-LANGUAGE_LEVELS: tuple[str, ...] = ("basic", "conversational", "professional", "fluent", "native")
-EDUCATION_LEVELS: tuple[str, ...] = ("none", "secondary", "diploma", "bachelor", "master", "doctorate")
-
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
 

@@ -7,21 +7,24 @@ roster.vacancies and roster.export, shared with the management commands.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any
 
 from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
+from accounts.selectors import signed_in_user
+from assignments.selectors import programmes_managed_by
+from config.permissions import IsManagerOrStaff, IsStaff
 from config.throttles import WriteRateThrottle
 from roster.api.serializers import (
     ExportQuerySerializer,
@@ -31,24 +34,10 @@ from roster.api.serializers import (
 )
 from roster.export import vacancies_export, volunteers_export
 from roster.importing import ImportReport
-from roster.selectors import programme_managed_by, user_can_manage_rosters
 from roster.vacancies import vacancies_import
 from roster.volunteers import volunteers_import
 
 _MEDIA_TYPES = {"jsonl": "application/x-ndjson; charset=utf-8", "csv": "text/csv; charset=utf-8"}
-
-
-class IsRosterManager(BasePermission):
-    """Staff, or a manager of some programme (which programme is checked by the view)."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return user_can_manage_rosters(cast(User, request.user))
-
-
-class IsStaffMember(BasePermission):
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        user = cast(User, request.user)
-        return bool(user.is_authenticated and user.is_staff_member)
 
 
 class _AlwaysJSON(DefaultContentNegotiation):
@@ -102,7 +91,7 @@ _EXPORT_SCHEMA: dict[str, Any] = {
 
 
 class VolunteerImportView(APIView):
-    permission_classes = (IsAuthenticated, IsRosterManager)
+    permission_classes = (IsAuthenticated, IsManagerOrStaff)
     parser_classes = (MultiPartParser, FormParser)
     # The project's "write" scope: counted per user with every other write, rates read at request time.
     throttle_classes = (WriteRateThrottle,)
@@ -124,7 +113,7 @@ class VolunteerImportView(APIView):
 
 
 class VacancyImportView(APIView):
-    permission_classes = (IsAuthenticated, IsRosterManager)
+    permission_classes = (IsAuthenticated, IsManagerOrStaff)
     parser_classes = (MultiPartParser, FormParser)
     # The project's "write" scope: counted per user with every other write, rates read at request time.
     throttle_classes = (WriteRateThrottle,)
@@ -135,13 +124,13 @@ class VacancyImportView(APIView):
         **_UPLOAD_SCHEMA,
     )
     def post(self, request: Request, slug: str) -> Response:
-        programme = programme_managed_by(user=cast(User, request.user), slug=slug)
+        programme = get_object_or_404(programmes_managed_by(user=signed_in_user(request)), slug=slug)
         upload = _upload(request)
         report = vacancies_import(
             data=upload["file"].read(),
             filename=upload["file"].name,
             programme_slug=programme.slug,
-            actor=cast(User, request.user),
+            actor=signed_in_user(request),
             atomic=upload["atomic"],
             dry_run=upload["dry_run"],
         )
@@ -150,7 +139,7 @@ class VacancyImportView(APIView):
 
 class VolunteerExportView(APIView):
     # Staff only: the roster holds every volunteer's contact details.
-    permission_classes = (IsAuthenticated, IsStaffMember)
+    permission_classes = (IsAuthenticated, IsStaff)
     renderer_classes = (JSONRenderer,)
     content_negotiation_class = _AlwaysJSON
 
@@ -163,7 +152,7 @@ class VolunteerExportView(APIView):
 
 
 class VacancyExportView(APIView):
-    permission_classes = (IsAuthenticated, IsRosterManager)
+    permission_classes = (IsAuthenticated, IsManagerOrStaff)
     renderer_classes = (JSONRenderer,)
     content_negotiation_class = _AlwaysJSON
 
@@ -171,7 +160,7 @@ class VacancyExportView(APIView):
         operation_id="programme_vacancies_export", summary="Export a programme's vacancies", **_EXPORT_SCHEMA
     )
     def get(self, request: Request, slug: str) -> StreamingHttpResponse:
-        programme = programme_managed_by(user=cast(User, request.user), slug=slug)
+        programme = get_object_or_404(programmes_managed_by(user=signed_in_user(request)), slug=slug)
         query = ExportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         fmt = query.validated_data["format"]

@@ -13,9 +13,10 @@ from django.test import Client
 
 from accounts.models import User
 from accounts.selectors import user_email_verified
-from accounts.services import manager_invite, volunteer_send_claim_invitation
+from assignments.services import manager_invite
 from tests.accounts.conftest import link_in_last_mail
 from tests.factories import ManagerFactory, ProgrammeFactory, StaffFactory, UserFactory, VolunteerFactory
+from volunteers.services import volunteer_send_claim_invitation
 
 pytestmark = pytest.mark.django_db
 

@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
 from alerts.models import Alert
 from assignments.models import Vacancy
-from matching import ranking
+from core.tasknames import CREATE_ALERTS_FOR_VACANCY
 from matching.models import MatchRun
 from tests.alerts.fake_smtp import FakeSMTP
+from tests.support.outbox import outbox_run_pending
+from tests.support.results import store_results
 from volunteers.models import Volunteer
 
 
@@ -33,28 +34,21 @@ StoreShortlist = Callable[[Vacancy, Sequence[tuple[Volunteer, float]]], MatchRun
 
 @pytest.fixture
 def store_shortlist(db: None) -> StoreShortlist:
-    """Store a vacancy's shortlist as a finished ranking run would, through matching's own transaction.
+    """Store a vacancy's shortlist as a finished ranking run would, and create its alerts as the worker would.
 
     The engine is not what these tests are about: the scores are given, the
     path from stored results to alerts is the real one.
     """
 
     def _store(vacancy: Vacancy, scored: Sequence[tuple[Volunteer, float]]) -> MatchRun:
-        run = MatchRun.objects.create(
-            vacancy=vacancy, engine_version="test", vacancy_updated_at=vacancy.updated_at or timezone.now()
+        run = store_results(
+            vacancy,
+            scored,
+            reasons=[f"midwifery: matches '{vacancy.title}'", "Somali: native"],
+            matched_skills=[("midwifery", "midwifery")],
         )
-        candidates = [
-            {
-                "profile_id": str(volunteer.pk),
-                "score": score,
-                "parts": {"text": score},
-                "reasons": [f"midwifery: matches '{vacancy.title}'", "Somali: native"],
-                "matched_skills": [["midwifery", "midwifery"]],
-                "missing_skills": [],
-            }
-            for volunteer, score in scored
-        ]
-        ranking._store_results(vacancy=vacancy, run=run, candidates=candidates)
+        # What the worker does with the outbox row stored with the results.
+        outbox_run_pending(tasks=(CREATE_ALERTS_FOR_VACANCY,))
         return run
 
     return _store

@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 
 from alerts.models import Alert, AlertPreference, InboxMessage
-from alerts.services.dispatch import TASK_SEND_ALERT
 from alerts.services.sending import alert_deliver
-from matching.models import OutboxMessage
+from core.models import OutboxMessage
+from core.tasknames import SEND_ALERT as TASK_SEND_ALERT
 from tests.alerts.conftest import StoreShortlist
 from tests.factories import StaffFactory, VacancyFactory, VolunteerFactory
 from volunteers.privacy import user_erase, volunteer_export_data

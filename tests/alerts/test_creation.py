@@ -11,13 +11,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alerts.models import Alert, AlertPreference
-from alerts.services.dispatch import TASK_DISPATCH_VACANCY
 from assignments.models import Vacancy
-from matching import ranking
+from core.models import OutboxMessage
+from core.tasknames import CREATE_ALERTS_FOR_VACANCY, CREATE_ALERTS_FOR_VOLUNTEER
+from core.tasknames import DISPATCH_VACANCY as TASK_DISPATCH_VACANCY
+from matching import rank, rescore
 from matching.index_cache import roster_index_reset
-from matching.models import MatchResult, OutboxMessage
+from matching.models import MatchResult
 from tests.alerts.conftest import StoreShortlist, match_alerts
 from tests.factories import ApplicationFactory, VacancyFactory, VolunteerFactory
+from tests.support.outbox import outbox_run_pending
+from tests.support.results import store_results
 
 pytestmark = pytest.mark.django_db
 
@@ -188,16 +192,18 @@ def test_a_profile_without_an_account_gets_email_only(store_shortlist: StoreShor
     assert [row[2] for row in match_alerts()] == ["email"]
 
 
-def test_results_and_alerts_commit_together_or_not_at_all(store_shortlist: StoreShortlist) -> None:
+def test_the_request_for_alerts_commits_with_the_results_or_not_at_all() -> None:
     vacancy, volunteer = VacancyFactory(), VolunteerFactory()
 
     with (
-        mock.patch("matching.ranking.alerts_for_stored_results", side_effect=RuntimeError("alerts table locked")),
+        mock.patch("matching.results.alerts_for_vacancy_requested", side_effect=RuntimeError("outbox table locked")),
         pytest.raises(RuntimeError),
     ):
-        store_shortlist(vacancy, [(volunteer, 0.8)])
+        store_results(vacancy, [(volunteer, 0.8)])
 
     assert not MatchResult.objects.filter(vacancy=vacancy).exists()
+    store_results(vacancy, [(volunteer, 0.8)])
+    assert OutboxMessage.objects.filter(task=CREATE_ALERTS_FOR_VACANCY, key=f"vacancy:{vacancy.pk}").exists()
 
 
 def test_a_real_ranking_run_alerts_once_however_often_it_runs(settings: Any) -> None:
@@ -206,9 +212,11 @@ def test_a_real_ranking_run_alerts_once_however_often_it_runs(settings: Any) -> 
     vacancy = VacancyFactory()
     volunteers = [VolunteerFactory() for _ in range(3)]
 
-    ranking.vacancy_rank(vacancy_id=vacancy.pk)
+    rank.vacancy_rank(vacancy_id=vacancy.pk)
+    outbox_run_pending(tasks=(CREATE_ALERTS_FOR_VACANCY,))
     first = match_alerts()
-    ranking.vacancy_rank(vacancy_id=vacancy.pk)
+    rank.vacancy_rank(vacancy_id=vacancy.pk)
+    outbox_run_pending(tasks=(CREATE_ALERTS_FOR_VACANCY,))
 
     assert {row[0] for row in first} == {v.pk for v in volunteers}
     assert match_alerts() == first
@@ -219,14 +227,17 @@ def test_a_rescored_profile_that_becomes_strong_is_alerted_once(settings: Any) -
     roster_index_reset()
     vacancy = VacancyFactory()
     newcomer = VolunteerFactory(languages={"en": "native"})  # fails the Somali requirement
-    ranking.vacancy_rank(vacancy_id=vacancy.pk)
+    rank.vacancy_rank(vacancy_id=vacancy.pk)
+    outbox_run_pending(tasks=(CREATE_ALERTS_FOR_VACANCY,))
     assert match_alerts() == []
 
     type(newcomer).objects.filter(pk=newcomer.pk).update(
         languages={"so": "native", "en": "fluent"}, updated_at=timezone.now()
     )
-    ranking.volunteer_rescore(volunteer_id=newcomer.pk)
-    ranking.volunteer_rescore(volunteer_id=newcomer.pk)
+    rescore.volunteer_rescore(volunteer_id=newcomer.pk)
+    outbox_run_pending(tasks=(CREATE_ALERTS_FOR_VOLUNTEER,))
+    rescore.volunteer_rescore(volunteer_id=newcomer.pk)
+    outbox_run_pending(tasks=(CREATE_ALERTS_FOR_VOLUNTEER,))
 
     assert match_alerts() == [
         (newcomer.pk, vacancy.pk, "email", "pending"),

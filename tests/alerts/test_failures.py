@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from alerts import tasks
 from alerts.models import Alert
-from alerts.services.dispatch import TASK_SEND_ALERT
 from alerts.services.sending import Outcome, alert_deliver, alerts_replay, alerts_sweep, retry_delay
-from matching.models import OutboxMessage
+from core.models import OutboxMessage
+from core.tasknames import SEND_ALERT as TASK_SEND_ALERT
 from tests.alerts.conftest import StoreShortlist
 from tests.alerts.fake_smtp import FakeSMTP, free_port
 from tests.factories import VacancyFactory, VolunteerFactory

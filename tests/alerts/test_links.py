@@ -15,8 +15,8 @@ from alerts.links import answer_url, unsubscribe_url
 from alerts.models import Alert, AlertPreference
 from assignments.models import Application
 from assignments.services import vacancy_set_status
-from matching.models import OutboxMessage
-from matching.services import TASK_RESCORE_VOLUNTEER
+from core.models import OutboxMessage
+from core.tasknames import RESCORE_VOLUNTEER as TASK_RESCORE_VOLUNTEER
 from tests.alerts.conftest import StoreShortlist
 from tests.factories import StaffFactory, VacancyFactory, VolunteerFactory
 from volunteers.models import Volunteer

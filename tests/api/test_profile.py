@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from matching.models import OutboxMessage
+from core.models import OutboxMessage
 from tests.api.conftest import World, client_for
 from volunteers.models import Volunteer
 

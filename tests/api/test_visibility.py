@@ -7,7 +7,7 @@ from datetime import date
 from django.utils import timezone
 
 from assignments.models import Application, Vacancy
-from matching.models import OutboxMessage
+from core.models import OutboxMessage
 from tests.api.conftest import World, client_for
 from tests.factories import VacancyFactory, VolunteerFactory
 

@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from assignments.models import Programme, Vacancy
-from matching.models import OutboxMessage
-from matching.services import TASK_RANK_VACANCY
+from core.models import OutboxMessage
+from core.tasknames import RANK_VACANCY as TASK_RANK_VACANCY
 from roster.management.commands.demo_setup import (
     ADMIN_EMAIL,
     DEMO_PASSWORD,

@@ -20,9 +20,10 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from alerts.models import Alert
 from alerts.tasks import send_alert
 from assignments.models import Vacancy
-from matching import ranking
-from matching.models import MatchRun
+from core.tasknames import CREATE_ALERTS_FOR_VACANCY
 from tests.e2e.helpers import CHROMIUM, CHROMIUM_FLAGS
+from tests.support.outbox import outbox_run_pending
+from tests.support.results import store_results
 from volunteers.models import Volunteer
 
 
@@ -96,16 +97,14 @@ def emailed_alert(site: str, settings: Any) -> Callable[..., EmailMessage]:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
     def _emailed(volunteer: Volunteer, vacancy: Vacancy) -> EmailMessage:
-        run = MatchRun.objects.create(vacancy=vacancy, engine_version="e2e", vacancy_updated_at=vacancy.updated_at)
-        candidate = {
-            "profile_id": str(volunteer.pk),
-            "score": 0.8,
-            "parts": {"text": 0.8},
-            "reasons": [f"midwifery: matches '{vacancy.title}'"],
-            "matched_skills": [["midwifery", "midwifery"]],
-            "missing_skills": [],
-        }
-        ranking._store_results(vacancy=vacancy, run=run, candidates=[candidate])
+        store_results(
+            vacancy,
+            [(volunteer, 0.8)],
+            reasons=[f"midwifery: matches '{vacancy.title}'"],
+            matched_skills=[("midwifery", "midwifery")],
+            engine_version="e2e",
+        )
+        outbox_run_pending(tasks=(CREATE_ALERTS_FOR_VACANCY,))
         alert = Alert.objects.get(volunteer=volunteer, vacancy=vacancy, channel="email")
         assert send_alert(alert.pk) == "sent"
         return mail.outbox[-1]

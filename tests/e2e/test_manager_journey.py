@@ -15,7 +15,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from alerts.models import Alert, InboxMessage
 from assignments.models import Application, Vacancy
-from matching.models import MatchResult, MatchRun, OutboxMessage
+from core.models import OutboxMessage
+from matching.models import MatchResult, MatchRun
 from tests.e2e.helpers import FACTORY_PASSWORD, log_in, needs_browser
 from tests.e2e.manager_support import DESKTOP, real_worker, screenshot, verified  # noqa: F401 - fixture
 from tests.factories import ManagerFactory, ProgrammeFactory, VolunteerFactory

@@ -10,10 +10,10 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from accounts.services import volunteer_send_claim_invitation
 from tests.e2e.helpers import FACTORY_PASSWORD, log_in, needs_browser
 from tests.factories import StaffFactory, UserFactory, VolunteerFactory
 from volunteers.models import Volunteer
+from volunteers.services import volunteer_send_claim_invitation
 
 pytestmark = [pytest.mark.e2e, needs_browser, pytest.mark.django_db(transaction=True)]
 

@@ -85,7 +85,8 @@ def wait_for() -> Callable[..., None]:
 
 def _worker_idle() -> bool:
     from alerts.models import Alert
-    from matching.models import MatchRun, OutboxMessage
+    from core.models import OutboxMessage
+    from matching.models import MatchRun
 
     busy_alerts = Alert.objects.filter(status__in=["pending", "sending"], deliver="instant")
     busy_runs = MatchRun.objects.filter(status__in=["running", "merging"])

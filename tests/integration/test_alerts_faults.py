@@ -14,13 +14,11 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from alerts.models import Alert, InboxMessage
 from assignments.models import Vacancy
-from matching import ranking
-from matching.models import MatchRun
 from tests.factories import ManagerFactory, ProgrammeFactory, VacancyFactory, VolunteerFactory
+from tests.support.results import store_results
 from tests.support.stack import Broker, MailSink, Worker, postgres_url
 from volunteers.models import Volunteer
 
@@ -39,6 +37,8 @@ FAULT_SETTINGS = {
     "ALERT_RETRY_MAX_DELAY": "2",
     "ALERT_SWEEP_INTERVAL": "1",
     "OUTBOX_RELAY_INTERVAL": "1",
+    # The worker creates the alerts from the stored list: every candidate is alerted.
+    "ALERT_TOP_N": str(VOLUNTEERS),
 }
 
 
@@ -59,7 +59,6 @@ def alerts_worker(worker: Worker, broker: Broker, sink: MailSink, tmp_path: Path
     The session worker serves the alerts queue too, and would quietly finish
     what the killed one drops: it is stopped meanwhile and started again after.
     """
-    settings.ALERT_TOP_N = VOLUNTEERS
     worker.stop()
     killable = Worker(
         env={
@@ -81,16 +80,8 @@ def alerts_worker(worker: Worker, broker: Broker, sink: MailSink, tmp_path: Path
 
 
 def _store_shortlist(vacancy: Vacancy, volunteers: list[Volunteer]) -> None:
-    """Store a shortlist through matching's own transaction: the alerts and their outbox row commit with it."""
-    run = MatchRun.objects.create(
-        vacancy=vacancy, engine_version="test", vacancy_updated_at=timezone.now(), status=MatchRun.Status.DONE
-    )
-    candidates = [
-        {"profile_id": str(v.pk), "score": 0.8, "parts": {}, "reasons": ["midwifery"], "matched_skills": [],
-         "missing_skills": []}
-        for v in volunteers
-    ]  # fmt: skip
-    ranking._store_results(vacancy=vacancy, run=run, candidates=candidates)
+    """Store a shortlist through matching's own transaction: the request for its alerts commits with it."""
+    store_results(vacancy, [(v, 0.8) for v in volunteers])
 
 
 def test_it_delivers_every_alert_through_sigkills_mid_batch_none_twice_in_app(
@@ -101,7 +92,7 @@ def test_it_delivers_every_alert_through_sigkills_mid_batch_none_twice_in_app(
     _store_shortlist(vacancy, volunteers)
     alerts = Alert.objects.filter(vacancy=vacancy)
     matches = alerts.filter(kind=Alert.Kind.MATCH)
-    assert matches.count() == 2 * VOLUNTEERS
+    wait_for(lambda: matches.count() == 2 * VOLUNTEERS, timeout=30, what="the worker to create the alerts")
 
     subject = f"An assignment that fits you: {vacancy.title}"
     caught_in_flight: set[tuple[str, str]] = set()  # emails a kill left claimed: sent or not, nobody knows

@@ -9,15 +9,16 @@ from typing import Any
 
 import pytest
 from celery import current_app
-from django.utils import timezone
 
 from alerts.models import Alert, InboxMessage
+from alerts.services.creation import alerts_for_vacancy_results
 from assignments.models import Vacancy
 from assignments.services import vacancy_set_status
-from matching import ranking
-from matching.models import MatchRun, OutboxMessage
+from core.models import OutboxMessage
+from matching.models import MatchRun
 from tests.factories import ManagerFactory, ProgrammeFactory, VacancyFactory, VolunteerFactory
 from tests.integration.conftest import Broker, Worker
+from tests.support.results import store_results
 from volunteers.models import Volunteer
 from volunteers.services import volunteer_consents_set
 
@@ -124,21 +125,7 @@ def test_tasks_delivered_twice_double_nothing(worker: Worker, wait_for: Callable
 
 def _store(vacancy: Vacancy, volunteers: list[Volunteer]) -> None:
     """Store a shortlist in this process, through matching's own transaction (alerts are queued with it)."""
-    run = MatchRun.objects.create(
-        vacancy=vacancy, engine_version="test", vacancy_updated_at=timezone.now(), status=MatchRun.Status.DONE
-    )
-    candidates = [
-        {
-            "profile_id": str(v.pk),
-            "score": 0.8,
-            "parts": {},
-            "reasons": ["midwifery"],
-            "matched_skills": [],
-            "missing_skills": [],
-        }
-        for v in volunteers
-    ]
-    ranking._store_results(vacancy=vacancy, run=run, candidates=candidates)
+    store_results(vacancy, [(v, 0.8) for v in volunteers])
 
 
 def test_consent_withdrawn_while_alerts_are_queued_sends_none(
@@ -149,7 +136,10 @@ def test_consent_withdrawn_while_alerts_are_queued_sends_none(
     vacancy.refresh_from_db()
     broker.stop()
     try:
-        _store(vacancy, volunteers)  # alerts and their outbox row commit; the broker cannot take them
+        _store(vacancy, volunteers)  # the request for alerts commits with the results; the broker cannot take it
+        # The alerts are created as the worker would once the request reaches it,
+        # and wait, pending, for a send that cannot be queued yet.
+        alerts_for_vacancy_results(vacancy_id=vacancy.pk)
         assert Alert.objects.filter(volunteer__in=volunteers, status="pending").count() == 4
         volunteer_consents_set(volunteer=volunteers[0], alerts=False)
     finally:

@@ -11,7 +11,8 @@ from rest_framework.test import APIClient
 
 from assignments.models import Vacancy
 from assignments.services import vacancy_set_status
-from matching.models import MatchResult, MatchRun, OutboxMessage
+from core.models import OutboxMessage
+from matching.models import MatchResult, MatchRun
 from tests.factories import ManagerFactory, ProgrammeFactory, VacancyFactory, VolunteerFactory
 from tests.support.stack import Broker, Worker
 
@@ -86,12 +87,12 @@ def test_a_profile_change_is_rescored_against_open_vacancies(worker: Worker, wai
 
     from django.db import transaction
 
-    from matching.services import volunteer_match_requested
+    from core.outbox import rescore_volunteer_requested
 
     with transaction.atomic():
         newcomer.languages = {"en": "native", "so": "fluent"}
         newcomer.save()
-        volunteer_match_requested(volunteer_id=newcomer.pk)
+        rescore_volunteer_requested(volunteer_id=newcomer.pk)
 
     wait_for(
         lambda: MatchResult.objects.filter(vacancy=data["vacancy"], volunteer=newcomer).exists(),

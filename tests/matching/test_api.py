@@ -9,9 +9,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from assignments.models import Application
-from matching import ranking
+from core.models import OutboxMessage
+from matching import rank
 from matching.index_cache import roster_index_reset
-from matching.models import OutboxMessage
 from tests.factories import ManagerFactory, ProgrammeFactory, VacancyFactory, VolunteerFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def ranked() -> dict[str, Any]:
     )
     no_somali = VolunteerFactory(headline="Midwife", languages={"en": "native"})
     Application.objects.create(vacancy=vacancy, volunteer=in_kenya)
-    ranking.vacancy_rank(vacancy_id=vacancy.pk)
+    rank.vacancy_rank(vacancy_id=vacancy.pk)
     client = APIClient()
     client.force_authenticate(manager)
     return {"client": client, "vacancy": vacancy, "se": in_sweden, "ke": in_kenya, "no_somali": no_somali}
@@ -89,7 +89,7 @@ def test_the_shortlist_costs_the_same_queries_for_two_rows_or_twenty(
     ranked: dict[str, Any], django_assert_max_num_queries: Any
 ) -> None:
     VolunteerFactory.create_batch(18, headline="Midwife")
-    ranking.vacancy_rank(vacancy_id=ranked["vacancy"].pk)
+    rank.vacancy_rank(vacancy_id=ranked["vacancy"].pk)
     with django_assert_max_num_queries(6):
         rows = ranked["client"].get(_url(ranked["vacancy"])).json()["results"]
     assert len(rows) == 20

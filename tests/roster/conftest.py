@@ -5,15 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 
-from assignments import services as assignment_services
-from matching import services as matching_services
+from core import outbox, tasknames
 from roster.formats import VACANCY_FIELDS, VOLUNTEER_FIELDS
 from roster.importing import ImportReport
 from roster.vacancies import vacancies_import
@@ -115,7 +114,7 @@ def fields_rejected(report: ImportReport) -> set[str]:
 
 @dataclass
 class HookSpy:
-    """Ids passed to the matching hooks; the real hooks still run."""
+    """Ids of the volunteers and vacancies whose matching was requested, in order."""
 
     volunteers: list[int] = field(default_factory=list)
     vacancies: list[int] = field(default_factory=list)
@@ -123,23 +122,18 @@ class HookSpy:
 
 @pytest.fixture
 def hooks(monkeypatch: pytest.MonkeyPatch) -> HookSpy:
+    """Spy on the work requested of matching, whichever service asks for it; the real outbox still runs."""
     spy = HookSpy()
+    original = outbox.outbox_enqueue
 
-    def spying(original: Callable[..., None], calls: list[int], key: str) -> Callable[..., None]:
-        def hook(**kwargs: int) -> None:
-            calls.append(kwargs[key])
-            original(**kwargs)
+    def enqueue(*, task: str, key: str, kwargs: dict[str, Any]) -> None:
+        if task == tasknames.RESCORE_VOLUNTEER:
+            spy.volunteers.append(kwargs["volunteer_id"])
+        elif task == tasknames.RANK_VACANCY:
+            spy.vacancies.append(kwargs["vacancy_id"])
+        original(task=task, key=key, kwargs=kwargs)
 
-        return hook
-
-    monkeypatch.setattr(
-        matching_services,
-        "volunteer_match_requested",
-        spying(matching_services.volunteer_match_requested, spy.volunteers, "volunteer_id"),
-    )
-    monkeypatch.setattr(
-        assignment_services, "vacancy_changed", spying(assignment_services.vacancy_changed, spy.vacancies, "vacancy_id")
-    )
+    monkeypatch.setattr(outbox, "outbox_enqueue", enqueue)
     return spy
 
 

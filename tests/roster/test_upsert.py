@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from assignments.models import Programme, Vacancy
-from matching.models import OutboxMessage
+from core.models import OutboxMessage
 from tests.factories import ProgrammeFactory, VacancyFactory, VolunteerFactory
 from tests.roster.conftest import (
     HookSpy,

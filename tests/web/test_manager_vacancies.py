@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from assignments.models import Application, Vacancy
-from matching.models import OutboxMessage
+from core.models import OutboxMessage
 from tests.factories import ApplicationFactory, ProgrammeFactory
 from tests.web.manager_support import signed_in, world
 

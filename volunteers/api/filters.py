@@ -3,10 +3,11 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 
-from volunteers import validators as v
+from core import validators as v
+from core import vocabulary
 from volunteers.models import Volunteer
 
-_EDUCATION = [(level, level) for level in v.EDUCATION_LEVELS]
+_EDUCATION = [(level, level) for level in vocabulary.EDUCATION_LEVELS]
 
 
 class VolunteerFilter(django_filters.FilterSet):
@@ -24,5 +25,5 @@ class VolunteerFilter(django_filters.FilterSet):
         return queryset.filter(languages__has_key=value)
 
     def filter_min_education(self, queryset: QuerySet[Volunteer], name: str, value: str) -> QuerySet[Volunteer]:
-        at_or_above = v.EDUCATION_LEVELS[v.EDUCATION_LEVELS.index(value) :]
+        at_or_above = vocabulary.EDUCATION_LEVELS[vocabulary.EDUCATION_LEVELS.index(value) :]
         return queryset.filter(education__in=at_or_above)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from config.serializers import StrictModelSerializer, StrictSerializer
-from volunteers import validators as v
+from core import vocabulary
 from volunteers.models import Volunteer
 from volunteers.services import PROFILE_FIELDS
 
@@ -16,7 +16,7 @@ CONSENT_FIELDS = ("matching_consent", "matching_consent_at", "alerts_consent", "
 def _gender_output() -> serializers.ChoiceField:
     # Declared, not generated: DRF drops allow_blank from read-only model fields,
     # so the schema left out "" (not given), the value most profiles have.
-    return serializers.ChoiceField(choices=[(g, g) for g in v.GENDERS], allow_blank=True, read_only=True)
+    return serializers.ChoiceField(choices=[(g, g) for g in vocabulary.GENDERS], allow_blank=True, read_only=True)
 
 
 class ProfileInputSerializer(StrictModelSerializer):

@@ -6,6 +6,4 @@ from volunteers.api import views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("profile", views.ProfileView.as_view(), name="api-profile"),
     path("profile/consents", views.ConsentView.as_view(), name="api-profile-consents"),
-    path("volunteers/", views.VolunteerListView.as_view(), name="api-volunteers"),
-    path("volunteers/<extid:external_id>", views.VolunteerDetailView.as_view(), name="api-volunteer"),
 ]

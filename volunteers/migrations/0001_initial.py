@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.text
 import volunteers.models
-import volunteers.validators
+import core.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -23,16 +23,16 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('external_id', models.CharField(default=volunteers.models._new_external_id, max_length=64, unique=True, validators=[django.core.validators.RegexValidator(message='must be 1-64 characters of A-Z a-z 0-9 . _ -', regex='^[A-Za-z0-9._-]{1,64}$')])),
-                ('full_name', models.CharField(max_length=200, validators=[volunteers.validators.validate_clean_text])),
+                ('full_name', models.CharField(max_length=200, validators=[core.validators.validate_clean_text])),
                 ('email', models.EmailField(max_length=254)),
-                ('headline', models.CharField(blank=True, max_length=200, validators=[volunteers.validators.validate_clean_text])),
-                ('summary', models.TextField(blank=True, max_length=5000, validators=[volunteers.validators.validate_clean_text])),
-                ('skills', models.JSONField(blank=True, default=list, validators=[volunteers.validators.validate_skill_list])),
-                ('languages', models.JSONField(default=dict, validators=[volunteers.validators.validate_languages])),
+                ('headline', models.CharField(blank=True, max_length=200, validators=[core.validators.validate_clean_text])),
+                ('summary', models.TextField(blank=True, max_length=5000, validators=[core.validators.validate_clean_text])),
+                ('skills', models.JSONField(blank=True, default=list, validators=[core.validators.validate_skill_list])),
+                ('languages', models.JSONField(default=dict, validators=[core.validators.validate_languages])),
                 ('education', models.CharField(choices=[('none', 'none'), ('secondary', 'secondary'), ('diploma', 'diploma'), ('bachelor', 'bachelor'), ('master', 'master'), ('doctorate', 'doctorate')], max_length=16)),
                 ('years_experience', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(60)])),
-                ('residence_country', models.CharField(max_length=2, validators=[volunteers.validators.validate_country_code])),
-                ('heritage_countries', models.JSONField(blank=True, default=list, validators=[volunteers.validators.validate_country_list])),
+                ('residence_country', models.CharField(max_length=2, validators=[core.validators.validate_country_code])),
+                ('heritage_countries', models.JSONField(blank=True, default=list, validators=[core.validators.validate_country_list])),
                 ('available_from', models.DateField(blank=True, null=True)),
                 ('available_until', models.DateField(blank=True, null=True)),
                 ('on_site_ok', models.BooleanField(default=True)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest
@@ -18,14 +18,13 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from assignments.models import Application, Vacancy
-from assignments.selectors import applications_manageable_by, vacancies_editable_by
+from assignments.selectors import applications_manageable_by, vacancies_managed_by
 from config.permissions import user_is_manager, user_is_staff
-from matching.selectors import vacancies_visible_to_manager
 
-View = Callable[..., HttpResponseBase]
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
-def manager_page(view: View) -> View:
+def manager_page[View: Callable[..., HttpResponseBase]](view: View) -> View:
     """Sign in first; then only programme managers and staff, everyone else 404."""
 
     @wraps(view)
@@ -36,7 +35,7 @@ def manager_page(view: View) -> View:
             raise Http404("No such page.")
         return view(request, *args, **kwargs)
 
-    return wrapper
+    return cast(View, wrapper)
 
 
 def user_of(request: HttpRequest) -> User:
@@ -48,12 +47,12 @@ def user_of(request: HttpRequest) -> User:
 
 def editable_vacancy(request: HttpRequest, external_id: str) -> Vacancy:
     """A vacancy the user may edit and move through its lifecycle, or 404."""
-    return get_object_or_404(vacancies_editable_by(user=request.user), external_id=external_id)
+    return get_object_or_404(vacancies_managed_by(user=request.user), external_id=external_id)
 
 
 def shortlist_vacancy(request: HttpRequest, external_id: str) -> Vacancy:
-    """A vacancy whose shortlist the user may read (the API's selector), or 404."""
-    return get_object_or_404(vacancies_visible_to_manager(user_of(request)), external_id=external_id)
+    """A vacancy whose shortlist the user may read (the same selector as the API's shortlist), or 404."""
+    return get_object_or_404(vacancies_managed_by(user=request.user), external_id=external_id)
 
 
 def manageable_application(request: HttpRequest, pk: int) -> Application:

@@ -18,7 +18,8 @@ from django_countries import countries
 
 from assignments.models import Application, Programme, Vacancy
 from assignments.services import MANAGER_TRANSITIONS
-from volunteers import validators as v
+from core import validators as v
+from core.vocabulary import EDUCATION_LEVELS, LANGUAGE_LEVELS
 from web.manager import once
 
 LANGUAGE_ROWS = 4
@@ -26,8 +27,8 @@ LANGUAGE_ROWS = 4
 LANGUAGE_CHOICES: list[tuple[str, str]] = sorted(
     ((lang.alpha_2, lang.name) for lang in pycountry.languages if hasattr(lang, "alpha_2")), key=lambda c: c[1]
 )
-LEVEL_CHOICES = [(level, level.capitalize()) for level in v.LANGUAGE_LEVELS]
-EDUCATION_CHOICES = [(level, level.capitalize()) for level in v.EDUCATION_LEVELS]
+LEVEL_CHOICES = [(level, level.capitalize()) for level in LANGUAGE_LEVELS]
+EDUCATION_CHOICES = [(level, level.capitalize()) for level in EDUCATION_LEVELS]
 
 
 def language_name(code: str) -> str:

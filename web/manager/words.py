@@ -40,7 +40,8 @@ def rule_in_words(code: str, vacancy: Vacancy) -> str:
         % {"years": vacancy.min_years_experience},
         "residence": _("Lives in %(country)s: the programme deploys people who live outside the duty country.")
         % {"country": country},
-        "consent": _("Has withdrawn their consent to be matched."),
+        # The engine does not say why someone cannot be matched (consent withdrawn, or erased): neither do we.
+        "not_available": _("Not available to be matched."),
     }
     return sentences.get(code, code)
 

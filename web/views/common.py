@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from web.context_processors import user_role
+from web.manager.views.dashboard import dashboard as manager_dashboard
 from web.views.dashboard import dashboard
 
 
@@ -17,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if role == "volunteer":
         return dashboard(request)
     if role == "manager":
-        return redirect("web:manager-dashboard")
+        return manager_dashboard(request)
     return render(request, "web/home.html", {"role": role})
 
 

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assignments import selectors as assignment_selectors
-from assignments.eligibility import interest_refusals
 from assignments.models import Application, Vacancy
 from assignments.services import application_express_interest
+from matching.interest import interest_refusals
 from matching.selectors import matches_for_volunteer
 from volunteers.models import Volunteer
 from web.forms import InterestForm, VacancySearchForm, errors_onto
@@ -106,7 +106,7 @@ def vacancy_interest(request: HttpRequest, volunteer: Volunteer, external_id: st
         motivation = form.cleaned_data["motivation"]
         try:
             application = application_express_interest(
-                volunteer=volunteer, vacancy=vacancy, motivation=motivation, actor=request.user
+                volunteer=volunteer, vacancy=vacancy, motivation=motivation, actor=volunteer.user
             )
         except ValidationError as exc:
             errors_onto(form, exc)

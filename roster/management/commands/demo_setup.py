@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from assignments.models import Programme, Vacancy
-from matching.services import vacancy_match_requested
+from core.outbox import rank_vacancy_requested
 from volunteers.models import Volunteer
 
 DEMO_PASSWORD = "demo-password-2027"  # noqa: S105 - printed on purpose: demo log-ins only
@@ -157,7 +157,7 @@ def _queue_matching() -> int:
     with transaction.atomic():
         vacancy_ids = list(Vacancy.objects.open().order_by("pk").values_list("pk", flat=True))
         for vacancy_id in vacancy_ids:
-            vacancy_match_requested(vacancy_id=vacancy_id)
+            rank_vacancy_requested(vacancy_id=vacancy_id)
     return len(vacancy_ids)
 
 

@@ -111,7 +111,7 @@ def application_move(request: HttpRequest, pk: int) -> HttpResponse:
         return _answer(request, application, None, _("This was already sent; it was acted on once."), "info")
     try:
         moved = application_advance(
-            application=application, to_status=wanted, actor=request.user, note=form.cleaned_data.get("note", "")
+            application=application, to_status=wanted, actor=user_of(request), note=form.cleaned_data.get("note", "")
         )
     except ValidationError as exc:
         # Another manager moved it between our read and the service's lock.

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from alerts.participation import participation_by_stage
 from assignments.dashboard import PIPELINE, programme_dashboard
 from assignments.models import Application
-from assignments.selectors import programmes_visible_to, vacancies_editable_by
+from assignments.selectors import programmes_managed_by, vacancies_managed_by
 from matching.reports import skills_supply_and_demand
 from matching.selectors import candidates_per_vacancy
 from web.manager.access import manager_page
@@ -23,7 +23,7 @@ STATUS_LABELS = dict(Application.Status.choices)
 @manager_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Open vacancies, positions, candidates and applications, pipelines, and who waits longest."""
-    vacancies = vacancies_editable_by(user=request.user)
+    vacancies = vacancies_managed_by(user=request.user)
     figures = programme_dashboard(user=request.user).with_candidates(candidates_per_vacancy(vacancies=vacancies))
     return render(
         request,
@@ -31,7 +31,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "dashboard": figures,
             "pipeline": [(status, STATUS_LABELS[status]) for status in PIPELINE],
-            "programmes": programmes_visible_to(user=request.user),
+            "programmes": programmes_managed_by(user=request.user),
         },
     )
 
@@ -40,7 +40,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @manager_page
 def charts(request: HttpRequest) -> HttpResponse:
     """Skills supply and demand by sector; participation by gender and country at each stage."""
-    vacancies = vacancies_editable_by(user=request.user)
+    vacancies = vacancies_managed_by(user=request.user)
     sectors = skills_supply_and_demand(vacancies=vacancies)
     participation = participation_by_stage(vacancies=vacancies)
     supply_chart = (

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from assignments.selectors import programmes_visible_to
+from assignments.selectors import programmes_managed_by
 from roster.importing import ImportReport
 from roster.vacancies import vacancies_import
 from roster.volunteers import volunteers_import
@@ -23,7 +23,7 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 @require_http_methods(["GET", "POST"])
 @manager_page
 def import_file(request: HttpRequest) -> HttpResponse:
-    programmes = programmes_visible_to(user=request.user)
+    programmes = programmes_managed_by(user=request.user)
     report: ImportReport | None = None
     status = 200
     if request.method == "POST":

@@ -1,12 +1,13 @@
 """A vacancy's ranked, explained shortlist: filters, why-not, compare, CSV.
 
 Reads through the same selectors as the API (`shortlist_for_vacancy`,
-`candidate_contact`, `ranking.candidate_explain`), so the page and the API
+`candidate_contact`, `candidate_explain`), so the page and the API
 show the same people with the same contact rule.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assignments.models import Vacancy
-from matching import ranking
+from core.validators import validate_external_id
+from matching.explain import candidate_explain
 from matching.models import MatchResult
 from matching.selectors import candidate_contact, shortlist_for_vacancy
 from volunteers.models import Volunteer
-from volunteers.validators import validate_external_id
 from web.manager.access import manager_page, shortlist_vacancy
 from web.manager.forms import CompareForm, ShortlistFilterForm, WhyNotForm, language_name
 from web.manager.shortlist_csv import shortlist_csv
@@ -95,7 +96,7 @@ def _looks_like_id(text: str) -> bool:
 def _find_volunteer(who: str) -> tuple[Volunteer | None, str | None]:
     """A volunteer on the roster by id, else by exact name; or why none could be chosen."""
     who = who.strip()
-    roster = Volunteer.objects.filter(erased_at__isnull=True)
+    roster = Volunteer.objects.live()
     if _looks_like_id(who):
         found = roster.filter(external_id=who).first()
         if found is not None:
@@ -122,11 +123,11 @@ def why_not(request: HttpRequest, external_id: str) -> HttpResponse:
         if problem:
             form.add_error("who", problem)
         elif volunteer is not None:
-            payload = ranking.candidate_explain(vacancy=vacancy, volunteer=volunteer)
+            payload = candidate_explain(vacancy=vacancy, volunteer=volunteer)
             explanation = {
-                **payload,
-                "rules": [rule_in_words(code, vacancy) for code in payload["failed_rules"]],
-                "part_rows": [(part_label(name), value) for name, value in payload["parts"].items()],
+                **asdict(payload),
+                "rules": [rule_in_words(code, vacancy) for code in payload.failed_rules],
+                "part_rows": [(part_label(name), value) for name, value in payload.parts.items()],
             }
     template = "web/manager/_why_not.html" if getattr(request, "htmx", False) else "web/manager/why_not.html"
     return render(

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assignments import services
 from assignments.dashboard import vacancy_positions_taken
 from assignments.models import Application, Vacancy
-from assignments.selectors import applications_manageable_by, programmes_visible_to
+from assignments.selectors import applications_manageable_by, programmes_managed_by
 from matching.reports import score_distribution
 from matching.selectors import runs_for_vacancy
 from web.manager import once
@@ -59,7 +59,7 @@ def _duplicate(request: HttpRequest, token: str) -> HttpResponse | None:
 @manager_page
 def vacancy_new(request: HttpRequest) -> HttpResponse:
     """Post a vacancy from a host institution's terms of reference; it starts as a draft."""
-    programmes = programmes_visible_to(user=request.user)
+    programmes = programmes_managed_by(user=request.user)
     if request.method == "POST":
         form = VacancyForm(request.POST, programmes=programmes)
         if form.is_valid():
@@ -70,7 +70,7 @@ def vacancy_new(request: HttpRequest) -> HttpResponse:
                 vacancy = services.vacancy_create(
                     programme=form.cleaned_data["programme"],
                     host_institution=form.cleaned_data["host_institution"],
-                    actor=request.user,
+                    actor=user_of(request),
                     data=form.vacancy_data(),
                 )
             except ValidationError as exc:
@@ -120,7 +120,7 @@ def vacancy_edit(request: HttpRequest, external_id: str) -> HttpResponse:
                 try:
                     services.vacancy_update(
                         vacancy=vacancy,
-                        actor=request.user,
+                        actor=user_of(request),
                         data=form.vacancy_data(),
                         host_institution=form.cleaned_data["host_institution"],
                     )
@@ -194,7 +194,7 @@ def vacancy_status(request: HttpRequest, external_id: str) -> HttpResponse:
         )
         return redirect(_detail_url(vacancy))
     try:
-        services.vacancy_set_status(vacancy=vacancy, status=wanted, actor=request.user)
+        services.vacancy_set_status(vacancy=vacancy, status=wanted, actor=user_of(request))
     except ValidationError:
         vacancy.refresh_from_db()
         messages.error(

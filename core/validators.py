@@ -1,5 +1,5 @@
 """Field rules of the roster format (../shared/roster-format.md), shared by
-the models, the API serializers and the roster importer."""
+every app's models, the API serializers and the roster importer."""
 
 from __future__ import annotations
 
@@ -11,9 +11,7 @@ import pycountry
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
-LANGUAGE_LEVELS = ("basic", "conversational", "professional", "fluent", "native")
-EDUCATION_LEVELS = ("none", "secondary", "diploma", "bachelor", "master", "doctorate")
-GENDERS = ("female", "male", "other", "undisclosed")
+from core.vocabulary import LANGUAGE_LEVELS
 
 MAX_SKILLS = 100
 MAX_SKILL_LENGTH = 200

@@ -19,7 +19,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from matching.models import OutboxMessage
+from core import tasknames
+from core.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -79,3 +80,45 @@ def outbox_relay(*, limit: int = 500) -> int:
         held.update(sent_at=timezone.now(), claimed_until=None, attempts=message.attempts + 1)
         published += 1
     return published
+
+
+# The work one app asks of an app above it. The caller never imports the app
+# that does the work: it writes the row, naming the task by its declared name,
+# in the transaction of the change that calls for it.
+
+
+def rank_vacancy_requested(*, vacancy_id: int) -> None:
+    """A vacancy opened or changed: rank the roster for it (matching)."""
+    outbox_enqueue(task=tasknames.RANK_VACANCY, key=f"vacancy:{vacancy_id}", kwargs={"vacancy_id": vacancy_id})
+
+
+def rescore_volunteer_requested(*, volunteer_id: int) -> None:
+    """A profile or its consent changed: rescore it against the open vacancies (matching)."""
+    outbox_enqueue(
+        task=tasknames.RESCORE_VOLUNTEER, key=f"volunteer:{volunteer_id}", kwargs={"volunteer_id": volunteer_id}
+    )
+
+
+def alerts_for_vacancy_requested(*, vacancy_id: int) -> None:
+    """A vacancy's stored results were replaced: create the alerts they call for (alerts)."""
+    outbox_enqueue(
+        task=tasknames.CREATE_ALERTS_FOR_VACANCY, key=f"vacancy:{vacancy_id}", kwargs={"vacancy_id": vacancy_id}
+    )
+
+
+def alerts_for_volunteer_requested(*, volunteer_id: int) -> None:
+    """A rescored profile entered stored results: create the alerts they call for (alerts)."""
+    outbox_enqueue(
+        task=tasknames.CREATE_ALERTS_FOR_VOLUNTEER,
+        key=f"volunteer:{volunteer_id}",
+        kwargs={"volunteer_id": volunteer_id},
+    )
+
+
+def application_status_note_requested(*, application_id: int, step: str) -> None:
+    """A manager moved an application: tell the volunteer, once per step (alerts)."""
+    outbox_enqueue(
+        task=tasknames.APPLICATION_STATUS_NOTE,
+        key=f"application:{application_id}:{step}",
+        kwargs={"application_id": application_id, "step": step},
+    )

@@ -11,9 +11,9 @@ from kombu.exceptions import OperationalError
 
 from assignments.models import Vacancy
 from assignments.services import vacancy_set_status
-from matching.models import OutboxMessage
-from matching.outbox import outbox_relay
-from matching.services import TASK_RANK_VACANCY
+from core.models import OutboxMessage
+from core.outbox import outbox_relay
+from core.tasknames import RANK_VACANCY as TASK_RANK_VACANCY
 from tests.factories import StaffFactory, VacancyFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def test_it_collapses_repeated_requests_for_the_same_vacancy_into_one_pending_ro
 def test_it_keeps_messages_pending_while_the_broker_is_down() -> None:
     vacancy = VacancyFactory(status=Vacancy.Status.DRAFT)
     vacancy_set_status(vacancy=vacancy, status="open", actor=StaffFactory())
-    with mock.patch("matching.outbox.current_app.send_task", side_effect=OperationalError("connection refused")):
+    with mock.patch("core.outbox.current_app.send_task", side_effect=OperationalError("connection refused")):
         assert outbox_relay() == 0
     message = OutboxMessage.objects.get()
     assert message.sent_at is None
@@ -50,9 +50,9 @@ def test_it_keeps_messages_pending_while_the_broker_is_down() -> None:
 def test_it_sends_pending_messages_once_the_broker_is_back() -> None:
     vacancy = VacancyFactory(status=Vacancy.Status.DRAFT)
     vacancy_set_status(vacancy=vacancy, status="open", actor=StaffFactory())
-    with mock.patch("matching.outbox.current_app.send_task", side_effect=OperationalError("down")):
+    with mock.patch("core.outbox.current_app.send_task", side_effect=OperationalError("down")):
         outbox_relay()
-    with mock.patch("matching.outbox.current_app.send_task") as send_task:
+    with mock.patch("core.outbox.current_app.send_task") as send_task:
         assert outbox_relay() == 1
         assert outbox_relay() == 0
     send_task.assert_called_once()
@@ -65,7 +65,7 @@ def test_a_new_change_after_sending_queues_new_work() -> None:
     vacancy = VacancyFactory(status=Vacancy.Status.DRAFT)
     staff = StaffFactory()
     vacancy_set_status(vacancy=vacancy, status="open", actor=staff)
-    with mock.patch("matching.outbox.current_app.send_task"):
+    with mock.patch("core.outbox.current_app.send_task"):
         outbox_relay()
     vacancy_set_status(vacancy=vacancy, status="closed", actor=staff)
     assert OutboxMessage.objects.count() == 2
@@ -76,7 +76,7 @@ def test_a_message_another_relay_is_publishing_is_not_published_twice() -> None:
     vacancy = VacancyFactory(status=Vacancy.Status.DRAFT)
     vacancy_set_status(vacancy=vacancy, status="open", actor=StaffFactory())
     OutboxMessage.objects.update(claimed_until=timezone.now() + timedelta(seconds=30))  # held by a relay
-    with mock.patch("matching.outbox.current_app.send_task") as send_task:
+    with mock.patch("core.outbox.current_app.send_task") as send_task:
         assert outbox_relay() == 0
     send_task.assert_not_called()
 
@@ -85,7 +85,7 @@ def test_a_lease_left_by_a_relay_that_died_runs_out_and_the_message_goes_out() -
     vacancy = VacancyFactory(status=Vacancy.Status.DRAFT)
     vacancy_set_status(vacancy=vacancy, status="open", actor=StaffFactory())
     OutboxMessage.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))
-    with mock.patch("matching.outbox.current_app.send_task") as send_task:
+    with mock.patch("core.outbox.current_app.send_task") as send_task:
         assert outbox_relay() == 1
     send_task.assert_called_once()
     message = OutboxMessage.objects.get()

@@ -1,0 +1,147 @@
+"""Ranking vacancies, run by the workers: one vacancy, a chunk of a large roster, or a nightly batch.
+
+The engine (matching/engine) knows nothing of the database; this module loads
+rows, hands plain values to it and stores what it returns (matching/results.py).
+Every function here is safe to run twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from assignments.models import Vacancy
+from matching import engine
+from matching.convert import rules_for_programme, vacancy_to_engine
+from matching.index_cache import roster_index
+from matching.models import MatchRun, MatchRunChunk
+from matching.results import StoredCandidate, run_finish
+from volunteers.models import Volunteer
+
+
+def today() -> date:
+    """The date availability is judged on."""
+    return timezone.localdate()
+
+
+def open_vacancies() -> QuerySet[Vacancy]:
+    """Open vacancies with what the engine reads of them (programme rules, host institution)."""
+    return Vacancy.objects.open().select_related("programme", "host_institution")
+
+
+def _new_run(vacancy: Vacancy) -> MatchRun:
+    return MatchRun.objects.create(
+        vacancy=vacancy, engine_version=engine.ENGINE_VERSION, vacancy_updated_at=vacancy.updated_at
+    )
+
+
+def _rank_slice(vacancy: Vacancy, *, only_ids: Collection[str] | None = None) -> tuple[list[StoredCandidate], int]:
+    """The best candidates among ``only_ids`` (or the whole roster), and how many were scored."""
+    index = roster_index()
+    candidates = engine.rank(
+        index,
+        vacancy_to_engine(vacancy),
+        rules=rules_for_programme(vacancy.programme),
+        today=today(),
+        top_k=settings.MATCHING_TOP_K,
+        only_ids=only_ids,
+    )
+    scored = len(index) if only_ids is None else len(only_ids)
+    return [StoredCandidate.from_engine(c) for c in candidates], scored
+
+
+def vacancy_rank(*, vacancy_id: int) -> tuple[MatchRun | None, list[list[int]]]:
+    """Rank the roster for an open vacancy.
+
+    Small rosters are ranked here and stored at once. A roster larger than
+    MATCHING_CHUNK_SIZE is split by primary key into chunks; the caller queues
+    one chunk task per returned [low, high] id range, and the last chunk to
+    finish merges them. Returns (run, chunk ranges); (None, []) when the
+    vacancy is gone or no longer open.
+    """
+    vacancy = open_vacancies().filter(pk=vacancy_id).first()
+    if vacancy is None:
+        return None, []
+    run = _new_run(vacancy)
+    size = settings.MATCHING_CHUNK_SIZE
+    if Volunteer.objects.matchable().count() <= size:
+        candidates, scored = _rank_slice(vacancy)
+        run_finish(run=run, candidates=candidates, scored=scored)
+        run.refresh_from_db()
+        return run, []
+    ids = list(Volunteer.objects.matchable().order_by("pk").values_list("pk", flat=True))
+    ranges = [[ids[i], ids[min(i + size, len(ids)) - 1]] for i in range(0, len(ids), size)]
+    MatchRun.objects.filter(pk=run.pk).update(chunks_total=len(ranges))
+    run.chunks_total = len(ranges)
+    return run, ranges
+
+
+def vacancy_rank_chunk(*, run_id: int, number: int, low_id: int, high_id: int) -> bool:
+    """Rank one id range of the roster for a run; merge if it was the last chunk.
+
+    Returns True when this call merged the run. A chunk computed twice
+    overwrites its own row; only one caller wins the merge (a conditional
+    update from running to merging).
+    """
+    run = MatchRun.objects.select_related("vacancy__programme", "vacancy__host_institution").filter(pk=run_id).first()
+    if run is None or run.status != MatchRun.Status.RUNNING:
+        return False
+    ids = Volunteer.objects.matchable().filter(pk__gte=low_id, pk__lte=high_id).values_list("pk", flat=True)
+    candidates, scored = _rank_slice(run.vacancy, only_ids={str(pk) for pk in ids})
+    MatchRunChunk.objects.update_or_create(
+        run=run, number=number, defaults={"scored": scored, "candidates": [c.to_json() for c in candidates]}
+    )
+    if MatchRunChunk.objects.filter(run=run).count() < run.chunks_total:
+        return False
+    won = MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.RUNNING).update(status=MatchRun.Status.MERGING)
+    if not won:
+        return False
+    chunks = list(MatchRunChunk.objects.filter(run=run))
+    merged = [StoredCandidate.from_json(c) for chunk in chunks for c in chunk.candidates]
+    run_finish(run=run, candidates=merged, scored=sum(c.scored for c in chunks))
+    MatchRunChunk.objects.filter(run=run).delete()
+    return True
+
+
+def vacancies_rank_batch(*, vacancy_ids: Sequence[int]) -> tuple[list[MatchRun], list[int]]:
+    """Rank several open vacancies in one pass of the engine (the nightly rematch).
+
+    One sparse product scores the whole batch, which is many times cheaper than
+    one task per vacancy. Returns the finished runs, and the vacancies left for
+    one chunked task each when the roster is larger than MATCHING_CHUNK_SIZE.
+    """
+    vacancies = list(open_vacancies().filter(pk__in=vacancy_ids).order_by("pk"))
+    if Volunteer.objects.matchable().count() > settings.MATCHING_CHUNK_SIZE:
+        return [], [v.pk for v in vacancies]
+    index = roster_index()
+    by_id = {str(v.pk): v for v in vacancies}
+    runs = {key: _new_run(v) for key, v in by_id.items()}
+    ranked = engine.rank_many(
+        index,
+        [vacancy_to_engine(v) for v in vacancies],
+        rules_for=lambda ev: rules_for_programme(by_id[ev.id].programme),
+        today=today(),
+        top_k=settings.MATCHING_TOP_K,
+    )
+    for key, candidates in ranked.items():
+        run_finish(run=runs[key], candidates=[StoredCandidate.from_engine(c) for c in candidates], scored=len(index))
+    return list(runs.values()), []
+
+
+def vacancies_needing_rank() -> list[int]:
+    """Open vacancies without a current finished run (never ranked, edited since, or an older engine)."""
+    current = MatchRun.objects.filter(
+        vacancy=OuterRef("pk"),
+        status=MatchRun.Status.DONE,
+        engine_version=engine.ENGINE_VERSION,
+        vacancy_updated_at__gte=OuterRef("updated_at"),
+    )
+    return list(Vacancy.objects.open().filter(~Exists(current)).order_by("pk").values_list("pk", flat=True))
+
+
+def open_vacancy_ids() -> list[int]:
+    return list(Vacancy.objects.open().order_by("pk").values_list("pk", flat=True))

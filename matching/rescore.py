@@ -1,0 +1,106 @@
+"""Rescoring one changed profile against every open vacancy, in a constant number of queries."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Min, Window
+from django.db.models.functions import RowNumber
+
+from core.outbox import alerts_for_volunteer_requested
+from matching import engine
+from matching.convert import rules_for_programme, vacancy_to_engine
+from matching.index_cache import roster_index
+from matching.models import MatchResult
+from matching.rank import open_vacancies, today
+from matching.results import RESULT_FIELDS, StoredCandidate
+from volunteers.models import Volunteer
+
+
+def volunteer_rescore(*, volunteer_id: int) -> int:
+    """Rescore one profile against every open vacancy; return how many stored lists changed.
+
+    The profile enters a vacancy's stored list when it beats the lowest stored
+    score (or the list is not full), pushing the lowest out of a full list, and
+    leaves a list when it no longer qualifies. A profile that is no longer
+    matchable leaves every list. The queries do not grow with the number of
+    open vacancies: the engine scores in memory, and the reads and writes are
+    one statement each for all the vacancies together.
+    """
+    if not Volunteer.objects.matchable().filter(pk=volunteer_id).exists():
+        deleted, _ = MatchResult.objects.filter(volunteer_id=volunteer_id).delete()
+        return deleted
+    index = roster_index()
+    vacancies = list(open_vacancies())
+    if not vacancies:
+        return 0
+    on_day = today()
+    scored = {
+        vacancy.pk: engine.explain(
+            index,
+            vacancy_to_engine(vacancy),
+            str(volunteer_id),
+            rules=rules_for_programme(vacancy.programme),
+            today=on_day,
+        )
+        for vacancy in vacancies
+    }
+    vacancy_ids = list(scored)
+    # Every open list's size and lowest score, and which lists hold this person, in two reads.
+    lists = {
+        row["vacancy_id"]: (row["size"], row["lowest"])
+        for row in MatchResult.objects.filter(vacancy_id__in=vacancy_ids)
+        .values("vacancy_id")
+        .annotate(size=Count("id"), lowest=Min("score"))
+    }
+    holding = set(
+        MatchResult.objects.filter(volunteer_id=volunteer_id, vacancy_id__in=vacancy_ids).values_list(
+            "vacancy_id", flat=True
+        )
+    )
+    leaving = [pk for pk, c in scored.items() if not c.eligible and pk in holding]
+    entering: list[StoredCandidate] = []
+    entering_at: list[int] = []
+    overflowing: list[int] = []
+    for pk, candidate in scored.items():
+        if not candidate.eligible:
+            continue
+        size, lowest = lists.get(pk, (0, None))
+        already = pk in holding
+        full = size >= settings.MATCHING_TOP_K
+        if full and not already and lowest is not None and candidate.score <= lowest:
+            continue
+        entering.append(StoredCandidate.from_engine(candidate))
+        entering_at.append(pk)
+        if size + (0 if already else 1) > settings.MATCHING_TOP_K:
+            overflowing.append(pk)
+    if not leaving and not entering:
+        return 0
+    with transaction.atomic():
+        if leaving:
+            MatchResult.objects.filter(volunteer_id=volunteer_id, vacancy_id__in=leaving).delete()
+        if entering:
+            MatchResult.objects.bulk_create(
+                [
+                    c.to_row(vacancy_id=pk, run_id=None, engine_version=engine.ENGINE_VERSION)
+                    for pk, c in zip(entering_at, entering, strict=True)
+                ],
+                update_conflicts=True,
+                unique_fields=["vacancy", "volunteer"],
+                update_fields=[*RESULT_FIELDS, "computed_at"],
+            )
+        if overflowing:
+            # The lowest row of each list that grew past the limit (never this
+            # person's: they entered only by beating the lowest).
+            lowest_rows = (
+                MatchResult.objects.filter(vacancy_id__in=overflowing)
+                .annotate(
+                    place=Window(RowNumber(), partition_by=F("vacancy_id"), order_by=[F("score").asc(), F("id").desc()])
+                )
+                .filter(place=1)
+                .values_list("pk", flat=True)
+            )
+            MatchResult.objects.filter(pk__in=list(lowest_rows)).delete()
+        if entering:
+            alerts_for_volunteer_requested(volunteer_id=volunteer_id)
+    return len(leaving) + len(entering)
