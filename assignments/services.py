@@ -18,24 +18,9 @@ from core.outbox import application_status_note_requested, rank_vacancy_requeste
 from core.validators import validate_clean_text
 from volunteers.models import Volunteer
 
-MOTIVATION_MAX_LENGTH = 5000
-
 logger = logging.getLogger(__name__)
 
 S = Application.Status
-
-# The eligibility rules live with the matcher (matching.interest), which stands
-# below this app: it registers its check here when its app is ready, so that
-# this service enforces the rules without importing the app that owns them.
-InterestCheck = Callable[..., list[str]]
-_INTEREST_CHECKS: list[InterestCheck] = []
-
-
-def interest_check_register(check: InterestCheck) -> None:
-    """Add a rule set that may refuse an expression of interest (each refusal a sentence); once each."""
-    if check not in _INTEREST_CHECKS:
-        _INTEREST_CHECKS.append(check)
-
 
 # The selection pipeline. A manager moves an application forward (or to
 # not_selected); only the volunteer withdraws, from any step before deployment.
@@ -63,6 +48,28 @@ def _record(application: Application, *, from_status: str, actor: User | None, n
     ApplicationEvent.objects.create(
         application=application, from_status=from_status, to_status=application.status, actor=actor, note=note
     )
+
+
+MOTIVATION_MAX_LENGTH = 5000
+
+# Whether a volunteer may say they are interested is decided by the roster
+# format's hard rules and the programme's own rule: the matching engine's
+# check. Matching sits below this app, so it registers that check here when it
+# starts (matching/apps.py); the API, the pages and alert links all pass
+# through application_express_interest, so the rule is applied once, the same way.
+InterestCheck = Callable[[Volunteer, Vacancy], list[str]]
+_INTEREST_CHECKS: list[InterestCheck] = []
+
+
+def interest_check_register(check: InterestCheck) -> None:
+    """Add a rule a volunteer must meet to express interest (it returns the failures, in sentences)."""
+    if check not in _INTEREST_CHECKS:
+        _INTEREST_CHECKS.append(check)
+
+
+def interest_refusals(*, volunteer: Volunteer, vacancy: Vacancy) -> list[str]:
+    """Every rule that excludes this volunteer from this vacancy, each in a sentence; empty when none does."""
+    return [reason for check in _INTEREST_CHECKS for reason in check(volunteer, vacancy)]
 
 
 def motivation_clean(motivation: str) -> str:
@@ -107,7 +114,7 @@ def application_express_interest(
             existing.motivation = motivation
             existing.save(update_fields=["motivation"])
         return existing
-    refusals = [reason for check in _INTEREST_CHECKS for reason in check(volunteer=volunteer, vacancy=vacancy)]
+    refusals = interest_refusals(volunteer=volunteer, vacancy=vacancy)
     if refusals:
         raise ValidationError({"eligibility": refusals})
     application, created = Application.objects.get_or_create(
@@ -140,17 +147,9 @@ def application_advance(*, application: Application, to_status: str, actor: User
     locked.status_changed_at = timezone.now()
     locked.save(update_fields=["status", "status_changed_at"])
     _record(locked, from_status=from_status, actor=actor, note=note)
-    application_moved(application_id=locked.pk, step=to_status)
+    # The volunteer hears of it (alerts), once the move is committed.
+    application_status_note_requested(application_id=locked.pk, step=to_status)
     return locked
-
-
-def application_moved(*, application_id: int, step: str) -> None:
-    """Hook for what follows a manager moving an application: the volunteer's note (alerts).
-
-    Written as an outbox row in the caller's transaction, so the note goes out
-    once the move is committed, and never for a move that rolled back.
-    """
-    application_status_note_requested(application_id=application_id, step=step)
 
 
 @transaction.atomic

@@ -116,7 +116,7 @@ def alerts_for_volunteer_requested(*, volunteer_id: int) -> None:
 
 
 def application_status_note_requested(*, application_id: int, step: str) -> None:
-    """A manager moved an application: tell the volunteer, once per step (alerts)."""
+    """A manager moved an application: tell its volunteer (alerts), once per step."""
     outbox_enqueue(
         task=tasknames.APPLICATION_STATUS_NOTE,
         key=f"application:{application_id}:{step}",

@@ -5,9 +5,9 @@ class MatchingConfig(AppConfig):
     name = "matching"
 
     def ready(self) -> None:
-        # The hard rules an expression of interest must pass are the engine's:
-        # the assignments service asks them through this registration.
+        # Expressing interest is refused by the same hard rules the ranking
+        # applies; assignments (above us) asks through this registered check.
         from assignments.services import interest_check_register
-        from matching.interest import interest_refusals
+        from matching.eligibility import interest_refusals
 
         interest_check_register(interest_refusals)

@@ -94,10 +94,6 @@ def message_for(alert: Alert) -> Message:
     """Render one alert (any kind) for its channel."""
     email, user_id, name = _recipient(alert)
     context: dict[str, Any] = {"name": name, "alert": alert, "site_url": settings.SITE_URL, **_vacancy_context(alert)}
-    if alert.application_id:
-        # Managers' links open the manager's pages (the volunteer's own note links to the vacancy).
-        context["application_url"] = _site(f"/manage/applications/{alert.application_id}/")
-    context["dashboard_url"] = _site("/manage/")
     headers: dict[str, str] = {}
     url = context.get("view_url", "")
     if alert.kind == Alert.Kind.MATCH:
@@ -109,14 +105,16 @@ def message_for(alert: Alert) -> Message:
         step = alert.context.get("step", "")
         context |= {"step": STEP_LABELS.get(step, step), "days": alert.context.get("days")}
         if alert.kind == Alert.Kind.STALE_REMINDER and alert.application_id:
+            # Managers' links open the manager's pages, not JSON.
             url = _site(f"/manage/applications/{alert.application_id}/")
+            context["application_url"] = url
         if alert.kind == Alert.Kind.STATUS_NOTE and alert.application_id:
             # The volunteer's own application page (a page, not JSON).
             url = _site(f"/applications/{alert.application_id}/")
             context |= {"application_url": url, "moved": bool(alert.context.get("moved")), "raw_step": step}
     elif alert.kind == Alert.Kind.MANAGER_SUMMARY:
         context["rows"] = alert.context.get("vacancies", [])
-        url = _site("/manage/")
+        url = context["dashboard_url"] = _site("/manage/")
     subject = _subject(alert)
     text, html = _render(alert.kind, {**context, "subject": subject})
     return Message(

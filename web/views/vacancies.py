@@ -14,8 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assignments import selectors as assignment_selectors
 from assignments.models import Application, Vacancy
-from assignments.services import application_express_interest
-from matching.interest import interest_refusals
+from assignments.services import application_express_interest, interest_refusals
 from matching.selectors import matches_for_volunteer
 from volunteers.models import Volunteer
 from web.forms import InterestForm, VacancySearchForm, errors_onto
