@@ -102,6 +102,8 @@ def test_compare_puts_two_or_three_side_by_side() -> None:
 
     one = client.get(url, {"v": [w.ranked[0].external_id]}).content.decode()
     assert "Choose two or three candidates to compare." in one
+    junk = client.get(url, {"v": ["\x00", "x" * 500, w.ranked[0].external_id]})
+    assert junk.status_code == 200
     stranger = VolunteerFactory()
     other = client.get(url, {"v": [w.ranked[0].external_id, stranger.external_id]}).content.decode()
     assert "is not on this vacancy" in other

@@ -142,7 +142,8 @@ def why_not(request: HttpRequest, external_id: str) -> HttpResponse:
 def compare(request: HttpRequest, external_id: str) -> HttpResponse:
     """Two or three candidates side by side: score, parts, skills, languages, experience."""
     vacancy = shortlist_vacancy(request, external_id)
-    chosen = [v for v in request.GET.getlist("v") if isinstance(v, str)][:10]
+    # Only what can be an id reaches the query (PostgreSQL refuses a NUL in a parameter).
+    chosen = [v for v in request.GET.getlist("v") if _looks_like_id(v)][:10]
     results = list(shortlist_for_vacancy(vacancy=vacancy).filter(volunteer__external_id__in=chosen))
     form = CompareForm(
         request.GET or None, choices=[(r.volunteer.external_id, r.volunteer.external_id) for r in results]
