@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from django.contrib.auth.models import AnonymousUser
 
+from accounts.models import User
 from volunteers.models import Volunteer
 
 
-def volunteer_get_own(*, user: Any) -> Volunteer | None:
+def volunteer_get_own(*, user: User | AnonymousUser) -> Volunteer | None:
     """The signed-in user's own profile, or None when they have not created one."""
-    if not user or not user.is_authenticated:
+    if not isinstance(user, User):
         return None
     return Volunteer.objects.live().filter(user=user).first()
