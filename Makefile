@@ -13,7 +13,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_BROKER_URL ?= redis://127.0.0.1:6391/0
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL)
 
-.PHONY: install test test-sqlite lint format typecheck demo bench eval lock clean migrate
+.PHONY: install test test-sqlite lint format typecheck demo bench eval lock clean migrate messages
 
 install: $(STAMP)
 
@@ -40,7 +40,13 @@ format: install
 	$(BIN)/ruff check --fix .
 
 typecheck: install
-	$(BIN)/mypy core accounts volunteers assignments roster matching alerts config
+	$(BIN)/mypy core accounts volunteers assignments roster matching alerts web config
+
+# Gather the pages' strings into locale/*/django.po, then compile the .mo files
+# (committed, so a fresh clone needs no gettext to serve Somali and Arabic).
+messages: install
+	$(PY) manage.py makemessages -l en -l so -l ar --no-obsolete --ignore=.venv --ignore=var --ignore=staticfiles --ignore=tests --ignore=bench --ignore=demo
+	$(PY) scripts/compile-messages
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -51,7 +57,7 @@ test: install
 	@scripts/ensure-browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy core accounts volunteers assignments roster matching alerts config
+	$(BIN)/mypy core accounts volunteers assignments roster matching alerts web config
 	$(TEST_ENV) $(BIN)/pytest -q
 	DATABASE_URL= REDIS_URL= CELERY_BROKER_URL= $(BIN)/pytest -q tests/roster
 

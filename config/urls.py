@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+
+from web.urls import site_urlpatterns
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -15,15 +18,17 @@ api_v1 = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/privacy/", include("volunteers.privacy.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("", include("alerts.urls")),
-    path("", include("assignments.urls")),
-    path("", include("config.pages")),
+    # The pages (web/): volunteers' and programme managers'.
+    *site_urlpatterns,
+    path("", include("web.urls")),
 ]
 
 # Unrouted /api/ paths answer in the API's error shape (DEBUG=False only, as for any handler).

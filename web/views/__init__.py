@@ -1,0 +1,1 @@
+"""The pages' views: thin, over the apps' services and selectors."""
