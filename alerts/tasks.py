@@ -14,7 +14,7 @@ from amqp.exceptions import ChannelError
 from celery import current_app, shared_task
 
 from alerts.selectors import alerts_for_vacancy_pending
-from alerts.services import creation, digests, managers
+from alerts.services import creation, digests, managers, notes
 from alerts.services.sending import Outcome, alert_deliver, alerts_sweep, retry_delay
 from core import tasknames
 from core.tasks import DB_RETRY
@@ -109,3 +109,9 @@ def manager_summaries() -> int:
 def stale_applications() -> int:
     """Beat: remind managers of applications waiting too long, with a note to the volunteer, once per step."""
     return managers.stale_applications_alerts_create()
+
+
+@shared_task(name=tasknames.APPLICATION_STATUS_NOTE, acks_late=True, **DB_RETRY)
+def application_status_note(application_id: int, step: str) -> int:
+    """Tell a volunteer that a manager moved their application to ``step`` (once per step)."""
+    return notes.application_status_note_create(application_id=application_id, step=step)

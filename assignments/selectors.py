@@ -6,8 +6,10 @@ it answers 404 in the API, never 403, so ids cannot be probed.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import User
 from assignments.models import Application, ApplicationEvent, HostInstitution, Programme, Vacancy
@@ -46,6 +48,44 @@ def vacancies_visible_to(*, user: User | AnonymousUser) -> QuerySet[Vacancy]:
     if user_is_volunteer(user):
         return _vacancies().filter(status=Vacancy.Status.OPEN)
     return _vacancies().none()
+
+
+def vacancies_open_public() -> QuerySet[Vacancy]:
+    """Open vacancies, readable by anyone like a job posting (the page an alert's "View it" opens)."""
+    return _vacancies().filter(status=Vacancy.Status.OPEN)
+
+
+def vacancies_search(
+    vacancies: QuerySet[Vacancy],
+    *,
+    text: str = "",
+    sector: str = "",
+    country: str = "",
+    starts_after: date | None = None,
+    starts_before: date | None = None,
+    on_site: bool | None = None,
+) -> QuerySet[Vacancy]:
+    """Narrow vacancies by words (title, terms of reference, host, skills), sector, country, start and on-site."""
+    for word in text.split()[:10]:
+        vacancies = vacancies.filter(
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(host_institution__name__icontains=word)
+            | Q(location__icontains=word)
+            | Q(required_skills__icontains=word)
+            | Q(preferred_skills__icontains=word)
+        )
+    if sector:
+        vacancies = vacancies.filter(sector__iexact=sector)
+    if country:
+        vacancies = vacancies.filter(country=country.upper())
+    if starts_after:
+        vacancies = vacancies.filter(start_date__gte=starts_after)
+    if starts_before:
+        vacancies = vacancies.filter(start_date__lte=starts_before)
+    if on_site is not None:
+        vacancies = vacancies.filter(on_site=on_site)
+    return vacancies.order_by("start_date", "title", "id")
 
 
 def vacancies_managed_by(*, user: User | AnonymousUser) -> QuerySet[Vacancy]:

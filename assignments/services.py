@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +14,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import account_mail_after_commit, email_clean, invitation_url, require_staff
 from assignments.models import Application, ApplicationEvent, HostInstitution, Programme, Vacancy
-from core.outbox import outcome_requested, rank_vacancy_requested
+from core.outbox import application_status_note_requested, outcome_requested, rank_vacancy_requested
+from core.validators import validate_clean_text
 from volunteers.models import Volunteer
 
 logger = logging.getLogger(__name__)
@@ -50,17 +52,73 @@ def _record(application: Application, *, from_status: str, actor: User | None, n
     outcome_requested(application_event_id=event.pk)
 
 
+MOTIVATION_MAX_LENGTH = 5000
+
+# Whether a volunteer may say they are interested is decided by the roster
+# format's hard rules and the programme's own rule: the matching engine's
+# check. Matching sits below this app, so it registers that check here when it
+# starts (matching/apps.py); the API, the pages and alert links all pass
+# through application_express_interest, so the rule is applied once, the same way.
+InterestCheck = Callable[[Volunteer, Vacancy], list[str]]
+_INTEREST_CHECKS: list[InterestCheck] = []
+
+
+def interest_check_register(check: InterestCheck) -> None:
+    """Add a rule a volunteer must meet to express interest (it returns the failures, in sentences)."""
+    if check not in _INTEREST_CHECKS:
+        _INTEREST_CHECKS.append(check)
+
+
+def interest_refusals(*, volunteer: Volunteer, vacancy: Vacancy) -> list[str]:
+    """Every rule that excludes this volunteer from this vacancy, each in a sentence; empty when none does."""
+    return [reason for check in _INTEREST_CHECKS for reason in check(volunteer, vacancy)]
+
+
+def motivation_clean(motivation: str) -> str:
+    """The motivation as stored: stripped, at most 5,000 characters, no control or bidi-override characters.
+
+    The one check for every way in (API, page, alert link), so none stores what another refuses.
+    """
+    if not isinstance(motivation, str):
+        raise ValidationError({"motivation": ["must be text"]})
+    motivation = motivation.strip()
+    errors: list[str] = []
+    if len(motivation) > MOTIVATION_MAX_LENGTH:
+        errors.append(f"must be at most {MOTIVATION_MAX_LENGTH} characters (it has {len(motivation)})")
+    try:
+        validate_clean_text(motivation)
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+    if errors:
+        raise ValidationError({"motivation": errors})
+    return motivation
+
+
 @transaction.atomic
 def application_express_interest(
     *, volunteer: Volunteer, vacancy: Vacancy, motivation: str = "", actor: User | None = None
 ) -> Application:
     """A volunteer says they are interested in an open vacancy.
 
-    Saying it twice returns the existing application rather than failing, so a
-    double click or a reused alert link does the thing once.
+    Refused, naming the rule in plain words (``{"eligibility": [...]}``), when a
+    hard rule of the roster format or the programme's own rule excludes them:
+    nothing is recorded then. Saying it twice returns the existing application
+    rather than failing, so a double click or a reused alert link does the
+    thing once; a new motivation sent while the application still waits at
+    "interest" replaces the first one (afterwards it is kept as it was).
     """
+    motivation = motivation_clean(motivation)
     if vacancy.status != Vacancy.Status.OPEN:
-        raise ValidationError({"vacancy": ["is not open for applications"]})
+        raise ValidationError({"vacancy": ["This vacancy is not open for applications."]})
+    existing = Application.objects.select_for_update().filter(vacancy=vacancy, volunteer=volunteer).first()
+    if existing is not None:
+        if motivation and motivation != existing.motivation and existing.status == S.INTEREST:
+            existing.motivation = motivation
+            existing.save(update_fields=["motivation"])
+        return existing
+    refusals = interest_refusals(volunteer=volunteer, vacancy=vacancy)
+    if refusals:
+        raise ValidationError({"eligibility": refusals})
     application, created = Application.objects.get_or_create(
         vacancy=vacancy, volunteer=volunteer, defaults={"motivation": motivation}
     )
@@ -91,6 +149,8 @@ def application_advance(*, application: Application, to_status: str, actor: User
     locked.status_changed_at = timezone.now()
     locked.save(update_fields=["status", "status_changed_at"])
     _record(locked, from_status=from_status, actor=actor, note=note)
+    # The volunteer hears of it (alerts), once the move is committed.
+    application_status_note_requested(application_id=locked.pk, step=to_status)
     return locked
 
 

@@ -341,6 +341,10 @@ CELERY_BEAT_SCHEDULE = {
 # --- Matching -----------------------------------------------------------------
 MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=200)
 MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=20000)
+# "My matches" (page and API) lists no vacancy scoring below this. On the dev
+# evaluation set candidates under 0.25 are mostly graded poor by managers (64%
+# of those between 0.25 and 0.35 are good or strong; see ALERT_MIN_SCORE).
+MATCH_MIN_SCORE = env.float("MATCH_MIN_SCORE", default=0.25)
 # Build each worker process's roster index when the process starts.
 MATCHING_PREWARM_INDEX = env.bool("MATCHING_PREWARM_INDEX", default=True)
 

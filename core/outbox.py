@@ -122,3 +122,12 @@ def alerts_for_volunteer_requested(*, volunteer_id: int) -> None:
         key=f"volunteer:{volunteer_id}",
         kwargs={"volunteer_id": volunteer_id},
     )
+
+
+def application_status_note_requested(*, application_id: int, step: str) -> None:
+    """A manager moved an application: tell its volunteer (alerts), once per step."""
+    outbox_enqueue(
+        task=tasknames.APPLICATION_STATUS_NOTE,
+        key=f"application:{application_id}:{step}",
+        kwargs={"application_id": application_id, "step": step},
+    )

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import tomllib
+from functools import cache
+
+from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 
 from assignments.models import Application, Vacancy
+from matching.engine.lexicon import DATA_DIR
 from matching.models import MatchResult, MatchRun
 from volunteers.models import matchable_q
 
@@ -34,9 +39,11 @@ def shortlist_for_vacancy(
 
 
 def matches_for_volunteer(*, volunteer_id: int) -> QuerySet[MatchResult]:
-    """A volunteer's best open vacancies, best first."""
+    """A volunteer's best open vacancies, best first; none below the match floor (MATCH_MIN_SCORE)."""
     return (
-        MatchResult.objects.filter(volunteer_id=volunteer_id, vacancy__status=Vacancy.Status.OPEN)
+        MatchResult.objects.filter(
+            volunteer_id=volunteer_id, vacancy__status=Vacancy.Status.OPEN, score__gte=settings.MATCH_MIN_SCORE
+        )
         .select_related("vacancy", "vacancy__host_institution", "vacancy__programme")
         .order_by("-score", "vacancy_id")
     )
@@ -44,3 +51,23 @@ def matches_for_volunteer(*, volunteer_id: int) -> QuerySet[MatchResult]:
 
 def runs_for_vacancy(*, vacancy: Vacancy) -> QuerySet[MatchRun]:
     return MatchRun.objects.filter(vacancy=vacancy).order_by("-started_at", "-id")
+
+
+@cache
+def domain_vocabulary() -> tuple[str, ...]:
+    """The matcher's professional vocabulary as people write it: each concept's name and its plain English terms.
+
+    Read from the lexicon's data files (matching/engine/data), so a skill
+    suggested from it is one the matcher recognises.
+    """
+    words: dict[str, None] = {}
+    for path in sorted(DATA_DIR.glob("lexicon_*.toml")):
+        for concept in tomllib.loads(path.read_text(encoding="utf-8")).get("concept", []):
+            if concept.get("kind") == "sector":
+                continue
+            words.setdefault(concept["id"].replace("_", " "), None)
+            for term in concept.get("terms", []):
+                plain = "*" not in term and term.isascii() and len(term) > 3 and any(c == " " for c in term)
+                if plain or (term.isascii() and term.isalpha() and len(term) > 5):
+                    words.setdefault(term, None)
+    return tuple(words)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from alerts.links import answer_read, unsubscribe_read
 from alerts.models import Alert
-from alerts.services.preferences import alert_preference_pause
+from alerts.services.preferences import alert_preference_pause, alert_preference_unsubscribe
 from assignments.models import Application
 from assignments.services import application_express_interest
 from matching.outcomes import outcome_not_for_me
@@ -99,6 +99,13 @@ def unsubscribe_link_resolve(*, token: str) -> Volunteer:
     return volunteer
 
 
+@transaction.atomic
 def volunteer_unsubscribe(*, volunteer: Volunteer) -> Volunteer:
-    """Withdraw consent to alerts (recorded with its time); nothing more is sent, not even what is queued."""
-    return volunteer_consents_set(volunteer=volunteer, alerts=False)
+    """Withdraw consent to alerts (recorded with its time); nothing more is sent, not even what is queued.
+
+    The preferences then say so too (rhythm off, no email), so the API and the
+    preferences page show the true state.
+    """
+    volunteer = volunteer_consents_set(volunteer=volunteer, alerts=False)
+    alert_preference_unsubscribe(volunteer=volunteer)
+    return volunteer

@@ -18,6 +18,9 @@ STEP_LABELS = {
     "shortlisted": "shortlisted",
     "interview": "interview",
     "selected": "selected",
+    "not_selected": "not selected",
+    "deployed": "deployed",
+    "completed": "completed",
 }
 
 
@@ -81,6 +84,9 @@ def _subject(alert: Alert) -> str:
         return f"New interest in your vacancies on {alert.context.get('day', '')}"
     if alert.kind == Alert.Kind.STALE_REMINDER:
         return f"An application for {title} is waiting for you"
+    if alert.kind == Alert.Kind.STATUS_NOTE and alert.context.get("moved"):
+        step = alert.context.get("step", "")
+        return f"Your application for {title}: {STEP_LABELS.get(step, step)}"
     return f"Your application for {title}"
 
 
@@ -100,6 +106,10 @@ def message_for(alert: Alert) -> Message:
         context |= {"step": STEP_LABELS.get(step, step), "days": alert.context.get("days")}
         if alert.kind == Alert.Kind.STALE_REMINDER and alert.application_id:
             url = _site(f"/api/v1/applications/{alert.application_id}")
+        if alert.kind == Alert.Kind.STATUS_NOTE and alert.application_id:
+            # The volunteer's own application page (a page, not JSON).
+            url = _site(f"/applications/{alert.application_id}/")
+            context |= {"application_url": url, "moved": bool(alert.context.get("moved")), "raw_step": step}
     elif alert.kind == Alert.Kind.MANAGER_SUMMARY:
         context["rows"] = alert.context.get("vacancies", [])
         url = _site("/api/v1/applications/")

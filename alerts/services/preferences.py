@@ -89,3 +89,18 @@ def alert_preference_pause(*, volunteer: Volunteer, until: date) -> AlertPrefere
         preference.paused_until = until
         preference.save(update_fields=["paused_until", "updated_at"])
     return preference
+
+
+@transaction.atomic
+def alert_preference_unsubscribe(*, volunteer: Volunteer) -> AlertPreference:
+    """Record a one-click unsubscribe in the preferences: match alerts off, and no more email.
+
+    Consent is withdrawn by the caller; this makes the preferences (as the API
+    and the page show them) say the same: rhythm "off", email no longer among
+    the channels. The inbox stays, for notes about the volunteer's own applications.
+    """
+    preference, _ = AlertPreference.objects.select_for_update().get_or_create(volunteer=volunteer)
+    preference.rhythm = Rhythm.OFF
+    preference.channels = [channel for channel in preference.channels if channel != Channel.EMAIL]
+    preference.save(update_fields=["rhythm", "channels", "updated_at"])
+    return preference

@@ -97,8 +97,10 @@ class VacancyStatusInputSerializer(StrictSerializer):
 
 
 class InterestInputSerializer(StrictSerializer):
+    # Length and characters are checked by the service (motivation_clean), the
+    # one check the page and the alert link go through as well.
     motivation = serializers.CharField(
-        max_length=5000, required=False, allow_blank=True, validators=[v.validate_clean_text]
+        required=False, allow_blank=True, help_text="at most 5,000 characters; no control characters"
     )
 
 

@@ -21,14 +21,14 @@ def test_a_signed_in_volunteer_says_they_are_interested_on_the_vacancy_page(page
     expect(page.get_by_role("heading", name="Clinical Midwifery Tutor")).to_be_visible()
     expect(page.get_by_text("Hargeisa, Somalia")).to_be_visible()
 
-    page.get_by_role("link", name="Log in").click()
+    page.get_by_role("main").get_by_role("link", name="Log in").click()
     sign_in_form(page, email=volunteer.user.email, password=FACTORY_PASSWORD)
     expect(page).to_have_url(f"{site}/vacancies/{vacancy.external_id}/")  # back where they were
-    page.get_by_label("Why you (optional)").fill("Waxaan ahay umuliso.")
+    page.get_by_label("Why you? (optional)").fill("Waxaan ahay umuliso.")
     page.get_by_role("button", name="I'm interested").click()
 
     expect(page.get_by_text("Thank you: the programme team will see your interest.")).to_be_visible()
-    expect(page.get_by_text("You expressed interest on")).to_be_visible()
+    expect(page.get_by_text("You said you are interested on")).to_be_visible()
     expect(page.get_by_role("button", name="I'm interested")).to_have_count(0)
     application = Application.objects.get(vacancy=vacancy, volunteer=volunteer)
     assert (application.status, application.motivation) == ("interest", "Waxaan ahay umuliso.")

@@ -1,4 +1,4 @@
-"""Pages for everyone: home (a dashboard once signed in) and privacy."""
+"""Pages for everyone: home (a volunteer's dashboard once signed in) and privacy."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from web.context_processors import user_role
+from web.views.dashboard import dashboard
 
 
 @require_GET
@@ -14,8 +15,6 @@ def home(request: HttpRequest) -> HttpResponse:
     """The landing page; a volunteer's dashboard once they are signed in."""
     role = user_role(request.user)
     if role == "volunteer":
-        from web.views.volunteer import dashboard
-
         return dashboard(request)
     return render(request, "web/home.html", {"role": role})
 

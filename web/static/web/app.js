@@ -41,7 +41,8 @@
   // else the first field in error, else the swapped region itself.
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
-    if (!target) { return; }
+    // Regions that update as one types (suggestions) must not take the focus away.
+    if (!target || target.hasAttribute("data-no-focus")) { return; }
     var focus = target.querySelector("[data-focus]") || target.querySelector("[aria-invalid=true]");
     if (!focus) {
       focus = target;

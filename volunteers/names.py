@@ -1,0 +1,54 @@
+"""Names people read for the codes a profile stores: languages, levels, education, countries."""
+
+from __future__ import annotations
+
+import pycountry
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+LANGUAGE_LEVEL_NAMES = {
+    "basic": _("basic"),
+    "conversational": _("conversational"),
+    "professional": _("professional"),
+    "fluent": _("fluent"),
+    "native": _("native"),
+}
+
+EDUCATION_NAMES = {
+    "none": _("no formal qualification"),
+    "secondary": _("secondary school"),
+    "diploma": _("diploma"),
+    "bachelor": _("bachelor's degree"),
+    "master": _("master's degree"),
+    "doctorate": _("doctorate"),
+}
+
+
+def language_name(code: str) -> str:
+    """ "Somali" for "so", in the page's language when Django knows the language; the code if unknown."""
+    code = (code or "").lower()
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        pass
+    language = pycountry.languages.get(alpha_2=code)
+    return str(language.name) if language is not None else code
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Every ISO 639-1 language as (code, name), sorted by name."""
+    pairs = {lang.alpha_2: language_name(lang.alpha_2) for lang in pycountry.languages if hasattr(lang, "alpha_2")}
+    return sorted(pairs.items(), key=lambda pair: pair[1].casefold())
+
+
+def level_name(level: str) -> str:
+    return str(LANGUAGE_LEVEL_NAMES.get(level, level))
+
+
+def education_name(level: str) -> str:
+    return str(EDUCATION_NAMES.get(level, level))
+
+
+def country_name(code: str) -> str:
+    return str(countries.name(code) or code) if code else ""

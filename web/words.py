@@ -1,0 +1,73 @@
+"""A match's reasons in plain words for the volunteer it is about.
+
+The engine stores short reasons meant for managers ("midwifery: matches
+'midwife'", "Somali: native", "12 years' experience (minimum 5)"); the
+volunteer reads sentences about themselves instead. What is not recognised
+is shown as the engine wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from core.vocabulary import LANGUAGE_LEVELS
+from matching.models import MatchResult
+from volunteers.names import level_name
+
+_SKILL = re.compile(r"^.+: matches '.*'$")
+_LANGUAGE = re.compile(r"^(?P<name>[^:]+): (?P<level>" + "|".join((*LANGUAGE_LEVELS, "none")) + r")$")
+_EXPERIENCE_SHORT = re.compile(r"^(?P<years>\d+) years' experience, (?P<short>\d+) short of the minimum (?P<need>\d+)$")
+_EXPERIENCE = re.compile(r"^(?P<years>\d+) years' experience(?: \(minimum (?P<need>\d+)\))?$")
+_AVAILABLE = re.compile(r"^available for (?P<share>\d+)% of the assignment$")
+
+
+def strength(score: float) -> str:
+    """How well it fits, in words: strong at the alert threshold and above, else good."""
+    return _("Strong fit") if score >= settings.ALERT_MIN_SCORE else _("Good fit")
+
+
+def _sentence(reason: str) -> str | None:
+    if reason.startswith(("missing: ", "not eligible: ")) or _SKILL.match(reason):
+        return None  # said from the structured fields instead
+    if m := _LANGUAGE.match(reason):
+        if m["level"] == "none":
+            return _("%(language)s: not in your profile.") % {"language": m["name"]}
+        return _("You speak %(language)s (%(level)s).") % {"language": m["name"], "level": level_name(m["level"])}
+    if m := _EXPERIENCE_SHORT.match(reason):
+        return _("You have %(years)s years of experience; it asks for %(need)s, and up to 2 fewer is accepted.") % {
+            "years": m["years"],
+            "need": m["need"],
+        }
+    if m := _EXPERIENCE.match(reason):
+        if m["need"]:
+            return _("You have %(years)s years of experience; it asks for %(need)s.") % {
+                "years": m["years"],
+                "need": m["need"],
+            }
+        return _("You have %(years)s years of experience.") % {"years": m["years"]}
+    if m := _AVAILABLE.match(reason):
+        return _("You are available for %(share)s%% of the assignment's dates.") % {"share": m["share"]}
+    return reason
+
+
+def plain_reasons(result: MatchResult) -> list[str]:
+    """Why this assignment fits this volunteer, most decisive first, as sentences about them."""
+    out: list[str] = []
+    for pair in result.matched_skills or []:
+        asked, own = [*list(pair), "", ""][:2]
+        if own and own.casefold() != asked.casefold():
+            out.append(_("It asks for “%(asked)s”: you wrote “%(own)s”.") % {"asked": asked, "own": own})
+        else:
+            out.append(_("It asks for “%(asked)s”, which is in your profile.") % {"asked": asked})
+    for reason in result.reasons or []:
+        sentence = _sentence(str(reason))
+        if sentence:
+            out.append(sentence)
+    if result.missing_skills:
+        out.append(
+            _("Not in your profile (yet): %(skills)s.") % {"skills": ", ".join(map(str, result.missing_skills[:6]))}
+        )
+    return out
