@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -26,7 +26,12 @@ def errors_onto(form: forms.Form, exc: ValidationError, *, fields: dict[str, str
         return
     for name, messages in exc.message_dict.items():
         target = fields.get(name, name)
-        form.add_error(target if target in form.fields else None, messages)
+        if target in form.fields:
+            form.add_error(target, messages)
+        elif name in (NON_FIELD_ERRORS, "__all__") or target == "__all__":
+            form.add_error(None, messages)
+        else:
+            form.add_error(None, [f"{name.replace('_', ' ')}: {message}" for message in messages])
 
 
 def _lines(value: str) -> list[str]:
@@ -65,10 +70,20 @@ class StartForm(AboutForm):
     residence_country = forms.ChoiceField(label=_("Country where you live"), choices=())
     education = forms.ChoiceField(label=_("Highest education"), choices=list(EDUCATION_NAMES.items()))
     years_experience = forms.IntegerField(label=_("Years of professional experience"), min_value=0, max_value=60)
+    language = forms.ChoiceField(
+        label=_("A language you work in"), choices=(), help_text=_("You can add more languages in step 3.")
+    )
+    level = forms.ChoiceField(label=_("How well"), choices=list(LANGUAGE_LEVEL_NAMES.items()))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["residence_country"].choices = [("", _("Choose a country")), *_country_choices()]  # type: ignore[attr-defined]
+        self.fields["language"].choices = [("", _("Choose a language")), *language_choices()]  # type: ignore[attr-defined]
+
+    def profile_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["languages"] = {data.pop("language"): data.pop("level")}
+        return data
 
 
 class SkillsForm(forms.Form):
@@ -168,6 +183,11 @@ class InterestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("A few lines for the programme team: your experience with this kind of work."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Django's own NUL check would answer first, in other words than the API's.
+        self.fields["motivation"].validators = []
 
 
 class VacancySearchForm(forms.Form):

@@ -95,6 +95,8 @@ FORMS: dict[str, type[forms.forms.Form]] = {
 
 
 def _data(form: forms.forms.Form) -> dict[str, Any]:
+    if isinstance(form, forms.StartForm):
+        return form.profile_data()
     if isinstance(form, forms.SkillsForm):
         return {"skills": form.cleaned_skills()}
     return dict(form.cleaned_data)
@@ -165,7 +167,7 @@ def profile_step(request: HttpRequest, step: str) -> HttpResponse:
 
 
 def errors_onto_step(form: forms.forms.Form, exc: ValidationError) -> None:
-    forms.errors_onto(form, exc, fields={"profile": "__all__", "email": "__all__"})
+    forms.errors_onto(form, exc, fields={"profile": "__all__", "email": "__all__", "languages": "language"})
 
 
 def _suggestions(query: str, *, exclude: list[str]) -> list[str]:
