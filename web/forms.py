@@ -249,9 +249,13 @@ class AlertPreferencesForm(forms.Form):
         help_text=_("No alerts before this date; leave empty for no pause."),
     )
     min_score = forms.TypedChoiceField(
-        label=_("Only assignments that fit me"),
+        label=_("Minimum match strength"),
         coerce=float,
-        choices=[("0.0", _("well (every alert)")), ("0.5", _("very well")), ("0.7", _("exceptionally well"))],
+        choices=[
+            ("0.0", _("Every strong match")),
+            ("0.5", _("Very strong matches only")),
+            ("0.7", _("Exceptional matches only")),
+        ],
     )
     sectors = forms.CharField(
         label=_("Only these sectors"),

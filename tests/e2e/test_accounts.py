@@ -31,7 +31,7 @@ def test_a_visitor_signs_up_confirms_the_address_from_the_email_and_is_signed_in
     page.goto(f"{site}/")
     page.get_by_role("link", name="Sign up as a volunteer").click()
     page.get_by_label("Email").fill("amina@example.org")
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     page.get_by_role("button", name="Sign Up").click()
 

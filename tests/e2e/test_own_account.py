@@ -32,7 +32,7 @@ def test_the_owner_of_an_imported_profile_claims_it_from_the_invitation_email(pa
 
     page.goto(_link_in_last_mail(r"/accounts/invitation/[^/\s]+/[^/\s]+/"))
     expect(page.get_by_role("heading", name="Welcome, Hodan Warsame")).to_be_visible()
-    page.get_by_label("New password:", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("New password confirmation").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Set password and sign in").click()
 
@@ -51,7 +51,7 @@ def test_a_volunteer_who_forgot_the_password_sets_a_new_one_from_the_email(page:
     page.get_by_role("button", name="Reset My Password").click()
     expect(page.get_by_role("heading", name="Password Reset")).to_be_visible()
     page.goto(_link_in_last_mail(r"/accounts/password/reset/key/\S+/"))
-    page.get_by_label("New Password:", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("New Password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("New Password (again):").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Change Password").click()
     expect(page.get_by_text("Your password is now changed.")).to_be_visible()

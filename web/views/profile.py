@@ -162,7 +162,9 @@ def profile_step(request: HttpRequest, step: str) -> HttpResponse:
         "volunteer": volunteer,
     }
     if step == "skills":
-        context["suggestions"] = _suggestions("", exclude=volunteer.skills if volunteer else [])
+        context["suggestions"] = _suggestions(
+            "", exclude=volunteer.skills if volunteer else [], related=_related(volunteer)
+        )
     return render(request, "web/profile/step.html", context, status=status)
 
 
@@ -170,25 +172,39 @@ def errors_onto_step(form: forms.forms.Form, exc: ValidationError) -> None:
     forms.errors_onto(form, exc, fields={"profile": "__all__", "email": "__all__", "languages": "language"})
 
 
-def _suggestions(query: str, *, exclude: list[str]) -> list[str]:
-    """Skills people already use, then the matcher's vocabulary; those starting with the query first."""
+def _suggestions(query: str, *, exclude: list[str], related: str = "") -> list[str]:
+    """Skills people already use, then the matcher's vocabulary; those starting with the query first.
+
+    Without a query, the ones sharing a word with ``related`` (the volunteer's
+    headline and skills) come first, so a midwife is offered midwifery terms.
+    """
     taken = {s.casefold() for s in exclude}
     query = query.strip().casefold()
+    words = {w for w in related.casefold().replace(",", " ").split() if len(w) >= 5}
     seen: set[str] = set()
-    starts: list[str] = []
-    contains: list[str] = []
+    first: list[str] = []
+    rest: list[str] = []
     for skill in [*skills_in_use(), *domain_vocabulary()]:
         key = skill.casefold()
         if key in taken or key in seen:
             continue
         seen.add(key)
-        if not query or key.startswith(query):
-            starts.append(skill)
-        elif query in key:
-            contains.append(skill)
-        if len(starts) >= SUGGESTIONS_SHOWN:
+        if query:
+            if key.startswith(query):
+                first.append(skill)
+            elif query in key:
+                rest.append(skill)
+        elif any(word[:6] in key for word in words):
+            first.append(skill)
+        elif len(rest) < SUGGESTIONS_SHOWN:
+            rest.append(skill)
+        if len(first) >= SUGGESTIONS_SHOWN:
             break
-    return (starts + contains)[:SUGGESTIONS_SHOWN]
+    return (first + rest)[:SUGGESTIONS_SHOWN]
+
+
+def _related(volunteer: Volunteer | None) -> str:
+    return " ".join([volunteer.headline, *volunteer.skills]) if volunteer else ""
 
 
 @require_GET
@@ -197,7 +213,7 @@ def skill_suggestions(request: HttpRequest) -> HttpResponse:
     """Suggestions for the skills field as the volunteer types (htmx), or as a page without JS."""
     volunteer = own_profile(request)
     query = request.GET.get("q", "")[:100]
-    suggestions = _suggestions(query, exclude=volunteer.skills if volunteer else [])
+    suggestions = _suggestions(query, exclude=volunteer.skills if volunteer else [], related=_related(volunteer))
     return render(request, "web/profile/_suggestions.html", {"suggestions": suggestions, "query": query})
 
 

@@ -39,8 +39,10 @@
   // After htmx swaps content in, move focus somewhere meaningful so keyboard
   // and screen-reader users know what changed: an element marked data-focus,
   // else the first field in error, else the swapped region itself.
-  document.addEventListener("htmx:afterSwap", function (event) {
+  document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
+    // An outerHTML swap replaced the target: its successor has the same id.
+    if (target && !target.isConnected && target.id) { target = document.getElementById(target.id); }
     // Regions that update as one types (suggestions) must not take the focus away.
     if (!target || target.hasAttribute("data-no-focus")) { return; }
     var focus = target.querySelector("[data-focus]") || target.querySelector("[aria-invalid=true]");
