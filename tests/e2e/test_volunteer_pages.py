@@ -57,7 +57,7 @@ def _rank(*vacancies: Any) -> None:
 def _midwifery_post(**fields: Any) -> Any:
     return VacancyFactory(
         title="Clinical Midwifery Tutor",
-        description="Mentor midwifery tutors on the labour ward; emergency obstetric care (EmONC) and clinical teaching.",
+        description="Mentor midwifery tutors on the labour ward; emergency obstetric care (EmONC), clinical teaching.",
         **fields,
     )
 
@@ -131,7 +131,8 @@ def test_an_ineligible_volunteer_is_told_why_and_nothing_is_recorded(page: Page,
     log_in(page, site, email=hodan.email, password=FACTORY_PASSWORD)
     page.goto(f"{site}/vacancies/{vacancy.external_id}/")
     expect(page.get_by_text("You cannot apply to this assignment:")).to_be_visible()
-    expect(page.get_by_text("Language rule: this assignment needs Arabic at professional level or better")).to_be_visible()
+    rule = "Language rule: this assignment needs Arabic at professional level or better"
+    expect(page.get_by_text(rule)).to_be_visible()
     expect(page.get_by_role("button", name="I'm interested")).to_have_count(0)
     assert not Application.objects.exists()
 
