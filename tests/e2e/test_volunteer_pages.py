@@ -250,9 +250,7 @@ SCREENS = [
 ]
 
 
-def test_screenshots_of_the_main_volunteer_pages(
-    browser: Browser, site: str, hodan: Volunteer, tmp_path: Path
-) -> None:
+def test_screenshots_of_the_main_volunteer_pages(browser: Browser, site: str, hodan: Volunteer, tmp_path: Path) -> None:
     """Desktop and phone width, one in Arabic; written to docs/screenshots/ with SCREENSHOTS_DIR=docs/screenshots."""
     out = Path(SHOTS) if SHOTS else tmp_path
     out.mkdir(parents=True, exist_ok=True)
