@@ -176,3 +176,11 @@ def test_nothing_a_browser_can_send_answers_500(hodan: Client, path: str) -> Non
 )
 def test_no_form_answers_500_whatever_is_posted(hodan: Client, path: str, data: dict[str, object]) -> None:
     assert hodan.post(path, data).status_code < 500
+
+
+def test_a_form_sent_from_a_stale_page_explains_itself(volunteer: Volunteer) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(volunteer.user)
+    response = client.post("/profile/consents/", {"matching": "on"})
+    assert response.status_code == 403
+    assert b"This page has expired" in response.content
