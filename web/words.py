@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 
+import pycountry
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.vocabulary import LANGUAGE_LEVELS
 from matching.models import MatchResult
-from volunteers.names import level_name
+from volunteers.names import language_name, level_name
 
 _SKILL = re.compile(r"^.+: matches '.*'$")
 _LANGUAGE = re.compile(r"^(?P<name>[^:]+): (?P<level>" + "|".join((*LANGUAGE_LEVELS, "none")) + r")$")
@@ -33,9 +34,11 @@ def _sentence(reason: str) -> str | None:
     if reason.startswith(("missing: ", "not eligible: ")) or _SKILL.match(reason):
         return None  # said from the structured fields instead
     if m := _LANGUAGE.match(reason):
+        known = pycountry.languages.get(name=m["name"])
+        name = language_name(known.alpha_2) if known is not None and hasattr(known, "alpha_2") else m["name"]
         if m["level"] == "none":
-            return _("%(language)s: not in your profile.") % {"language": m["name"]}
-        return _("You speak %(language)s (%(level)s).") % {"language": m["name"], "level": level_name(m["level"])}
+            return _("%(language)s: not in your profile.") % {"language": name}
+        return _("You speak %(language)s (%(level)s).") % {"language": name, "level": level_name(m["level"])}
     if m := _EXPERIENCE_SHORT.match(reason):
         return _("You have %(years)s years of experience; it asks for %(need)s, and up to 2 fewer is accepted.") % {
             "years": m["years"],
