@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import pycountry
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
+from django_countries import countries
 
 # Language names Django's catalogues lack (Somali is registered by us) or that
 # our Somali catalogue must carry itself (Django has no Somali translation).
 gettext_noop("Somali")
 gettext_noop("English")
 gettext_noop("Arabic")
-from django_countries import countries
 
 LANGUAGE_LEVEL_NAMES = {
     "basic": _("basic"),
