@@ -7,7 +7,6 @@ it answers 404 in the API, never 403, so ids cannot be probed.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet

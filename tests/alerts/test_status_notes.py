@@ -11,7 +11,7 @@ from alerts.services.notes import application_status_note_create
 from alerts.tasks import application_status_note, send_alert
 from assignments.models import Application
 from assignments.services import application_advance, application_express_interest
-from matching.models import OutboxMessage
+from core.models import OutboxMessage
 from tests.factories import ManagerFactory, VacancyFactory, VolunteerFactory
 from volunteers.models import Volunteer
 

@@ -14,7 +14,7 @@ from django.core import mail
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from assignments.models import Application
-from matching import ranking
+from matching import rank
 from matching.index_cache import roster_index_reset
 from tests.e2e.a11y import axe_violations, blocking
 from tests.e2e.helpers import FACTORY_PASSWORD, log_in, needs_browser
@@ -51,7 +51,7 @@ def hodan(db: None) -> Volunteer:
 
 def _rank(*vacancies: Any) -> None:
     for vacancy in vacancies:
-        ranking.vacancy_rank(vacancy_id=vacancy.pk)
+        rank.vacancy_rank(vacancy_id=vacancy.pk)
 
 
 def _midwifery_post(**fields: Any) -> Any:

@@ -44,7 +44,9 @@ def application_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("You had already withdrawn this application."))
     else:
         try:
-            application_withdraw(application=application, actor=request.user)
+            application_withdraw(
+                application=application, actor=application.volunteer.user if application.volunteer else None
+            )
         except ValidationError:
             application.refresh_from_db()
             messages.error(

@@ -105,7 +105,7 @@ def vacancy_interest(request: HttpRequest, volunteer: Volunteer, external_id: st
         motivation = form.cleaned_data["motivation"]
         try:
             application = application_express_interest(
-                volunteer=volunteer, vacancy=vacancy, motivation=motivation, actor=request.user
+                volunteer=volunteer, vacancy=vacancy, motivation=motivation, actor=volunteer.user
             )
         except ValidationError as exc:
             errors_onto(form, exc)
