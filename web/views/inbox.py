@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -31,8 +32,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 def _local_url(request: HttpRequest, url: str) -> str:
     """Where a message points, when it is on this site (an alert's link is absolute)."""
-    from django.conf import settings
-
     site = settings.SITE_URL.rstrip("/")
     if url.startswith(site):
         url = url[len(site) :] or "/"
