@@ -5,16 +5,17 @@ from __future__ import annotations
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from rest_framework.request import Request
 
 from accounts.models import User
 
 
 def user_email_verified(*, user: User, email: str) -> bool:
     """Whether ``user`` has proved they control ``email`` (allauth confirmation or an invitation)."""
-    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+    return bool(EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists())
 
 
-def signed_in_user(request: HttpRequest) -> User:
+def signed_in_user(request: HttpRequest | Request) -> User:
     """The request's user, typed as our User; PermissionDenied for an anonymous visitor.
 
     Views behind a log-in check call it where a service wants a ``User``, so

@@ -39,7 +39,7 @@ def invitation_url(*, user: User) -> str:
             "token": invitation_token_generator.make_token(user),
         },
     )
-    return settings.SITE_URL.rstrip("/") + path
+    return str(settings.SITE_URL).rstrip("/") + path
 
 
 def account_mail_after_commit(*, template: str, to: str, context: dict[str, Any]) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from alerts.models import Alert, AlertPreference, InboxMessage, Rhythm
 from volunteers.models import Volunteer
 
@@ -54,10 +54,10 @@ def alerts_for_vacancy_pending(*, vacancy_id: int) -> QuerySet[Alert]:
     return Alert.objects.filter(vacancy_id=vacancy_id, status=Alert.Status.PENDING, deliver=Rhythm.INSTANT)
 
 
-def inbox_for_user(*, user: Any) -> QuerySet[InboxMessage]:
+def inbox_for_user(*, user: User) -> QuerySet[InboxMessage]:
     """The signed-in user's in-app messages, newest first."""
     return InboxMessage.objects.filter(user=user).order_by("-created_at", "-id")
 
 
-def inbox_unread_count(*, user: Any) -> int:
+def inbox_unread_count(*, user: User) -> int:
     return InboxMessage.objects.filter(user=user, read_at__isnull=True).count()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import account_mail_after_commit, email_clean, invitation_url, require_staff
 from assignments.models import Application, ApplicationEvent, HostInstitution, Programme, Vacancy
-from core.outbox import application_status_note_requested, rank_vacancy_requested
+from core.outbox import application_status_note_requested, outcome_requested, rank_vacancy_requested
 from core.validators import validate_clean_text
 from volunteers.models import Volunteer
 
@@ -45,9 +45,11 @@ VACANCY_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 def _record(application: Application, *, from_status: str, actor: User | None, note: str = "") -> None:
-    ApplicationEvent.objects.create(
+    event = ApplicationEvent.objects.create(
         application=application, from_status=from_status, to_status=application.status, actor=actor, note=note
     )
+    # Each step is a judgement of the match: matching records it for learning.
+    outcome_requested(application_event_id=event.pk)
 
 
 MOTIVATION_MAX_LENGTH = 5000

@@ -99,6 +99,15 @@ def rescore_volunteer_requested(*, volunteer_id: int) -> None:
     )
 
 
+def outcome_requested(*, application_event_id: int) -> None:
+    """An application moved a step: record it as an outcome for learning (matching)."""
+    outbox_enqueue(
+        task=tasknames.RECORD_OUTCOME,
+        key=f"event:{application_event_id}",
+        kwargs={"application_event_id": application_event_id},
+    )
+
+
 def alerts_for_vacancy_requested(*, vacancy_id: int) -> None:
     """A vacancy's stored results were replaced: create the alerts they call for (alerts)."""
     outbox_enqueue(

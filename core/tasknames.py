@@ -18,6 +18,7 @@ RANK_VACANCY: Final = "matching.rank_vacancy"
 RANK_VACANCY_CHUNK: Final = "matching.rank_vacancy_chunk"
 RANK_VACANCY_BATCH: Final = "matching.rank_vacancy_batch"
 RESCORE_VOLUNTEER: Final = "matching.rescore_volunteer"
+RECORD_OUTCOME: Final = "matching.record_outcome"
 RECONCILE_OPEN_VACANCIES: Final = "matching.reconcile_open_vacancies"
 REMATCH_ALL: Final = "matching.rematch_all"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from assignments.models import Programme, Vacancy
 from matching.engine.types import Profile, ProgrammeRules
 from matching.engine.types import Vacancy as EngineVacancy
@@ -24,7 +26,7 @@ PROFILE_FIELDS = (
 )
 
 
-def profile_from_row(row: dict) -> Profile:
+def profile_from_row(row: dict[str, Any]) -> Profile:
     """Build an engine Profile from a `values(*PROFILE_FIELDS)` row."""
     return Profile(
         id=str(row["id"]),

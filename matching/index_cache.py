@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from matching.convert import PROFILE_FIELDS, profile_from_row
 from matching.engine import ENGINE_VERSION, ProfileIndex
@@ -43,7 +44,7 @@ _state = _State()
 _lock = threading.Lock()
 
 
-def _matchable_rows(ids: Iterable[int] | None = None) -> list[dict]:
+def _matchable_rows(ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
     queryset = Volunteer.objects.matchable()
     if ids is not None:
         queryset = queryset.filter(pk__in=list(ids))

@@ -83,3 +83,48 @@ class MatchResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer_id} for {self.vacancy_id}: {self.score:.3f}"
+
+
+class MatchOutcome(models.Model):
+    """What a person did with a match: a manager's step or the volunteer's own answer, graded for learning.
+
+    Each row keeps the engine version and the score the pair had when it
+    happened, so `train_ranker` can learn from outcomes and say which engine
+    they judged. One row per application step, and one per volunteer answer
+    to a vacancy (both unique), so a task run twice records once.
+    """
+
+    class Signal(models.TextChoices):
+        INTERESTED = "interested", "Volunteer said interested"
+        NOT_FOR_ME = "not_for_me", "Volunteer said not for me"
+        SHORTLISTED = "shortlisted", "Manager shortlisted"
+        INTERVIEW = "interview", "Manager invited to interview"
+        SELECTED = "selected", "Manager selected"
+        NOT_SELECTED = "not_selected", "Manager did not select"
+
+    vacancy = models.ForeignKey("assignments.Vacancy", on_delete=models.CASCADE, related_name="match_outcomes")
+    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.CASCADE, related_name="match_outcomes")
+    signal = models.CharField(max_length=16, choices=Signal.choices)
+    # The step the application left (for "not selected": at first look, or after a shortlist or interview).
+    from_status = models.CharField(max_length=16, blank=True)
+    grade = models.PositiveSmallIntegerField()
+    score = models.FloatField(null=True, blank=True, help_text="The stored score then; empty when not on the list")
+    engine_version = models.CharField(max_length=32)
+    application_event = models.OneToOneField(
+        "assignments.ApplicationEvent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["created_at", "id"]
+        indexes: ClassVar = [models.Index(fields=["vacancy", "volunteer"])]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["vacancy", "volunteer", "signal"],
+                condition=models.Q(application_event__isnull=True),
+                name="matching_outcome_one_answer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signal} ({self.grade}) for {self.volunteer_id} on {self.vacancy_id}"

@@ -16,7 +16,7 @@ from django.db import DatabaseError, close_old_connections
 
 from core import tasknames
 from core.tasks import DB_RETRY
-from matching import rank, rescore
+from matching import outcomes, rank, rescore
 from matching.index_cache import roster_index
 
 logger = logging.getLogger(__name__)
@@ -46,6 +46,12 @@ def rank_vacancy_chunk(run_id: int, number: int, low_id: int, high_id: int) -> N
 def rescore_volunteer(volunteer_id: int) -> None:
     """Rescore a changed profile against every open vacancy."""
     rescore.volunteer_rescore(volunteer_id=volunteer_id)
+
+
+@shared_task(name=tasknames.RECORD_OUTCOME, acks_late=True, **DB_RETRY)
+def record_outcome(application_event_id: int) -> None:
+    """Record an application's step as a graded outcome (once)."""
+    outcomes.outcome_from_application_event(event_id=application_event_id)
 
 
 @shared_task(name=tasknames.RECONCILE_OPEN_VACANCIES, acks_late=True)

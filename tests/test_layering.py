@@ -73,3 +73,25 @@ def test_the_check_sees_an_upward_import_hidden_inside_a_function(tmp_path: Path
 def test_the_shared_vocabulary_imports_no_django(module: str) -> None:
     path = ROOT / (module.replace(".", "/") + ".py")
     assert {top for _, top in _imported_tops(path)} <= {"__future__", "typing"}
+
+
+PEOPLE = {"user", "actor", "sent_by", "invited_by"}
+
+
+def test_services_and_selectors_never_take_any_for_a_person() -> None:
+    files = [
+        p
+        for app in LAYERS
+        if (ROOT / app).is_dir()
+        for p in _python_files(app)
+        if p.stem in ("services", "selectors") or p.parent.name == "services"
+    ]
+    untyped = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef):
+                for arg in [*node.args.args, *node.args.kwonlyargs]:
+                    if arg.arg in PEOPLE and (arg.annotation is None or "Any" in ast.unparse(arg.annotation)):
+                        untyped.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}({arg.arg})")
+    assert files
+    assert untyped == []

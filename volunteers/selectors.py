@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 
+from accounts.models import User
 from volunteers.models import Volunteer
 
 
-def volunteer_get_own(*, user: Any) -> Volunteer | None:
+def volunteer_get_own(*, user: User | AnonymousUser) -> Volunteer | None:
     """The signed-in user's own profile, or None when they have not created one."""
-    if not user or not user.is_authenticated:
+    if not isinstance(user, User):
         return None
     return Volunteer.objects.live().filter(user=user).first()
 

@@ -75,7 +75,7 @@ def _save(volunteer: Volunteer) -> None:
 
 
 @transaction.atomic
-def volunteer_profile_create(*, user: Any, data: dict[str, Any]) -> Volunteer:
+def volunteer_profile_create(*, user: User, data: dict[str, Any]) -> Volunteer:
     """Create the signed-in volunteer's profile, with their account's email.
 
     Consent to matching is recorded as given now (the sign-up form asks it);

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from accounts.models import User
 from alerts.selectors import inbox_unread_count
 from config.permissions import user_is_manager, user_is_staff
 
@@ -24,5 +25,5 @@ def user_role(user: Any) -> str:
 def site(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     role = user_role(user)
-    unread = inbox_unread_count(user=user) if role != "anonymous" else 0
+    unread = inbox_unread_count(user=user) if isinstance(user, User) else 0
     return {"nav_role": role, "inbox_unread": unread}

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.selectors import signed_in_user
 from alerts import selectors
 from alerts.api.serializers import (
     InboxMessageSerializer,
@@ -29,7 +30,7 @@ from volunteers.selectors import volunteer_get_own
 
 
 def _own_profile(request: Request) -> Volunteer:
-    profile = volunteer_get_own(user=request.user)
+    profile = volunteer_get_own(user=signed_in_user(request))
     if profile is None:
         raise NotFound("You have no profile yet; create it first.")
     return profile
@@ -78,7 +79,7 @@ class InboxListView(ListAPIView):  # type: ignore[type-arg]
     queryset = InboxMessage.objects.none()
 
     def get_queryset(self) -> QuerySet[InboxMessage]:
-        return selectors.inbox_for_user(user=self.request.user)
+        return selectors.inbox_for_user(user=signed_in_user(self.request))
 
 
 class InboxUnreadCountView(APIView):
@@ -86,7 +87,7 @@ class InboxUnreadCountView(APIView):
 
     @extend_schema(responses=UnreadCountSerializer, summary="How many of your in-app messages are unread")
     def get(self, request: Request) -> Response:
-        return Response({"unread": selectors.inbox_unread_count(user=request.user)})
+        return Response({"unread": selectors.inbox_unread_count(user=signed_in_user(request))})
 
 
 class InboxMarkReadView(APIView):
@@ -96,7 +97,7 @@ class InboxMarkReadView(APIView):
         request=None, responses={200: InboxMessageSerializer, 404: ErrorSerializer}, summary="Mark a message read"
     )
     def post(self, request: Request, pk: int) -> Response:
-        message = inbox.inbox_message_mark_read(user=request.user, message_id=pk)
+        message = inbox.inbox_message_mark_read(user=signed_in_user(request), message_id=pk)
         return Response(InboxMessageSerializer(message).data)
 
 
@@ -105,4 +106,4 @@ class InboxMarkAllReadView(APIView):
 
     @extend_schema(request=None, responses=MarkedSerializer, summary="Mark all your messages read")
     def post(self, request: Request) -> Response:
-        return Response({"marked": inbox.inbox_mark_all_read(user=request.user)})
+        return Response({"marked": inbox.inbox_mark_all_read(user=signed_in_user(request))})

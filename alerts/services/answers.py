@@ -16,6 +16,7 @@ from alerts.models import Alert
 from alerts.services.preferences import alert_preference_pause, alert_preference_unsubscribe
 from assignments.models import Application
 from assignments.services import application_express_interest
+from matching.outcomes import outcome_not_for_me
 from volunteers.models import Volunteer
 from volunteers.services import volunteer_consents_set, volunteer_profile_update
 
@@ -62,7 +63,10 @@ def alert_answer_interested(*, alert: Alert) -> Application:
 @transaction.atomic
 def alert_answer_not_for_me(*, alert: Alert) -> bool:
     """Record that the volunteer declined this vacancy; the alert is kept. True if this call recorded it."""
-    return _record(alert, Alert.Answer.NOT_FOR_ME)
+    recorded = _record(alert, Alert.Answer.NOT_FOR_ME)
+    if recorded and alert.vacancy_id is not None and alert.volunteer_id is not None:
+        outcome_not_for_me(vacancy_id=alert.vacancy_id, volunteer_id=alert.volunteer_id)
+    return recorded
 
 
 @transaction.atomic

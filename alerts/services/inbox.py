@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.models import User
 from alerts.models import InboxMessage
 from alerts.selectors import inbox_for_user
 
 
 @transaction.atomic
-def inbox_message_mark_read(*, user: Any, message_id: int) -> InboxMessage:
+def inbox_message_mark_read(*, user: User, message_id: int) -> InboxMessage:
     """Mark one of the user's messages read (again is harmless); another user's answers 404."""
     message = get_object_or_404(inbox_for_user(user=user), pk=message_id)
     if message.read_at is None:
@@ -23,6 +22,6 @@ def inbox_message_mark_read(*, user: Any, message_id: int) -> InboxMessage:
 
 
 @transaction.atomic
-def inbox_mark_all_read(*, user: Any) -> int:
+def inbox_mark_all_read(*, user: User) -> int:
     """Mark every unread message of the user read; return how many changed."""
     return inbox_for_user(user=user).filter(read_at__isnull=True).update(read_at=timezone.now())

@@ -25,7 +25,7 @@ STEP_LABELS = {
 
 
 def _site(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    return str(settings.SITE_URL).rstrip("/") + path
 
 
 def _vacancy_context(alert: Alert) -> dict[str, Any]:

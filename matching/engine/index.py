@@ -263,7 +263,7 @@ class ProfileIndex:
 
     @property
     def n_features(self) -> int:
-        return self.base_t.shape[0]
+        return int(self.base_t.shape[0])
 
     @property
     def n_rows(self) -> int:

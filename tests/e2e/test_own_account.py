@@ -37,7 +37,7 @@ def test_the_owner_of_an_imported_profile_claims_it_from_the_invitation_email(pa
     page.get_by_role("button", name="Set password and sign in").click()
 
     expect(page).to_have_url(f"{site}/")
-    expect(page.get_by_text("Signed in as hodan@example.org")).to_be_visible()
+    expect(page.get_by_text("Signed in as hodan@example.org.", exact=True)).to_be_visible()
     assert Volunteer.objects.get(pk=volunteer.pk).user.check_password(NEW_PASSWORD)
 
 
@@ -52,13 +52,13 @@ def test_a_volunteer_who_forgot_the_password_sets_a_new_one_from_the_email(page:
     expect(page.get_by_role("heading", name="Password Reset")).to_be_visible()
     page.goto(_link_in_last_mail(r"/accounts/password/reset/key/\S+/"))
     page.get_by_label("New Password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_label("New Password (again):").fill(NEW_PASSWORD)
+    page.get_by_label("New Password (again)").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Change Password").click()
     expect(page.get_by_text("Your password is now changed.")).to_be_visible()
 
     log_in(page, site, email="amina@example.org", password=NEW_PASSWORD)
 
-    expect(page.get_by_text("Signed in as amina@example.org")).to_be_visible()
+    expect(page.get_by_text("Signed in as amina@example.org.", exact=True)).to_be_visible()
 
 
 def test_a_volunteer_downloads_their_data_then_erases_the_account(page: Page, site: str) -> None:

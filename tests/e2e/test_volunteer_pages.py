@@ -230,6 +230,8 @@ def test_the_menu_works_by_keyboard_on_a_phone(browser: Browser, site: str, hoda
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     log_in(page, site, email=hodan.email, password=FACTORY_PASSWORD)
+    expect(page.get_by_role("heading", name="Welcome, Hodan Warsame")).to_be_visible()
+    page.goto(f"{site}/")  # a fresh page: the focus starts at the document
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
     toggler = page.get_by_role("button", name="Menu")

@@ -5,7 +5,13 @@ from __future__ import annotations
 from celery import current_app
 from django.utils import timezone
 
+import alerts.tasks
+import core.tasks
+import matching.tasks
 from core.models import OutboxMessage
+
+# The worker registers every app's tasks at start; so does this module, for the test process.
+_TASK_MODULES = (alerts.tasks, core.tasks, matching.tasks)
 
 
 def outbox_run_pending(*, tasks: tuple[str, ...] | None = None, rounds: int = 10) -> list[str]:

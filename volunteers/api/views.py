@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.selectors import signed_in_user
 from config.permissions import IsVolunteer
 from config.serializers import ErrorSerializer
 from volunteers import selectors, services
@@ -43,7 +44,7 @@ class ProfileView(APIView):
     def post(self, request: Request) -> Response:
         serializer = ProfileInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        profile = services.volunteer_profile_create(user=request.user, data=serializer.validated_data)
+        profile = services.volunteer_profile_create(user=signed_in_user(request), data=serializer.validated_data)
         return Response(ProfileOutputSerializer(profile).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

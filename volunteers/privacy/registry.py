@@ -140,6 +140,9 @@ REGISTRY: dict[tuple[str, str], Relation] = {
     ("matching.MatchResult", "volunteer"): Relation(
         "match_results", rows(exclude=("volunteer",)), delete, "rankings of this person are deleted"
     ),
+    ("matching.MatchOutcome", "volunteer"): Relation(
+        "match_outcomes", rows(exclude=("volunteer",)), delete, "what came of their matches, graded for learning"
+    ),
     ("alerts.AlertPreference", "volunteer"): Relation(
         "alert_preferences", rows(exclude=("volunteer",)), delete, "how the person wanted alerts"
     ),

@@ -50,7 +50,7 @@ def _relations(*, user: User) -> list[tuple[Relation, QuerySet[Any], models.Fiel
         except LookupError:
             continue  # an optional app that is not installed
         field = model._meta.get_field(field_name)
-        target = targets[field.related_model]  # type: ignore[index]
+        target = targets[field.related_model]
         if target is None:
             continue
         lookup = f"{field_name}__in" if isinstance(target, list) else field_name
@@ -99,7 +99,7 @@ def _forget_sign_in_records(*, email: str) -> None:
     # Redis) does not implement it and would fail on rows left from a period
     # on the database handler. Its own counts are hashed keys in the cache
     # that expire with the cool-off.
-    attempts._raw_delete(attempts.db)  # type: ignore[attr-defined]
+    attempts._raw_delete(attempts.db)
 
 
 @transaction.atomic

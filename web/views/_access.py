@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from config.permissions import user_is_volunteer
 from volunteers.models import Volunteer
 from volunteers.selectors import volunteer_get_own
@@ -56,3 +57,10 @@ def own_profile(request: HttpRequest) -> Volunteer | None:
 def is_htmx(request: HttpRequest) -> bool:
     """Whether htmx sent the request (django-htmx's middleware sets request.htmx)."""
     return bool(getattr(request, "htmx", False))
+
+
+def account(request: HttpRequest) -> User:
+    """The signed-in account of a page that requires one (its decorator already sent anyone else away)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user

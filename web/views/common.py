@@ -13,7 +13,7 @@ from web.views.dashboard import dashboard
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page; a volunteer's or a programme manager's dashboard once they are signed in."""
+    """The landing page; a volunteer's dashboard once they are signed in."""
     role = user_role(request.user)
     if role == "volunteer":
         return dashboard(request)

@@ -10,6 +10,7 @@ from assignments.selectors import applications_of_volunteer
 from matching.selectors import matches_for_volunteer
 from volunteers.models import Volunteer
 from volunteers.selectors import volunteer_get_own
+from web.views._access import account
 from web.words import strength
 
 # What a profile needs before the matcher can do it justice.
@@ -34,7 +35,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "volunteer": volunteer,
         "matches": matches,
         "applications": applications_of_volunteer(user=request.user).order_by("-status_changed_at")[:5],
-        "messages_unread": inbox_for_user(user=request.user).filter(read_at__isnull=True)[:3],
+        "messages_unread": inbox_for_user(user=account(request)).filter(read_at__isnull=True)[:3],
         "missing": _missing(volunteer),
         "preference": preference,
         "paused": preference_paused(preference),

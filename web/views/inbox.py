@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,21 +19,19 @@ from alerts.services.preferences import alert_preference_update
 from volunteers.models import Volunteer
 from volunteers.services import volunteer_consents_set
 from web.forms import AlertPreferencesForm, errors_onto
-from web.views._access import is_htmx, profile_page
+from web.views._access import account, is_htmx, profile_page
 
 
 @require_GET
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """Everyone's in-app messages, newest first (volunteers' alerts and notes, managers' reminders)."""
-    page = Paginator(inbox_for_user(user=request.user), 25).get_page(request.GET.get("page"))
+    page = Paginator(inbox_for_user(user=account(request)), 25).get_page(request.GET.get("page"))
     return render(request, "web/inbox.html", {"page": page})
 
 
 def _local_url(request: HttpRequest, url: str) -> str:
     """Where a message points, when it is on this site (an alert's link is absolute)."""
-    from django.conf import settings
-
     site = settings.SITE_URL.rstrip("/")
     if url.startswith(site):
         url = url[len(site) :] or "/"
@@ -45,7 +44,7 @@ def _local_url(request: HttpRequest, url: str) -> str:
 @login_required
 def inbox_read(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a message read and open what it is about (another user's message answers 404)."""
-    message = inbox_message_mark_read(user=request.user, message_id=pk)
+    message = inbox_message_mark_read(user=account(request), message_id=pk)
     if is_htmx(request):
         return render(request, "web/_inbox_item.html", {"message": message})
     target = _local_url(request, message.url) if request.POST.get("open") else ""
@@ -55,7 +54,7 @@ def inbox_read(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def inbox_read_all(request: HttpRequest) -> HttpResponse:
-    count = inbox_mark_all_read(user=request.user)
+    count = inbox_mark_all_read(user=account(request))
     if count:
         messages.success(request, _("All messages are marked read."))
     return redirect("web:inbox")

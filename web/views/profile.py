@@ -18,7 +18,7 @@ from volunteers.names import country_name, education_name, language_name, level_
 from volunteers.selectors import skills_in_use
 from volunteers.services import volunteer_consents_set, volunteer_profile_create, volunteer_profile_update
 from web import forms
-from web.views._access import own_profile, profile_page, volunteer_page
+from web.views._access import account, own_profile, profile_page, volunteer_page
 
 # The steps, in order: (slug, title).
 STEPS: list[tuple[str, Any]] = [
@@ -126,7 +126,7 @@ def profile_step(request: HttpRequest, step: str) -> HttpResponse:
             data = {"languages": forms.languages_from(formset)} if formset is not None else _data(form)
             try:
                 if volunteer is None:
-                    volunteer = volunteer_profile_create(user=request.user, data=data)
+                    volunteer = volunteer_profile_create(user=account(request), data=data)
                 else:
                     volunteer = volunteer_profile_update(volunteer=volunteer, data=data)
             except ValidationError as exc:
