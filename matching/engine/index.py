@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -14,6 +15,7 @@ from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from matching.engine.columns import Columns
 from matching.engine.features import SECTOR_SHARE, Notes, ProfileTerms, profile_terms
 from matching.engine.lexicon import Lexicon, load_lexicon
+from matching.engine.occupations import OccupationSpace, load_occupations
 from matching.engine.types import EngineConfig, Profile
 
 DTYPE = np.float32
@@ -60,6 +62,7 @@ class ProfileIndex:
     def __init__(self, config: EngineConfig, lexicon: Lexicon | None) -> None:
         self.config = config
         self.lexicon = lexicon
+        self.occupations: OccupationSpace | None = load_occupations() if config.use_occupations else None
         self.cols = Columns()
         self.profiles: list[Profile | None] = []
         self.notes: list[Notes | None] = []
@@ -71,6 +74,7 @@ class ProfileIndex:
         self.idf: NDArray[np.float32] = np.zeros(0, dtype=DTYPE)
         self.n_words = 0
         self.n_chars = 0
+        self.n_occupations = 0
         self.sectors: dict[str, int] = {}
         self.sector_strength: NDArray[np.float32] = np.zeros((0, 0), dtype=DTYPE)
         # The same matrix twice: features x rows for scoring (postings), rows x features
@@ -103,6 +107,7 @@ class ProfileIndex:
         doc = _RowBuilder()
         cov = _RowBuilder()
         heads: list[str] = []
+        does: list[Counter[str]] = []
         was_enabled = gc.isenabled()
         gc.disable()  # millions of long-lived objects: collecting in between is wasted work
         try:
@@ -111,6 +116,7 @@ class ProfileIndex:
                 doc.add(t.doc, vocab)
                 cov.add(t.strengths, vocab)
                 heads.append(t.head_text)
+                does.append(t.does)
                 row = index.cols.append(p)
                 index._set_sector(row, t)
                 index.rows[p.id] = row
@@ -142,9 +148,11 @@ class ProfileIndex:
                 index.chars.stop_words_ = set()
                 index.n_chars = len(index.chars.vocabulary_)
         cov_matrix = cov.matrix(len(vocab))
-        del doc, cov, heads
-        index.base = sp.hstack([doc_matrix, cov_matrix, char_matrix], format="csr", dtype=DTYPE)
-        del doc_matrix, cov_matrix, char_matrix
+        occ_matrix = index._occupation_rows(does)
+        index.n_occupations = occ_matrix.shape[1]
+        del doc, cov, heads, does
+        index.base = sp.hstack([doc_matrix, cov_matrix, char_matrix, occ_matrix], format="csr", dtype=DTYPE)
+        del doc_matrix, cov_matrix, char_matrix, occ_matrix
         index.base_t = index.base.T.tocsr()
         index.base_rows = len(plist)
         # The notes are millions of small long-lived objects; without this every full
@@ -172,6 +180,17 @@ class ProfileIndex:
         )
         matrix.sort_indices()
         return matrix
+
+    def _occupation_rows(self, does: Sequence[Counter[str]]) -> sp.csr_matrix:
+        """ESCO occupation projections of "what they do" bags (no columns when switched off)."""
+        if self.occupations is None:
+            return sp.csr_matrix((len(does), 0), dtype=DTYPE)
+        return self.occupations.project(does)
+
+    @property
+    def occupation_offset(self) -> int:
+        """First feature column of the occupation block."""
+        return 2 * self.n_words + self.n_chars
 
     def _coverage_rows(self, terms: Sequence[ProfileTerms]) -> sp.csr_matrix:
         return self._sparse_rows([t.strengths for t in terms])
@@ -206,7 +225,8 @@ class ProfileIndex:
         doc = self.word_vector(terms.doc)
         cov = self._coverage_rows([terms])
         chars = self.chars.transform([terms.head_text]) if self.n_chars else sp.csr_matrix((1, 0), dtype=DTYPE)
-        return sp.hstack([doc, cov, chars], format="csr", dtype=DTYPE)
+        occ = self._occupation_rows([terms.does]) if self.n_occupations else sp.csr_matrix((1, 0), dtype=DTYPE)
+        return sp.hstack([doc, cov, chars, occ], format="csr", dtype=DTYPE)
 
     # -- maintenance --------------------------------------------------------------------
 
