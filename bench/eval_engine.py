@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from matching.engine import EngineConfig, ProfileIndex, ProgrammeRules, rank, rank_many
 from matching.engine.learn import GradedPair, TrainingSet, cross_validate, metrics, model_logits, pair_signals
 from matching.engine.model import load_model
-from matching.engine.records import profile_from_record, vacancy_from_record
+from matching.engine.records import profile_from_record, read_graded_roster, vacancy_from_record
 from matching.engine.text import content_stem, tokenize
 from matching.engine.types import Profile, Vacancy
 
@@ -69,19 +69,10 @@ def load(data: Path) -> tuple[list[Profile], list[Vacancy]]:
     return profiles, vacancies
 
 
-def load_grades(data: Path) -> list[GradedPair]:
-    """The dev set's qrels as graded pairs."""
-    out = []
-    with (data / "qrels.tsv").open(encoding="utf-8") as fh:
-        for line in fh:
-            vac, vol, grade = line.rstrip("\n").split("\t")
-            out.append(GradedPair(vac, vol, int(grade)))
-    return out
-
-
 def dev_training_set(data: Path) -> TrainingSet:
-    profiles, vacancies = load(data)
-    return TrainingSet(profiles, vacancies, load_grades(data))
+    """The dev set's volunteers, vacancies and qrels (the same reader as manage.py train_ranker)."""
+    profiles, vacancies, grades = read_graded_roster(data)
+    return TrainingSet(profiles, vacancies, [GradedPair(*g) for g in grades])
 
 
 def write_ranking(profiles: list[Profile], vacancies: list[Vacancy], config: EngineConfig, out: Path) -> None:

@@ -273,3 +273,43 @@ def train(pairs: PairSet, *, version: int, trained_on: str) -> tuple[RankerModel
 def with_model(config: EngineConfig | None, model: RankerModel) -> EngineConfig:
     """`config` scoring with `model`."""
     return replace(config or EngineConfig(), model=model)
+
+
+@dataclass(frozen=True)
+class Retrained:
+    """The outcome of a refit: the candidate model and both held-back figures."""
+
+    model: RankerModel
+    new_ndcg: float  # the refitted weights, each vacancy scored by weights fitted without it
+    current_ndcg: float  # the current model on the same vacancies
+    cross_validated: CrossValidation
+
+    @property
+    def better(self) -> bool:
+        return self.new_ndcg > self.current_ndcg
+
+
+def retrain(
+    data: TrainingSet,
+    current: RankerModel,
+    *,
+    trained_on: str,
+    config: EngineConfig | None = None,
+    rules: ProgrammeRules = ProgrammeRules(),  # noqa: B008 - frozen, safe as default
+    today: date,
+) -> Retrained:
+    """Refit the weights on `data` and judge them against `current` on held-back vacancies.
+
+    The current model's figure is computed on the same vacancies; if it was fitted on
+    them, it is flattered, so a new model must clearly do better to win.
+    """
+    config = with_model(config, current)
+    pairs = pair_signals(data, config=config, rules=rules, today=today)
+    new, cur = compare_held_back(pairs, current)
+    model, cv = train(pairs, version=current.version + 1, trained_on=trained_on)
+    return Retrained(model, new, cur, cv)
+
+
+def training_set(profiles: Iterable[Profile], vacancies: Iterable[Vacancy], pairs: Iterable[GradedPair]) -> TrainingSet:
+    """A TrainingSet from any iterables (recorded outcomes, a roster directory)."""
+    return TrainingSet(list(profiles), list(vacancies), list(pairs))
