@@ -6,6 +6,7 @@ import gc
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -13,7 +14,7 @@ from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 
 from matching.engine.columns import Columns
-from matching.engine.features import SECTOR_SHARE, Notes, ProfileTerms, profile_terms
+from matching.engine.features import SECTOR_SHARE, Notes, ProfileTerms, profile_terms, text_terms
 from matching.engine.lexicon import Lexicon, load_lexicon
 from matching.engine.occupations import OccupationSpace, load_occupations
 from matching.engine.types import EngineConfig, Profile
@@ -52,6 +53,21 @@ class _RowBuilder:
         return m
 
 
+@cache
+def sectors_of_occupations(space: OccupationSpace, lexicon: Lexicon, sectors: tuple[str, ...]) -> NDArray[np.float32]:
+    """Occupations x sectors: each sector's share of the lexicon's sector evidence in the
+    occupation's labels and description, the leading sector scaled to 1 (once per process)."""
+    out = np.zeros((space.size, len(sectors)), dtype=DTYPE)
+    config = EngineConfig()
+    for i, occ in enumerate(space.occupations):
+        bag = text_terms(f"{occ.labels}. {occ.description}", lexicon, config)
+        for j, token in enumerate(sectors):
+            out[i, j] = bag.get(token, 0)
+    top = out.max(axis=1, keepdims=True)
+    top[top == 0] = 1.0
+    return out / top
+
+
 class ProfileIndex:
     """Searchable roster. Build once, then `upsert`/`remove` single profiles.
 
@@ -77,6 +93,8 @@ class ProfileIndex:
         self.n_occupations = 0
         self.sectors: dict[str, int] = {}
         self.sector_strength: NDArray[np.float32] = np.zeros((0, 0), dtype=DTYPE)
+        # Sector of each ESCO occupation, read by the lexicon in its labels and description.
+        self.occupation_sectors: NDArray[np.float32] = np.zeros((0, 0), dtype=DTYPE)
         # The same matrix twice: features x rows for scoring (postings), rows x features
         # for fetching the top-k's vectors when explaining their score.
         self.base_t: sp.csr_matrix = sp.csr_matrix((0, 0), dtype=DTYPE)
@@ -96,6 +114,7 @@ class ProfileIndex:
         plist = list(profiles)
         sector_names = sorted({c.sector for c in lexicon.concepts}) if lexicon else []
         index.sectors = {f"s:{s}": i for i, s in enumerate(sector_names)}
+        index.occupation_sectors = index._sectors_of_occupations()
         index.sector_strength = np.zeros((max(len(plist), 16), len(sector_names)), dtype=DTYPE)
         vocab: dict[str, int] = {}
         if lexicon is not None:
@@ -149,7 +168,7 @@ class ProfileIndex:
                 index.n_chars = len(index.chars.vocabulary_)
         cov_matrix = cov.matrix(len(vocab))
         occ_matrix = index._occupation_rows(does)
-        index.n_occupations = occ_matrix.shape[1]
+        index.n_occupations = index.occupations.size if index.occupations is not None else 0
         del doc, cov, heads, does
         index.base = sp.hstack([doc_matrix, cov_matrix, char_matrix, occ_matrix], format="csr", dtype=DTYPE)
         del doc_matrix, cov_matrix, char_matrix, occ_matrix
@@ -182,10 +201,26 @@ class ProfileIndex:
         return matrix
 
     def _occupation_rows(self, does: Sequence[Counter[str]]) -> sp.csr_matrix:
-        """ESCO occupation projections of "what they do" bags (no columns when switched off)."""
+        """ESCO occupation projections of "what they do" bags, then the sectors of those
+        occupations (no columns when switched off)."""
         if self.occupations is None:
             return sp.csr_matrix((len(does), 0), dtype=DTYPE)
-        return self.occupations.project(does)
+        proj = self.occupations.project(does)
+        if not self.occupation_sectors.size:
+            return proj
+        # Squared cosines of an L2-normalised row sum to 1: a weighted mean of sectors.
+        sectors = sp.csr_matrix(proj.multiply(proj) @ self.occupation_sectors, dtype=DTYPE)
+        return sp.hstack([proj, sectors], format="csr", dtype=DTYPE)
+
+    def _sectors_of_occupations(self) -> NDArray[np.float32]:
+        if self.occupations is None or self.lexicon is None or not self.sectors:
+            return np.zeros((0, 0), dtype=DTYPE)
+        return sectors_of_occupations(self.occupations, self.lexicon, tuple(self.sectors))
+
+    @property
+    def sector_offset(self) -> int:
+        """First column of the occupations' sectors block."""
+        return self.occupation_offset + self.n_occupations
 
     @property
     def occupation_offset(self) -> int:

@@ -20,7 +20,7 @@ from pathlib import Path
 DATA_DIR = Path(__file__).with_name("data")
 # Text signals first (one sparse product scores them for the whole roster), then the
 # structured ones, each in [0, 1].
-TEXT_FEATURES: tuple[str, ...] = ("words", "does", "skills", "chars", "occupation", "sector")
+TEXT_FEATURES: tuple[str, ...] = ("words", "does", "skills", "chars", "occupation", "sector", "occupation_sector")
 FIT_FEATURES: tuple[str, ...] = ("experience", "languages", "availability")
 FEATURES: tuple[str, ...] = TEXT_FEATURES + FIT_FEATURES
 BANDS: tuple[str, ...] = ("strong", "good", "partial")

@@ -87,6 +87,7 @@ def score_pair(
         + _dot(comps[3], ref.chars)
         + _dot(comps[4], ref.occupations)
         + _dot(comps[5], ref.strengths)
+        + _dot(comps[6], ref.occupations)
     )
     if not index.config.use_structured_fit:
         return _sigmoid(text + model.intercept), failed

@@ -131,7 +131,15 @@ def _assemble(
             col = index.vocab.get(token)
             if col is not None:
                 sector[nw + col] = 1.0 / (SECTOR_SHARE * len(vt.sectors))
-    comps = (words, does, skills, chars, occ, sector)
+    # The same sectors, as the person's ESCO occupations belong to them (words the lexicon
+    # does not know still land on an occupation, and the occupation has a sector).
+    occ_sector: dict[int, float] = {}
+    if cfg.use_structured_fit and vt.sectors and index.occupation_sectors.size:
+        for token in vt.sectors:
+            col = index.sectors.get(token)
+            if col is not None:
+                occ_sector[index.sector_offset + col] = 1.0 / len(vt.sectors)
+    comps = (words, does, skills, chars, occ, sector, occ_sector)
     weights = tuple(model.weight(name) for name in TEXT_FEATURES)
     combined: dict[int, float] = {}
     for wt, comp in zip(weights, comps, strict=True):
