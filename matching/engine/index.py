@@ -20,6 +20,7 @@ from matching.engine.occupations import OccupationSpace, load_occupations
 from matching.engine.types import EngineConfig, Profile
 
 DTYPE = np.float32
+OCCUPATION_CHUNK = 4096
 MIN_COMPACT = 4096  # pending upserts kept in a side matrix before folding them in
 
 
@@ -126,7 +127,10 @@ class ProfileIndex:
         doc = _RowBuilder()
         cov = _RowBuilder()
         heads: list[str] = []
+        # "What they do" bags are projected onto ESCO a chunk at a time, so that 100,000
+        # of them never sit in memory together.
         does: list[Counter[str]] = []
+        occ_blocks: list[sp.csr_matrix] = []
         was_enabled = gc.isenabled()
         gc.disable()  # millions of long-lived objects: collecting in between is wasted work
         try:
@@ -136,6 +140,9 @@ class ProfileIndex:
                 cov.add(t.strengths, vocab)
                 heads.append(t.head_text)
                 does.append(t.does)
+                if len(does) == OCCUPATION_CHUNK:
+                    occ_blocks.append(index._occupation_rows(does))
+                    does = []
                 row = index.cols.append(p)
                 index._set_sector(row, t)
                 index.rows[p.id] = row
@@ -167,9 +174,11 @@ class ProfileIndex:
                 index.chars.stop_words_ = set()
                 index.n_chars = len(index.chars.vocabulary_)
         cov_matrix = cov.matrix(len(vocab))
-        occ_matrix = index._occupation_rows(does)
+        if does or not occ_blocks:
+            occ_blocks.append(index._occupation_rows(does))
+        occ_matrix = sp.vstack(occ_blocks, format="csr", dtype=DTYPE)
         index.n_occupations = index.occupations.size if index.occupations is not None else 0
-        del doc, cov, heads, does
+        del doc, cov, heads, does, occ_blocks
         index.base = sp.hstack([doc_matrix, cov_matrix, char_matrix, occ_matrix], format="csr", dtype=DTYPE)
         del doc_matrix, cov_matrix, char_matrix, occ_matrix
         index.base_t = index.base.T.tocsr()
