@@ -230,19 +230,21 @@ def calibrate(scores: NDArray[np.float64], grades: NDArray[np.int64]) -> tuple[f
     """(floor, good, strong) thresholds on scores in (0, 1), from held-back scores.
 
     strong: the lowest score at which, from the top down, at least half the pairs are
-    grade 3; good: the same for grade >= 2; floor: all but 2% of the grade >= 2 pairs
-    lie above it.
+    grade 3; good: the lowest score at which at least half the pairs between it and
+    strong are grade 2 or 3 (the band itself, not the strong pairs above it, must be
+    mostly good; it may be empty); floor: all but 2% of the grade >= 2 pairs lie above it.
     """
     order = np.argsort(-scores, kind="stable")
     s, g = scores[order], grades[order]
-    n = np.arange(1, len(s) + 1)
 
-    def lowest(share: NDArray[np.float64], need: float) -> float:
+    def lowest(hits: NDArray[np.bool_], need: float, start: int = 0) -> float:
+        share = np.cumsum(hits[start:]) / np.arange(1, len(hits) - start + 1)
         ok = np.flatnonzero(share >= need)
-        return float(s[ok[-1]]) if len(ok) else float(s[0])
+        return float(s[start + ok[-1]]) if len(ok) else float(s[max(start - 1, 0)])
 
-    strong = lowest(np.cumsum(g >= 3) / n, STRONG_SHARE)
-    good = min(lowest(np.cumsum(g >= 2) / n, GOOD_SHARE), strong)
+    strong = lowest(g >= 3, STRONG_SHARE)
+    below = int(np.searchsorted(-s, -strong, side="right"))  # first pair under strong
+    good = min(lowest(g >= 2, GOOD_SHARE, below), strong) if below < len(s) else strong
     relevant = np.sort(scores[grades >= 2])
     floor = float(relevant[int((1.0 - FLOOR_RECALL) * len(relevant))]) if len(relevant) else 0.0
     return min(floor, good), good, strong

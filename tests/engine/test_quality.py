@@ -126,11 +126,19 @@ def test_the_bands_are_ordered_and_cover_every_score() -> None:
 
 def test_calibration_puts_strong_where_most_pairs_are_grade_3() -> None:
     scores = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05])
-    grades = np.array([3, 3, 2, 3, 2, 2, 1, 0, 2, 0])
+    grades = np.array([3, 3, 2, 3, 2, 2, 2, 0, 0, 1])
     floor, good, strong = calibrate(scores, grades)
     assert strong == 0.4  # the top 6 are half grade 3; below that, fewer than half
-    assert good == 0.05  # all the way down, at least half are grade 2 or 3
-    assert floor == 0.05  # never above good
+    assert good == 0.2  # of the pairs from 0.3 down to 0.2, half are grade 2 or 3; lower, fewer
+    assert floor == 0.2  # all grade >= 2 pairs lie above 0.3, but the floor is never above good
+
+
+def test_a_good_band_of_mostly_grade_1_pairs_is_empty() -> None:
+    scores = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2])
+    grades = np.array([3, 3, 1, 1, 1, 1, 1, 2])
+    floor, good, strong = calibrate(scores, grades)
+    assert strong == 0.6
+    assert good == strong
 
 
 def _hard_case_training_set() -> TrainingSet:
