@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from matching.engine.model import BANDS, NO_EVIDENCE, load_model
+from matching.explain import Explanation
 from matching.models import MatchResult, MatchRun
 
 BAND_FIELD = serializers.ChoiceField(
@@ -92,8 +91,8 @@ class ExplanationSerializer(serializers.Serializer):
     missing_skills = serializers.ListField(child=serializers.CharField())
 
     @extend_schema_field(BAND_FIELD)
-    def get_band(self, obj: dict[str, Any]) -> str:
-        return band_of(float(obj["score"]))
+    def get_band(self, obj: Explanation) -> str:
+        return band_of(obj.score)
 
 
 class VolunteerMatchSerializer(serializers.ModelSerializer):

@@ -166,7 +166,7 @@ def metrics(pairs: PairSet, scores: NDArray[np.float64], vacancies: Iterable[str
 
 
 def _dcg(grades: Sequence[int]) -> float:
-    return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(grades))
+    return float(sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(grades)))
 
 
 def folds(vacancies: Sequence[str], k: int, seed: int) -> list[list[str]]:

@@ -136,7 +136,7 @@ def test_calibration_puts_strong_where_most_pairs_are_grade_3() -> None:
 def test_a_good_band_of_mostly_grade_1_pairs_is_empty() -> None:
     scores = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2])
     grades = np.array([3, 3, 1, 1, 1, 1, 1, 2])
-    floor, good, strong = calibrate(scores, grades)
+    _, good, strong = calibrate(scores, grades)
     assert strong == 0.6
     assert good == strong
 

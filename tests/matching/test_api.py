@@ -118,7 +118,7 @@ def with_a_tax_inspector(ranked: dict[str, Any]) -> dict[str, Any]:
         skills=["tax audit", "VAT"],
         languages={"so": "native", "en": "fluent"},
     )
-    ranking.vacancy_rank(vacancy_id=ranked["vacancy"].pk)
+    rank.vacancy_rank(vacancy_id=ranked["vacancy"].pk)
     return {**ranked, "inspector": inspector}
 
 
