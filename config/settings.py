@@ -341,21 +341,18 @@ CELERY_BEAT_SCHEDULE = {
 # --- Matching -----------------------------------------------------------------
 MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=200)
 MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=20000)
-# "My matches" (page and API) lists no vacancy scoring below this. On the dev
-# evaluation set candidates under 0.25 are mostly graded poor by managers (64%
-# of those between 0.25 and 0.35 are good or strong; see ALERT_MIN_SCORE).
-MATCH_MIN_SCORE = env.float("MATCH_MIN_SCORE", default=0.25)
 # Build each worker process's roster index when the process starts.
 MATCHING_PREWARM_INDEX = env.bool("MATCHING_PREWARM_INDEX", default=True)
 
 # --- Alerts -------------------------------------------------------------------
 # "Strong" for an alert: a score of at least ALERT_MIN_SCORE and a place in the
-# top ALERT_TOP_N of the stored shortlist. On the dev evaluation set 93% of
-# eligible candidates scoring 0.35 or more are graded good or strong (2-3) by
-# managers, against 64% between 0.25 and 0.35; and a vacancy has one or a few
-# positions, so alerting beyond the ten best would mostly raise hopes that
-# selection then disappoints.
-ALERT_MIN_SCORE = env.float("ALERT_MIN_SCORE", default=0.35)
+# top ALERT_TOP_N of the stored shortlist. Unset, the threshold is the ranker's
+# calibrated "good" band (matching/engine/data/ranker_v*.json; on the dev set 77%
+# of pairs at or above it are graded good or strong by managers), so a refitted
+# model moves it with the scores. A vacancy has one or a few positions, so
+# alerting beyond the ten best would mostly raise hopes that selection then
+# disappoints.
+ALERT_MIN_SCORE = env.float("ALERT_MIN_SCORE", default=None)
 ALERT_TOP_N = env.int("ALERT_TOP_N", default=10)
 # Managers hear once that a vacancy has this many strong candidates.
 ALERT_MANAGER_FIRST_N = env.int("ALERT_MANAGER_FIRST_N", default=3)

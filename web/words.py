@@ -11,14 +11,17 @@ from __future__ import annotations
 import re
 
 import pycountry
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.vocabulary import LANGUAGE_LEVELS
+from matching.engine.model import load_model
 from matching.models import MatchResult
 from volunteers.names import language_name, level_name
 
-_SKILL = re.compile(r"^.+: matches '.*'$")
+# The same skill in the person's words, and a shared word that is no evidence:
+# the first is said from matched_skills, the second is not a reason to tell them.
+_SKILL = re.compile(r"^.+ \u2190 '.*'$|^.+: matches '.*'$|^.+: only the word .* not evidence of the skill$")
+_RELATED = re.compile(r"^related to (?P<skill>.+): '(?P<own>.*)'$")
 _LANGUAGE = re.compile(r"^(?P<name>[^:]+): (?P<level>" + "|".join((*LANGUAGE_LEVELS, "none")) + r")$")
 _EXPERIENCE_SHORT = re.compile(r"^(?P<years>\d+) years' experience, (?P<short>\d+) short of the minimum (?P<need>\d+)$")
 _EXPERIENCE = re.compile(r"^(?P<years>\d+) years' experience(?: \(minimum (?P<need>\d+)\))?$")
@@ -26,13 +29,23 @@ _AVAILABLE = re.compile(r"^available for (?P<share>\d+)% of the assignment$")
 
 
 def strength(score: float) -> str:
-    """How well it fits, in words: strong at the alert threshold and above, else good."""
-    return _("Strong fit") if score >= settings.ALERT_MIN_SCORE else _("Good fit")
+    """How well it fits, in words: the ranker's calibrated band."""
+    band = load_model().band(score)
+    if band == "strong":
+        return _("Strong fit")
+    if band == "good":
+        return _("Good fit")
+    return _("Partial fit")
 
 
 def _sentence(reason: str) -> str | None:
     if reason.startswith(("missing: ", "not eligible: ")) or _SKILL.match(reason):
         return None  # said from the structured fields instead
+    if m := _RELATED.match(reason):
+        return _("It asks for “%(asked)s”: you wrote “%(own)s”, a related skill.") % {
+            "asked": m["skill"],
+            "own": m["own"],
+        }
     if m := _LANGUAGE.match(reason):
         known = pycountry.languages.get(name=m["name"])
         name = language_name(known.alpha_2) if known is not None and hasattr(known, "alpha_2") else m["name"]

@@ -22,18 +22,27 @@ from alerts.selectors import alerts_for_vacancy_pending, preference_for, volunte
 from alerts.services.dispatch import alerts_dispatch_vacancy_requested
 from alerts.services.managers import manager_first_candidates_alert
 from assignments.models import Application, Vacancy
+from matching.engine.model import load_model
 from matching.models import MatchResult
 from volunteers.models import Volunteer
 
 
+def alert_min_score() -> float:
+    """The lowest score that alerts: ALERT_MIN_SCORE, or unset, the ranker's calibrated "good" band."""
+    if settings.ALERT_MIN_SCORE is not None:
+        return float(settings.ALERT_MIN_SCORE)
+    return load_model().good
+
+
 def strong_candidates(*, vacancy_id: int) -> list[dict[str, Any]]:
-    """The stored candidates strong enough to alert: top ALERT_TOP_N scoring at least ALERT_MIN_SCORE."""
+    """The stored candidates strong enough to alert: top ALERT_TOP_N scoring at least alert_min_score()."""
     rows = (
         MatchResult.objects.filter(vacancy_id=vacancy_id)
         .order_by("-score", "volunteer_id")
         .values("volunteer_id", "score", "reasons")[: settings.ALERT_TOP_N]
     )
-    return [{**row, "rank": rank} for rank, row in enumerate(rows, start=1) if row["score"] >= settings.ALERT_MIN_SCORE]
+    floor = alert_min_score()
+    return [{**row, "rank": rank} for rank, row in enumerate(rows, start=1) if row["score"] >= floor]
 
 
 def _wants(volunteer: Volunteer, vacancy: Vacancy, score: float) -> bool:

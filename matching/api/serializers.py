@@ -1,13 +1,32 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from matching.engine.model import BANDS, NO_EVIDENCE, load_model
+from matching.explain import Explanation
 from matching.models import MatchResult, MatchRun
 from matching.selectors import candidate_contact
+
+BAND_FIELD = serializers.ChoiceField(
+    choices=[*BANDS, NO_EVIDENCE],
+    help_text=(
+        "How strong the evidence is that the person does this work, from the score: 'strong' (most pairs "
+        "scoring this high were graded 3 by the rules a manager grades by: does this very job), 'good' "
+        "(mostly graded 2 or 3), 'partial' (above the floor), 'none' (below the floor: no evidence; "
+        "listed only with include=all)."
+    ),
+)
+
+
+def band_of(score: float) -> str:
+    """The band of a score under the current ranker model."""
+    return load_model().band(score)
 
 
 class ShortlistFilterSerializer(serializers.Serializer):
     min_score = serializers.FloatField(required=False, min_value=0.0, max_value=1.0)
+    include = serializers.ChoiceField(choices=["all"], required=False)
     residence_country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False)
     language = serializers.RegexField(r"^[A-Za-z]{2}$", required=False)
 
@@ -26,12 +45,14 @@ class ShortlistCandidateSerializer(serializers.ModelSerializer):
     years_experience = serializers.IntegerField(source="volunteer.years_experience")
     applied = serializers.BooleanField(source="has_applied")
     contact = serializers.SerializerMethodField()
+    band = serializers.SerializerMethodField()
 
     class Meta:
         model = MatchResult
         fields = (
             "volunteer",
             "score",
+            "band",
             "headline",
             "residence_country",
             "languages",
@@ -50,6 +71,10 @@ class ShortlistCandidateSerializer(serializers.ModelSerializer):
         contact = candidate_contact(obj)
         return None if contact is None else {"full_name": contact.full_name, "email": contact.email}
 
+    @extend_schema_field(BAND_FIELD)
+    def get_band(self, obj: MatchResult) -> str:
+        return band_of(obj.score)
+
 
 class ExplanationSerializer(serializers.Serializer):
     volunteer = serializers.CharField()
@@ -58,11 +83,16 @@ class ExplanationSerializer(serializers.Serializer):
     on_shortlist = serializers.BooleanField()
     rank = serializers.IntegerField(allow_null=True)
     score = serializers.FloatField()
+    band = serializers.SerializerMethodField()
     lowest_shortlisted_score = serializers.FloatField(allow_null=True)
     parts = serializers.DictField(child=serializers.FloatField())
     reasons = serializers.ListField(child=serializers.CharField())
     matched_skills = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
     missing_skills = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema_field(BAND_FIELD)
+    def get_band(self, obj: Explanation) -> str:
+        return band_of(obj.score)
 
 
 class VolunteerMatchSerializer(serializers.ModelSerializer):
@@ -73,6 +103,7 @@ class VolunteerMatchSerializer(serializers.ModelSerializer):
     location = serializers.CharField(source="vacancy.location")
     start_date = serializers.DateField(source="vacancy.start_date")
     end_date = serializers.DateField(source="vacancy.end_date")
+    band = serializers.SerializerMethodField()
 
     class Meta:
         model = MatchResult
@@ -85,10 +116,15 @@ class VolunteerMatchSerializer(serializers.ModelSerializer):
             "start_date",
             "end_date",
             "score",
+            "band",
             "reasons",
             "matched_skills",
             "missing_skills",
         )
+
+    @extend_schema_field(BAND_FIELD)
+    def get_band(self, obj: MatchResult) -> str:
+        return band_of(obj.score)
 
 
 class MatchRunSerializer(serializers.ModelSerializer):

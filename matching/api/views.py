@@ -36,6 +36,12 @@ def _manager_vacancy(request: Request, external_id: str) -> Vacancy:
 @extend_schema(
     parameters=[
         OpenApiParameter("min_score", float, description="only candidates scoring at least this (0-1)"),
+        OpenApiParameter(
+            "include",
+            str,
+            enum=["all"],
+            description="'all' also lists candidates below the floor (band 'none': no evidence of doing this work)",
+        ),
         OpenApiParameter("residence_country", str, description="ISO 3166-1 alpha-2"),
         OpenApiParameter("language", str, description="ISO 639-1 code the candidate speaks"),
     ]
@@ -51,7 +57,9 @@ class ShortlistView(ListAPIView):
         vacancy = _manager_vacancy(self.request, self.kwargs["external_id"])
         filters = ShortlistFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return selectors.shortlist_for_vacancy(vacancy=vacancy, **filters.validated_data)
+        params = dict(filters.validated_data)
+        include_all = params.pop("include", None) == "all"
+        return selectors.shortlist_for_vacancy(vacancy=vacancy, include_all=include_all, **params)
 
 
 class ExplainCandidateView(APIView):

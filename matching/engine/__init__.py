@@ -5,7 +5,7 @@ from matching.engine.index import ProfileIndex
 from matching.engine.ranking import explain, rank, rank_many
 from matching.engine.types import Candidate, EngineConfig, Profile, ProgrammeRules, Vacancy
 
-ENGINE_VERSION = "1.1.0"
+ENGINE_VERSION = "2.0.0"  # 2: ESCO occupations, learnt weights (ranker_v*.json), bands
 
 __all__ = [
     "ENGINE_VERSION",

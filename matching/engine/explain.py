@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from core.vocabulary import LANGUAGE_LEVELS
 from matching.engine.features import Notes, VacancyTerms
+from matching.engine.lexicon import Lexicon
 from matching.engine.types import Profile, Vacancy
 
 LANGUAGE_NAMES: dict[str, str] = {
@@ -37,6 +39,11 @@ LANGUAGE_NAMES: dict[str, str] = {
 MAX_SKILL_REASONS = 5
 _LEVEL = {name: i + 1 for i, name in enumerate(LANGUAGE_LEVELS)}
 
+# Kinds of evidence, strongest first. Only SAME covers a skill; RELATED is a neighbouring
+# skill of the same professional family; WORD is a shared word and nothing more.
+SAME, RELATED, WORD = "same", "related", "word"
+_RANK = {SAME: 3, RELATED: 2, WORD: 1}
+
 
 @dataclass(frozen=True)
 class SkillKey:
@@ -44,55 +51,107 @@ class SkillKey:
 
     text: str
     required: bool
-    concepts: frozenset[str]
+    concepts: frozenset[str]  # lexicon concepts, sector-wide ones left out
+    families: frozenset[str]
     stems: frozenset[str]
 
 
-def skill_keys(terms: VacancyTerms) -> list[SkillKey]:
+@dataclass(frozen=True)
+class Evidence:
+    """How one of the person's phrases bears on one vacancy skill."""
+
+    skill: str
+    kind: str  # SAME, RELATED or WORD
+    own: str  # the person's words
+    words: tuple[str, ...] = ()  # the words in common (for SAME, ties go to the phrase sharing most)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What explanations need from the lexicon: concept kinds and families."""
+
+    sector_concepts: frozenset[str]
+    family_of: dict[str, str]
+
+    @classmethod
+    def empty(cls) -> Vocabulary:
+        return cls(frozenset(), {})
+
+
+@cache
+def vocabulary_of(lexicon: Lexicon | None) -> Vocabulary:
+    """The explanation vocabulary of a lexicon (cached per lexicon object)."""
+    if lexicon is None:
+        return Vocabulary.empty()
+    sectors = frozenset(f"c:{c.id}" for c in lexicon.concepts if c.kind == "sector")
+    return Vocabulary(sectors, {f"c:{c.id}": f"f:{c.family}" for c in lexicon.concepts})
+
+
+def skill_keys(terms: VacancyTerms, vocab: Vocabulary | None = None) -> list[SkillKey]:
     """Matching keys of every required and preferred skill of a vacancy."""
+    vocab = vocab or Vocabulary.empty()
     keys = []
     for text, bag, required in terms.skills:
-        concepts = frozenset(t for t in bag if t.startswith("c:"))
+        concepts = frozenset(t for t in bag if t.startswith("c:") and t not in vocab.sector_concepts)
+        families = frozenset(vocab.family_of[c] for c in concepts if c in vocab.family_of)
         stems = frozenset(t for t in bag if ":" not in t)
-        keys.append(SkillKey(text, required, concepts, stems))
+        keys.append(SkillKey(text, required, concepts, families, stems))
     return keys
 
 
-def _covers(key: SkillKey, own_concepts: frozenset[str], own_stems: frozenset[str]) -> int:
-    """How well one of the person's phrases covers a vacancy skill (0 = not at all)."""
-    common = key.concepts & own_concepts
-    if key.concepts and own_concepts and not common:
-        # Both sides name a concept and they differ: "clinical audit" is not "financial audit".
-        return 0
-    hit = len(common) * 2
-    shared = len(key.stems & own_stems)
-    if shared and shared * 2 >= len(key.stems):
-        hit += shared
-    return hit
+def _covers(
+    key: SkillKey, own_concepts: frozenset[str], own_stems: frozenset[str], vocab: Vocabulary, is_title: bool
+) -> tuple[str, tuple[str, ...]] | None:
+    """What kind of evidence one of the person's phrases is for a vacancy skill, if any.
+
+    The person's job title (`is_title`) is evidence only of the very skill it names:
+    an advocate's title is not evidence of Islamic law.
+    """
+    own = own_concepts - vocab.sector_concepts
+    if key.concepts & own:
+        return SAME, tuple(sorted(key.stems & own_stems))
+    if key.stems and key.stems <= own_stems and not (key.concepts and own):
+        # Every word of the skill, and no lexicon concept saying they differ.
+        return SAME, tuple(sorted(key.stems))
+    if is_title:
+        return None
+    own_families = {vocab.family_of[c] for c in own if c in vocab.family_of}
+    if key.families & own_families:
+        return RELATED, ()
+    shared = tuple(sorted(key.stems & own_stems))
+    if shared:
+        return WORD, shared
+    return None
 
 
 def key_lookup(keys: list[SkillKey]) -> dict[str, list[int]]:
     """Term -> indices of the vacancy skills mentioning it (built once per vacancy)."""
     lookup: dict[str, list[int]] = {}
     for i, key in enumerate(keys):
-        for term in key.concepts | key.stems:
+        for term in key.concepts | key.families | key.stems:
             lookup.setdefault(term, []).append(i)
     return lookup
 
 
 def _phrase_hits(
-    keys: list[SkillKey], lookup: dict[str, list[int]], own_concepts: frozenset[str], own_stems: frozenset[str]
-) -> list[tuple[int, int]]:
-    """(vacancy skill index, strength) for every vacancy skill one phrase covers."""
+    keys: list[SkillKey],
+    lookup: dict[str, list[int]],
+    own_concepts: frozenset[str],
+    own_stems: frozenset[str],
+    vocab: Vocabulary,
+    is_title: bool,
+) -> list[tuple[int, str, tuple[str, ...]]]:
+    """(vacancy skill index, kind, shared words) for every vacancy skill one phrase bears on."""
     seen: set[int] = set()
-    hits: list[tuple[int, int]] = []
-    for term in (*own_concepts, *own_stems):
+    hits: list[tuple[int, str, tuple[str, ...]]] = []
+    families = {vocab.family_of[c] for c in own_concepts if c in vocab.family_of}
+    for term in (*own_concepts, *families, *own_stems):
         for i in lookup.get(term, ()):
             if i not in seen:
                 seen.add(i)
-                hit = _covers(keys[i], own_concepts, own_stems)
-                if hit:
-                    hits.append((i, hit))
+                found = _covers(keys[i], own_concepts, own_stems, vocab, is_title)
+                if found is not None:
+                    hits.append((i, *found))
     return hits
 
 
@@ -100,37 +159,54 @@ def match_skills(
     keys: list[SkillKey],
     notes: Notes,
     lookup: dict[str, list[int]] | None = None,
-    memo: dict[str, list[tuple[int, int]]] | None = None,
-) -> tuple[list[tuple[str, str]], list[str]]:
-    """(vacancy skill, the person's words) for covered skills, and the uncovered ones.
+    memo: dict[tuple[str, bool], list[tuple[int, str, tuple[str, ...]]]] | None = None,
+    vocab: Vocabulary | None = None,
+    title: str = "",
+) -> tuple[list[Evidence], list[str]]:
+    """The best evidence for each vacancy skill, and the skills with no same-skill evidence.
 
     `lookup` and `memo` are per-vacancy caches: rosters repeat the same skill phrases
-    ("M&E", "project management"), so each phrase is matched once per vacancy.
+    ("M&E", "project management"), so each phrase is matched once per vacancy. `title`
+    is the person's job title (their headline).
     """
+    vocab = vocab or Vocabulary.empty()
     lookup = key_lookup(keys) if lookup is None else lookup
     memo = {} if memo is None else memo
-    best: list[tuple[int, str]] = [(0, "")] * len(keys)
+    best: list[Evidence | None] = [None] * len(keys)
     for own_text, own_concepts, own_stems in notes.skill_keys:
-        hits = memo.get(own_text)
+        is_title = bool(title) and own_text == title
+        hits = memo.get((own_text, is_title))
         if hits is None:
-            hits = memo[own_text] = _phrase_hits(keys, lookup, own_concepts, own_stems)
-        for i, hit in hits:
-            if hit > best[i][0]:
-                best[i] = (hit, own_text)
-    matched: list[tuple[str, str]] = []
+            hits = memo[(own_text, is_title)] = _phrase_hits(keys, lookup, own_concepts, own_stems, vocab, is_title)
+        for i, kind, words in hits:
+            current = best[i]
+            if current is None or (_RANK[kind], len(words)) > (_RANK[current.kind], len(current.words)):
+                best[i] = Evidence(keys[i].text, kind, own_text, words)
+    evidence: list[Evidence] = []
     missing: list[str] = []
-    for key, (hit, own) in zip(keys, best, strict=True):
-        if not hit:
+    for key, ev in zip(keys, best, strict=True):
+        if ev is None or ev.kind != SAME:
+            # The person's own words for the very concept, anywhere in their text.
             for concept in sorted(key.concepts):
                 surface = notes.surfaces.get(concept)
                 if surface:
-                    hit, own = 1, surface
+                    ev = Evidence(key.text, SAME, surface)
                     break
-        if hit:
-            matched.append((key.text, own))
-        else:
+        if ev is not None:
+            evidence.append(ev)
+        if ev is None or ev.kind != SAME:
             missing.append(key.text)
-    return matched, missing
+    return evidence, missing
+
+
+def evidence_reason(ev: Evidence) -> str:
+    """One reason, worded by the kind of evidence: never a shared word called a match."""
+    if ev.kind == SAME:
+        return f"{ev.skill} \u2190 '{ev.own}'"
+    if ev.kind == RELATED:
+        return f"related to {ev.skill}: '{ev.own}'"
+    words = ", ".join(f"'{w}'" for w in ev.words)
+    return f"{ev.skill}: only the word {words} in common ('{ev.own}'), not evidence of the skill"
 
 
 def language_reasons(profile: Profile, vacancy: Vacancy) -> list[str]:
@@ -146,14 +222,15 @@ def language_reasons(profile: Profile, vacancy: Vacancy) -> list[str]:
 def reasons_for(
     profile: Profile,
     vacancy: Vacancy,
-    matched: list[tuple[str, str]],
+    evidence: list[Evidence],
     missing: list[str],
     failed: list[str],
     coverage: float | None,
 ) -> list[str]:
-    """The reasons list of a candidate, most decisive first."""
+    """The reasons list of a candidate, most decisive first: same skill, related, shared words."""
     out = [f"not eligible: {rule}" for rule in failed]
-    out += [f"{skill}: matches '{own}'" for skill, own in matched[:MAX_SKILL_REASONS]]
+    ordered = sorted(evidence, key=lambda e: -_RANK[e.kind])
+    out += [evidence_reason(e) for e in ordered[:MAX_SKILL_REASONS]]
     out += language_reasons(profile, vacancy)
     need = vacancy.min_years_experience
     years = profile.years_experience

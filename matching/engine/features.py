@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from matching.engine.lexicon import Lexicon
+from matching.engine.occupations import with_pairs
 from matching.engine.text import content_stem, normalise, tokenize
 from matching.engine.types import EngineConfig, Profile, Vacancy
 
@@ -34,6 +35,7 @@ class ProfileTerms:
     doc: Counter[str]
     strengths: dict[str, float]
     head_text: str
+    does: Counter[str]  # what the person does, for the ESCO occupation projection
     # (skill as written, its concept tokens, its stems) for explanations
     skill_keys: list[tuple[str, frozenset[str], frozenset[str]]] = field(default_factory=list)
     surfaces: dict[str, str] = field(default_factory=dict)  # concept token -> own words
@@ -56,6 +58,7 @@ class VacancyTerms:
     skills: list[tuple[str, Counter[str], bool]]  # (skill, terms, required?)
     title_text: str
     sectors: tuple[str, ...]
+    does: Counter[str]  # the job asked for, for the ESCO occupation projection
 
 
 def _terms(
@@ -77,6 +80,19 @@ def _terms(
                 found.append(s_tok)
             hits.append((m.start, found, " ".join(words[m.start : m.end])))
     return stems, hits
+
+
+def _concept_words(hits: list[tuple[int, list[str], str]], lexicon: Lexicon | None) -> list[str]:
+    """English words of the lexicon concepts hit (not sectors): how "iibsiga dowladda" reaches ESCO."""
+    if lexicon is None:
+        return []
+    out: list[str] = []
+    for _, found, _ in hits:
+        for token in found:
+            kind = lexicon.kinds.get(token)
+            if kind is not None and kind != "sector":
+                out.extend(w for w in token[2:].split("_") if content_stem(w) is not None)
+    return [s for s in map(content_stem, out) if s is not None]
 
 
 def _bump(strengths: dict[str, float], term: str, value: float) -> None:
@@ -111,6 +127,12 @@ def profile_terms(profile: Profile, lexicon: Lexicon | None, config: EngineConfi
             _bump(strengths, t, _scaled(t, W_HEADLINE))
             surfaces.setdefault(t, surface)
 
+    # What the person does (for ESCO): the headline (their title) twice and the opening of
+    # the summary, with the English names of the lexicon concepts found there (other
+    # languages, abbreviations). Skills stay out: listing one more skill never moves a
+    # person to another occupation, so it can only raise a score.
+    does: Counter[str] = Counter(with_pairs(head_stems) * 2)
+    does.update(_concept_words(head_hits, lexicon) * 2)
     skill_keys: list[tuple[str, frozenset[str], frozenset[str]]] = []
     w_skill = W_SKILL if weighting else W_HEADLINE
     for skill in profile.skills:
@@ -129,6 +151,8 @@ def profile_terms(profile: Profile, lexicon: Lexicon | None, config: EngineConfi
         head_concepts = frozenset(t for _, found, _ in head_hits for t in found if t.startswith("c:"))
         skill_keys.append((profile.headline, head_concepts, frozenset(head_stems)))
     sum_stems, sum_hits = _terms(profile.summary, lexicon, config)
+    does.update(with_pairs(sum_stems[:OPENING_TOKENS]))
+    does.update(_concept_words([h for h in sum_hits if h[0] < OPENING_TOKENS], lexicon))
     doc.update(sum_stems)
     # Word positions are approximated by the stem index; the opening is what matters.
     for i, s in enumerate(sum_stems):
@@ -140,7 +164,7 @@ def profile_terms(profile: Profile, lexicon: Lexicon | None, config: EngineConfi
         for t in found:
             _bump(strengths, t, _scaled(t, w))
             surfaces.setdefault(t, surface)
-    return ProfileTerms(doc, strengths, normalise(profile.headline), skill_keys, surfaces)
+    return ProfileTerms(doc, strengths, normalise(profile.headline), does, skill_keys, surfaces)
 
 
 def text_terms(text: str, lexicon: Lexicon | None, config: EngineConfig) -> Counter[str]:
@@ -168,7 +192,15 @@ def vacancy_terms(vacancy: Vacancy, lexicon: Lexicon | None, config: EngineConfi
     sectors = tuple(sorted(t for t in sector_bag if t.startswith("s:")))
     if not sectors:
         sectors = tuple(sorted(t for t in title if t.startswith("s:")))
-    return VacancyTerms(doc, title, skills, normalise(vacancy.title), sectors)
+    # The job asked for: the title (twice) and the skills, with their concepts' English names.
+    t_stems, t_hits = _terms(vacancy.title, lexicon, config)
+    does: Counter[str] = Counter(with_pairs(t_stems) * 2)
+    does.update(_concept_words(t_hits, lexicon) * 2)
+    for skill in (*vacancy.required_skills, *vacancy.preferred_skills):
+        s_stems, s_hits = _terms(skill, lexicon, config)
+        does.update(with_pairs(s_stems))
+        does.update(_concept_words(s_hits, lexicon))
+    return VacancyTerms(doc, title, skills, normalise(vacancy.title), sectors, does)
 
 
 def tokens_of(text: str) -> list[str]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gc
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -12,11 +14,13 @@ from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 
 from matching.engine.columns import Columns
-from matching.engine.features import SECTOR_SHARE, Notes, ProfileTerms, profile_terms
+from matching.engine.features import SECTOR_SHARE, Notes, ProfileTerms, profile_terms, text_terms
 from matching.engine.lexicon import Lexicon, load_lexicon
+from matching.engine.occupations import OccupationSpace, load_occupations
 from matching.engine.types import EngineConfig, Profile
 
 DTYPE = np.float32
+OCCUPATION_CHUNK = 4096
 MIN_COMPACT = 4096  # pending upserts kept in a side matrix before folding them in
 
 
@@ -50,6 +54,21 @@ class _RowBuilder:
         return m
 
 
+@cache
+def sectors_of_occupations(space: OccupationSpace, lexicon: Lexicon, sectors: tuple[str, ...]) -> NDArray[np.float32]:
+    """Occupations x sectors: each sector's share of the lexicon's sector evidence in the
+    occupation's labels and description, the leading sector scaled to 1 (once per process)."""
+    out = np.zeros((space.size, len(sectors)), dtype=DTYPE)
+    config = EngineConfig()
+    for i, occ in enumerate(space.occupations):
+        bag = text_terms(f"{occ.labels}. {occ.description}", lexicon, config)
+        for j, token in enumerate(sectors):
+            out[i, j] = bag.get(token, 0)
+    top = out.max(axis=1, keepdims=True)
+    top[top == 0] = 1.0
+    return out / top
+
+
 class ProfileIndex:
     """Searchable roster. Build once, then `upsert`/`remove` single profiles.
 
@@ -60,6 +79,7 @@ class ProfileIndex:
     def __init__(self, config: EngineConfig, lexicon: Lexicon | None) -> None:
         self.config = config
         self.lexicon = lexicon
+        self.occupations: OccupationSpace | None = load_occupations() if config.use_occupations else None
         self.cols = Columns()
         self.profiles: list[Profile | None] = []
         self.notes: list[Notes | None] = []
@@ -71,8 +91,11 @@ class ProfileIndex:
         self.idf: NDArray[np.float32] = np.zeros(0, dtype=DTYPE)
         self.n_words = 0
         self.n_chars = 0
+        self.n_occupations = 0
         self.sectors: dict[str, int] = {}
         self.sector_strength: NDArray[np.float32] = np.zeros((0, 0), dtype=DTYPE)
+        # Sector of each ESCO occupation, read by the lexicon in its labels and description.
+        self.occupation_sectors: NDArray[np.float32] = np.zeros((0, 0), dtype=DTYPE)
         # The same matrix twice: features x rows for scoring (postings), rows x features
         # for fetching the top-k's vectors when explaining their score.
         self.base_t: sp.csr_matrix = sp.csr_matrix((0, 0), dtype=DTYPE)
@@ -92,6 +115,7 @@ class ProfileIndex:
         plist = list(profiles)
         sector_names = sorted({c.sector for c in lexicon.concepts}) if lexicon else []
         index.sectors = {f"s:{s}": i for i, s in enumerate(sector_names)}
+        index.occupation_sectors = index._sectors_of_occupations()
         index.sector_strength = np.zeros((max(len(plist), 16), len(sector_names)), dtype=DTYPE)
         vocab: dict[str, int] = {}
         if lexicon is not None:
@@ -103,6 +127,10 @@ class ProfileIndex:
         doc = _RowBuilder()
         cov = _RowBuilder()
         heads: list[str] = []
+        # "What they do" bags are projected onto ESCO a chunk at a time, so that 100,000
+        # of them never sit in memory together.
+        does: list[Counter[str]] = []
+        occ_blocks: list[sp.csr_matrix] = []
         was_enabled = gc.isenabled()
         gc.disable()  # millions of long-lived objects: collecting in between is wasted work
         try:
@@ -111,6 +139,10 @@ class ProfileIndex:
                 doc.add(t.doc, vocab)
                 cov.add(t.strengths, vocab)
                 heads.append(t.head_text)
+                does.append(t.does)
+                if len(does) == OCCUPATION_CHUNK:
+                    occ_blocks.append(index._occupation_rows(does))
+                    does = []
                 row = index.cols.append(p)
                 index._set_sector(row, t)
                 index.rows[p.id] = row
@@ -142,9 +174,13 @@ class ProfileIndex:
                 index.chars.stop_words_ = set()
                 index.n_chars = len(index.chars.vocabulary_)
         cov_matrix = cov.matrix(len(vocab))
-        del doc, cov, heads
-        index.base = sp.hstack([doc_matrix, cov_matrix, char_matrix], format="csr", dtype=DTYPE)
-        del doc_matrix, cov_matrix, char_matrix
+        if does or not occ_blocks:
+            occ_blocks.append(index._occupation_rows(does))
+        occ_matrix = sp.vstack(occ_blocks, format="csr", dtype=DTYPE)
+        index.n_occupations = index.occupations.size if index.occupations is not None else 0
+        del doc, cov, heads, does, occ_blocks
+        index.base = sp.hstack([doc_matrix, cov_matrix, char_matrix, occ_matrix], format="csr", dtype=DTYPE)
+        del doc_matrix, cov_matrix, char_matrix, occ_matrix
         index.base_t = index.base.T.tocsr()
         index.base_rows = len(plist)
         # The notes are millions of small long-lived objects; without this every full
@@ -172,6 +208,33 @@ class ProfileIndex:
         )
         matrix.sort_indices()
         return matrix
+
+    def _occupation_rows(self, does: Sequence[Counter[str]]) -> sp.csr_matrix:
+        """ESCO occupation projections of "what they do" bags, then the sectors of those
+        occupations (no columns when switched off)."""
+        if self.occupations is None:
+            return sp.csr_matrix((len(does), 0), dtype=DTYPE)
+        proj = self.occupations.project(does)
+        if not self.occupation_sectors.size:
+            return proj
+        # Squared cosines of an L2-normalised row sum to 1: a weighted mean of sectors.
+        sectors = sp.csr_matrix(proj.multiply(proj) @ self.occupation_sectors, dtype=DTYPE)
+        return sp.hstack([proj, sectors], format="csr", dtype=DTYPE)
+
+    def _sectors_of_occupations(self) -> NDArray[np.float32]:
+        if self.occupations is None or self.lexicon is None or not self.sectors:
+            return np.zeros((0, 0), dtype=DTYPE)
+        return sectors_of_occupations(self.occupations, self.lexicon, tuple(self.sectors))
+
+    @property
+    def sector_offset(self) -> int:
+        """First column of the occupations' sectors block."""
+        return self.occupation_offset + self.n_occupations
+
+    @property
+    def occupation_offset(self) -> int:
+        """First feature column of the occupation block."""
+        return 2 * self.n_words + self.n_chars
 
     def _coverage_rows(self, terms: Sequence[ProfileTerms]) -> sp.csr_matrix:
         return self._sparse_rows([t.strengths for t in terms])
@@ -206,7 +269,8 @@ class ProfileIndex:
         doc = self.word_vector(terms.doc)
         cov = self._coverage_rows([terms])
         chars = self.chars.transform([terms.head_text]) if self.n_chars else sp.csr_matrix((1, 0), dtype=DTYPE)
-        return sp.hstack([doc, cov, chars], format="csr", dtype=DTYPE)
+        occ = self._occupation_rows([terms.does]) if self.n_occupations else sp.csr_matrix((1, 0), dtype=DTYPE)
+        return sp.hstack([doc, cov, chars, occ], format="csr", dtype=DTYPE)
 
     # -- maintenance --------------------------------------------------------------------
 

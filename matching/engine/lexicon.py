@@ -50,6 +50,7 @@ class Lexicon:
 
     def __init__(self, concepts: list[Concept], terms: list[tuple[str, int]]) -> None:
         self.concepts = concepts
+        self.kinds: dict[str, str] = {f"c:{c.id}": c.kind for c in concepts}
         self.exact: dict[str, set[int]] = {}
         self.prefix: dict[str, set[int]] = {}
         self.infix: dict[str, set[int]] = {}

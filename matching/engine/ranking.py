@@ -10,7 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from matching.engine.explain import key_lookup, match_skills, reasons_for, skill_keys
+from matching.engine.explain import SAME, key_lookup, match_skills, reasons_for, skill_keys, vocabulary_of
 from matching.engine.index import ProfileIndex
 from matching.engine.scoring import (
     COMPONENTS,
@@ -18,12 +18,15 @@ from matching.engine.scoring import (
     Query,
     build_queries,
     build_query,
+    max_bonus,
+    model_of,
+    squash,
     structured_fit,
     text_scores,
 )
 from matching.engine.types import Candidate, ProgrammeRules, Vacancy
 
-PART_NAMES = (*COMPONENTS, "text", "experience", "languages", "availability", "sector")
+PART_NAMES = (*COMPONENTS, "text", "experience", "languages", "availability")
 CHUNK = 64
 POOL_FACTOR = 8  # rows pre-selected by text score per requested candidate
 MIN_POOL = 2_000  # vacancies scored together in rank_many (bounds the dense score block)
@@ -55,16 +58,18 @@ def _candidates(
         return []
     comp = np.round(np.asarray((index.row_vectors(rows) @ query.parts.T).todense()), 4).tolist()
     extra = np.round(
-        np.stack([text[pos], fit.experience[pos], fit.languages[pos], fit.availability[pos], fit.sector[pos]]),
+        np.stack([text[pos], fit.experience[pos], fit.languages[pos], fit.availability[pos]]),
         4,
     ).T.tolist()
-    keys = skill_keys(query.terms)
+    vocab = vocabulary_of(index.lexicon)
+    keys = skill_keys(query.terms, vocab)
     lookup = key_lookup(keys)
-    memo: dict[str, list[tuple[int, int]]] = {}
+    memo: dict[tuple[str, bool], list[tuple[int, str, tuple[str, ...]]]] = {}
     codes = [code for code, _ in fit.failures]
     bad = np.stack([b[pos] for _, b in fit.failures], axis=1).tolist() if codes else [[]] * len(rows)
     dated = (index.cols.has_dates[rows] & (query.vacancy.start_date is not None)).tolist()
-    scores = np.clip(final[pos], 0.0, 1.0).tolist()
+    scores = squash(final[pos]).tolist()
+    model = model_of(index.config)
     vacancy = query.vacancy
     out: list[Candidate] = []
     for i, row in enumerate(rows.tolist()):
@@ -73,7 +78,8 @@ def _candidates(
         if profile is None or notes is None:  # tombstones are masked out; defensive only
             continue
         failed = [code for code, b in zip(codes, bad[i], strict=True) if b]
-        matched, missing = match_skills(keys, notes, lookup, memo)
+        evidence, missing = match_skills(keys, notes, lookup, memo, vocab, profile.headline)
+        matched = [(e.skill, e.own) for e in evidence if e.kind == SAME]
         cov = extra[i][3] if dated[i] else None
         out.append(
             Candidate(
@@ -81,10 +87,11 @@ def _candidates(
                 score=scores[i],
                 eligible=not failed,
                 parts=dict(zip(PART_NAMES, comp[i] + extra[i], strict=True)),
-                reasons=reasons_for(profile, vacancy, matched, missing, failed, cov),
+                reasons=reasons_for(profile, vacancy, evidence, missing, failed, cov),
                 matched_skills=matched,
                 missing_skills=missing,
                 failed_rules=failed,
+                band=model.band(scores[i]),
             )
         )
     return out
@@ -105,21 +112,21 @@ def _rank_one(
         subset = np.zeros(index.n_rows, dtype=bool)
         subset[[index.rows[pid] for pid in only_ids if pid in index.rows]] = True
         # Outside the subset nobody can enter the pool or pass the mask.
-        text = np.where(subset, text, np.float32(-1.0))
+        text = np.where(subset, text, np.float32(-1e9))
     pool_size = max(POOL_FACTOR * top_k, MIN_POOL)
     if not include_ineligible and index.n_rows > 2 * pool_size:
-        # The structured multiplier never raises a score, so the best final scores lie
-        # among the best text scores: score a pool, and check that nobody outside it
-        # (text <= the pool's lowest) could beat the k-th; otherwise fall back to all rows.
+        # The structured signals add at most max_bonus to a logit, so the best final
+        # logits lie among the best text scores: score a pool, and check that nobody
+        # outside it (text <= the pool's lowest) could beat the k-th; otherwise all rows.
         pool = np.argpartition(-text, pool_size - 1)[:pool_size]
         fit = structured_fit(index, query, rules, today, pool)
-        final = text[pool] * fit.multiplier
+        final = text[pool] + fit.bonus
         eligible = fit.eligible if subset is None else fit.eligible & subset[pool]
         pos = _top_rows(final, eligible, top_k, pool)
-        if len(pos) == top_k and final[pos[-1]] > text[pool].min():
+        if len(pos) == top_k and final[pos[-1]] > text[pool].min() + max_bonus(index):
             return _candidates(index, query, fit, text[pool], final, pos, pool[pos])
     fit = structured_fit(index, query, rules, today)
-    final = text * fit.multiplier
+    final = text + fit.bonus
     mask = index.cols.alive[: index.n_rows] if include_ineligible else fit.eligible
     if subset is not None:
         mask = mask & subset
@@ -195,10 +202,10 @@ def explain(
     text = np.zeros(index.n_rows, dtype=np.float32)
     text[row] = (index.row_vectors(rows) @ query.vector.T).toarray()[0, 0]
     fit = structured_fit(index, query, rules, today)
-    final = text * fit.multiplier
+    final = text + fit.bonus
     cand = _candidates(index, query, fit, text, final, rows, rows)[0]
     if cand.eligible:
-        all_final = text_scores(index, query.vector)[0] * fit.multiplier
+        all_final = text_scores(index, query.vector)[0] + fit.bonus
         better = int(np.count_nonzero(fit.eligible & (all_final > final[row])))
         cand.reasons.append(f"rank {better + 1} of {int(fit.eligible.sum())} eligible")
     return cand

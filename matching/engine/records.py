@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from matching.engine.types import Profile, Vacancy
@@ -50,3 +52,23 @@ def vacancy_from_record(rec: Mapping[str, Any]) -> Vacancy:
         end_date=_date(rec.get("end_date")),
         on_site=rec.get("on_site", True) is not False,
     )
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Records of a JSON Lines file (blank lines skipped)."""
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def read_graded_roster(directory: Path) -> tuple[list[Profile], list[Vacancy], list[tuple[str, str, int]]]:
+    """volunteers.jsonl, vacancies.jsonl and qrels.tsv (vacancy, volunteer, grade) of a directory
+    laid out like ../shared/eval/dev."""
+    profiles = [profile_from_record(r) for r in read_jsonl(directory / "volunteers.jsonl")]
+    vacancies = [vacancy_from_record(r) for r in read_jsonl(directory / "vacancies.jsonl")]
+    grades = []
+    with (directory / "qrels.tsv").open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                vac, vol, grade = line.rstrip("\n").split("\t")[:3]
+                grades.append((vac, vol, int(grade)))
+    return profiles, vacancies, grades

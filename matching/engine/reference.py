@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from matching.engine.eligibility import check_eligibility, coverage, lang_rank
-from matching.engine.features import SECTOR_SHARE, profile_terms
+from matching.engine.features import profile_terms
 from matching.engine.index import ProfileIndex
-from matching.engine.scoring import FIT_WEIGHT, SHORTFALL_FACTOR, Query, build_query
+from matching.engine.model import FIT_FEATURES
+from matching.engine.scoring import SHORTFALL_FACTOR, Query, build_query, model_of
 from matching.engine.types import Profile, ProgrammeRules
 
 
@@ -27,7 +28,7 @@ class RefProfile:
     words: dict[int, float]
     strengths: dict[int, float]
     chars: dict[int, float]
-    sector: dict[str, float]
+    occupations: dict[int, float]
 
 
 def prepare(index: ProfileIndex, profile: Profile) -> RefProfile:
@@ -46,8 +47,12 @@ def prepare(index: ProfileIndex, profile: Profile) -> RefProfile:
     if index.n_chars:
         row = index.chars.transform([terms.head_text])
         chars = {2 * nw + int(j): float(v) for j, v in zip(row.indices, row.data, strict=True)}
-    sector = {t: min(1.0, s / SECTOR_SHARE) for t, s in terms.strengths.items() if t.startswith("s:")}
-    return RefProfile(profile, words, strengths, chars, sector)
+    occupations: dict[int, float] = {}
+    if index.occupations is not None and index.n_occupations:
+        row = index._occupation_rows([terms.does])
+        off = index.occupation_offset
+        occupations = {off + int(j): float(v) for j, v in zip(row.indices, row.data, strict=True)}
+    return RefProfile(profile, words, strengths, chars, occupations)
 
 
 def _dot(query: dict[int, float], vec: dict[int, float]) -> float:
@@ -55,7 +60,7 @@ def _dot(query: dict[int, float], vec: dict[int, float]) -> float:
 
 
 def query_dicts(query: Query) -> list[dict[int, float]]:
-    """The four weighted component queries as dicts."""
+    """The weighted text component queries as dicts."""
     out = []
     for i, w in enumerate(query.weights):
         row = query.parts.getrow(i)
@@ -73,15 +78,19 @@ def score_pair(
 ) -> tuple[float, list[str]]:
     """(score, failed rules) of one pair, computed without numpy."""
     p, vac = ref.profile, query.vacancy
+    model = model_of(index.config)
     failed = check_eligibility(p, vac, rules, today=today)
     text = (
         _dot(comps[0], ref.words)
         + _dot(comps[1], ref.strengths)
         + _dot(comps[2], ref.strengths)
         + _dot(comps[3], ref.chars)
+        + _dot(comps[4], ref.occupations)
+        + _dot(comps[5], ref.strengths)
+        + _dot(comps[6], ref.occupations)
     )
     if not index.config.use_structured_fit:
-        return text, failed
+        return _sigmoid(text + model.intercept), failed
     short = min(2, max(0, vac.min_years_experience - p.years_experience))
     langs = 1.0
     if vac.required_languages:
@@ -92,10 +101,13 @@ def score_pair(
         ) / len(vac.required_languages)
     cov = coverage(p.available_from, p.available_until, vac.start_date, vac.end_date, today)
     avail = 1.0 if cov is None else min(1.0, cov)
-    sectors = query.terms.sectors
-    sector = max((ref.sector.get(t, 0.0) for t in sectors), default=0.0) if sectors else 1.0
-    soft = 0.2 * langs + 0.3 * avail + 0.5 * sector
-    return text * SHORTFALL_FACTOR[short] * (1.0 - FIT_WEIGHT + FIT_WEIGHT * soft), failed
+    signals = (SHORTFALL_FACTOR[short], langs, avail)
+    bonus = sum(model.weight(name) * value for name, value in zip(FIT_FEATURES, signals, strict=True))
+    return _sigmoid(text + bonus + model.intercept), failed
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 def reference_rank(

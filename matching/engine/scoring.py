@@ -1,4 +1,9 @@
-"""Query vectors and vectorised scores: text relevance times structured fit."""
+"""Query vectors and vectorised scores: the learnt logistic model over text and structured signals.
+
+score = sigmoid(b + sum of w_i * text signal_i + sum of c_j * structured signal_j). The text
+signals are scored for the whole roster by one sparse product (their weights folded into
+one query vector); the structured ones only where eligibility is checked.
+"""
 
 from __future__ import annotations
 
@@ -13,14 +18,14 @@ from numpy.typing import NDArray
 
 from matching.engine.columns import rule_failures
 from matching.engine.eligibility import lang_rank
-from matching.engine.features import VacancyTerms, vacancy_terms
+from matching.engine.features import SECTOR_SHARE, VacancyTerms, vacancy_terms
 from matching.engine.index import DTYPE, ProfileIndex
-from matching.engine.types import ProgrammeRules, Vacancy
+from matching.engine.model import FIT_FEATURES, TEXT_FEATURES, RankerModel, load_model
+from matching.engine.types import EngineConfig, ProgrammeRules, Vacancy
 
 REQUIRED_SHARE = 0.75  # of the skills part; preferred skills get the rest
-FIT_WEIGHT = 0.15  # how far languages, availability and sector move a score
-SHORTFALL_FACTOR = {0: 1.0, 1: 0.85, 2: 0.75}  # years short of the minimum -> multiplier
-COMPONENTS = ("words", "does", "skills", "chars")
+SHORTFALL_FACTOR = {0: 1.0, 1: 0.85, 2: 0.75}  # years short of the minimum -> experience signal
+COMPONENTS = TEXT_FEATURES
 _SHORTFALL = np.array([SHORTFALL_FACTOR[k] for k in range(3)], dtype=DTYPE)
 
 
@@ -33,6 +38,11 @@ class Query:
     vector: sp.csr_matrix  # 1 x features, weights folded in and summing to 1
     parts: sp.csr_matrix  # len(COMPONENTS) x features, unweighted, for score parts
     weights: tuple[float, ...]
+
+
+def model_of(config: EngineConfig) -> RankerModel:
+    """The model a configuration scores with (the shipped one unless given)."""
+    return config.model if config.model is not None else load_model()
 
 
 def _bag_vector(index: ProfileIndex, bag: Counter[str], offset: int) -> dict[int, float]:
@@ -82,14 +92,25 @@ def build_queries(index: ProfileIndex, vacancies: Sequence[Vacancy]) -> list[Que
             chars = {
                 2 * nw + int(j): float(v) for j, v in zip(char_rows.indices[lo:hi], char_rows.data[lo:hi], strict=True)
             }
-        out.append(_assemble(index, vacancy, vt, words, chars))
+        occ: dict[int, float] = {}
+        if index.occupations is not None and index.n_occupations:
+            row = index.occupations.project([vt.does])
+            off = index.occupation_offset
+            occ = {off + int(j): float(v) for j, v in zip(row.indices, row.data, strict=True)}
+        out.append(_assemble(index, vacancy, vt, words, chars, occ))
     return out
 
 
 def _assemble(
-    index: ProfileIndex, vacancy: Vacancy, vt: VacancyTerms, words: dict[int, float], chars: dict[int, float]
+    index: ProfileIndex,
+    vacancy: Vacancy,
+    vt: VacancyTerms,
+    words: dict[int, float],
+    chars: dict[int, float],
+    occ: dict[int, float],
 ) -> Query:
     cfg = index.config
+    model = model_of(cfg)
     n, nw = index.n_features, index.n_words
     does = _bag_vector(index, vt.title, nw)
     skills: dict[int, float] = {}
@@ -99,21 +120,32 @@ def _assemble(
         for bag in group:
             for j, v in _bag_vector(index, bag, nw).items():
                 skills[j] = skills.get(j, 0.0) + v * share / len(group)
-    w = [
-        cfg.w_words if words else 0.0,
-        cfg.w_does if does else 0.0,
-        cfg.w_skills if (skills and cfg.use_skill_coverage) else 0.0,
-        cfg.w_chars if chars else 0.0,
-    ]
-    if not any(w):
-        w[1] = 1.0
-    total = sum(w)
-    weights = tuple(x / total for x in w)
+    if not cfg.use_skill_coverage:
+        skills = {}
+    # Sector: how strongly the person's text is in the vacancy's sector (the mean over its
+    # sectors of the sector evidence, which lies in [0, SECTOR_SHARE]), as a text signal so
+    # that the one sparse product scores it for the whole roster.
+    sector: dict[int, float] = {}
+    if cfg.use_structured_fit and vt.sectors:
+        for token in vt.sectors:
+            col = index.vocab.get(token)
+            if col is not None:
+                sector[nw + col] = 1.0 / (SECTOR_SHARE * len(vt.sectors))
+    # The same sectors, as the person's ESCO occupations belong to them (words the lexicon
+    # does not know still land on an occupation, and the occupation has a sector).
+    occ_sector: dict[int, float] = {}
+    if cfg.use_structured_fit and vt.sectors and index.occupation_sectors.size:
+        for token in vt.sectors:
+            col = index.sectors.get(token)
+            if col is not None:
+                occ_sector[index.sector_offset + col] = 1.0 / len(vt.sectors)
+    comps = (words, does, skills, chars, occ, sector, occ_sector)
+    weights = tuple(model.weight(name) for name in TEXT_FEATURES)
     combined: dict[int, float] = {}
-    for wt, comp in zip(weights, (words, does, skills, chars), strict=True):
+    for wt, comp in zip(weights, comps, strict=True):
         for j, v in comp.items():
             combined[j] = combined.get(j, 0.0) + wt * v
-    parts = sp.vstack([_row(c, n) for c in (words, does, skills, chars)], format="csr")
+    parts = sp.vstack([_row(c, n) for c in comps], format="csr")
     return Query(vacancy, vt, _row(combined, n), parts, weights)
 
 
@@ -132,11 +164,10 @@ class Fit:
 
     eligible: NDArray[np.bool_]
     failures: list[tuple[str, NDArray[np.bool_]]]
-    multiplier: NDArray[np.float32]
+    bonus: NDArray[np.float32]  # intercept + the structured signals' share of the logit
     experience: NDArray[np.float32]
     languages: NDArray[np.float32]
     availability: NDArray[np.float32]
-    sector: NDArray[np.float32]
 
 
 def structured_fit(
@@ -146,7 +177,7 @@ def structured_fit(
     today: date,
     rows: NDArray[np.int64] | None = None,
 ) -> Fit:
-    """Eligibility and the multiplier that experience, languages, dates and sector apply.
+    """Eligibility, and what experience, languages and dates add to the logit.
 
     Arrays are aligned with `rows` when given (a pre-selected pool), else with every row.
     """
@@ -165,18 +196,22 @@ def structured_fit(
     else:
         langs = np.ones(n, dtype=DTYPE)
     avail = np.clip(cov, 0.0, 1.0).astype(DTYPE)
-    if query.terms.sectors:
-        strength = index.sector_strength[: cols.n] if rows is None else index.sector_strength[rows]
-        sector = np.zeros(n, dtype=DTYPE)
-        for token in query.terms.sectors:
-            j = index.sectors.get(token)
-            if j is not None:
-                sector = np.maximum(sector, strength[:, j])
-    else:
-        sector = np.ones(n, dtype=DTYPE)
+    model = model_of(index.config)
+    bonus = np.full(n, model.intercept, dtype=DTYPE)
     if index.config.use_structured_fit:
-        soft = 0.2 * langs + 0.3 * avail + 0.5 * sector
-        mult = exp * (1.0 - FIT_WEIGHT + FIT_WEIGHT * soft)
-    else:
-        mult = np.ones(n, dtype=DTYPE)
-    return Fit(eligible, failures, mult.astype(DTYPE), exp, langs, avail, sector)
+        for name, signal in zip(FIT_FEATURES, (exp, langs, avail), strict=True):
+            bonus += np.float32(model.weight(name)) * signal
+    return Fit(eligible, failures, bonus.astype(DTYPE), exp, langs, avail)
+
+
+def max_bonus(index: ProfileIndex) -> float:
+    """The largest `Fit.bonus` any row can get (structured signals lie in [0, 1])."""
+    model = model_of(index.config)
+    if not index.config.use_structured_fit:
+        return model.intercept
+    return model.intercept + sum(max(0.0, model.weight(name)) for name in FIT_FEATURES)
+
+
+def squash(logit: NDArray[np.float32]) -> NDArray[np.float32]:
+    """The score in (0, 1) of a logit."""
+    return (1.0 / (1.0 + np.exp(-logit.astype(np.float64)))).astype(DTYPE)

@@ -6,6 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matching.engine.model import RankerModel
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
@@ -58,7 +62,11 @@ class ProgrammeRules:
 
 @dataclass(frozen=True)
 class EngineConfig:
-    """Switches and weights of the scorer; each use_* flag removes one component."""
+    """Switches of the scorer; each use_* flag removes one component.
+
+    The weights that combine the components are learnt (`model`, default: the newest
+    `data/ranker_v*.json`), not set here.
+    """
 
     use_lexicon: bool = True  # phrase -> concept mapping (synonyms, abbreviations, languages)
     use_families: bool = True  # concept -> professional family / sector tokens
@@ -67,10 +75,8 @@ class EngineConfig:
     use_title_weighting: bool = True  # extra weight on what the person does (headline, titles)
     use_skill_coverage: bool = True  # coverage of the vacancy's required/preferred skills
     use_structured_fit: bool = True  # experience, languages, availability, sector
-    w_words: float = 0.30
-    w_does: float = 0.40
-    w_skills: float = 0.20
-    w_chars: float = 0.10
+    use_occupations: bool = True  # ESCO occupation of what the person does vs the job asked for
+    model: RankerModel | None = None  # None: the shipped model
     max_query_terms: int = 80  # description terms kept per vacancy (speed and noise)
 
 
@@ -86,3 +92,4 @@ class Candidate:
     matched_skills: list[tuple[str, str]] = field(default_factory=list)
     missing_skills: list[str] = field(default_factory=list)
     failed_rules: list[str] = field(default_factory=list)
+    band: str = ""  # strong / good / partial, or "none" below the floor (no evidence of doing the work)

@@ -107,3 +107,51 @@ def test_a_volunteer_sees_their_best_open_vacancies_with_reasons(ranked: dict[st
     rows = client.get("/api/v1/matches").json()["results"]
     assert [row["vacancy"] for row in rows] == [ranked["vacancy"].external_id]
     assert rows[0]["reasons"]
+
+
+@pytest.fixture
+def with_a_tax_inspector(ranked: dict[str, Any]) -> dict[str, Any]:
+    """An eligible person with no evidence of doing the vacancy's work: below the floor."""
+    inspector = VolunteerFactory(
+        headline="Tax inspector",
+        summary="Audits of large taxpayers and VAT refunds for a revenue authority.",
+        skills=["tax audit", "VAT"],
+        languages={"so": "native", "en": "fluent"},
+    )
+    rank.vacancy_rank(vacancy_id=ranked["vacancy"].pk)
+    return {**ranked, "inspector": inspector}
+
+
+def test_the_shortlist_leaves_out_people_below_the_floor_unless_asked(with_a_tax_inspector: dict[str, Any]) -> None:
+    client, vacancy = with_a_tax_inspector["client"], with_a_tax_inspector["vacancy"]
+    inspector = with_a_tax_inspector["inspector"].external_id
+    listed = {row["volunteer"] for row in client.get(_url(vacancy)).json()["results"]}
+    everyone = {row["volunteer"]: row for row in client.get(_url(vacancy, "?include=all")).json()["results"]}
+    assert inspector not in listed
+    assert everyone[inspector]["band"] == "none"
+    assert listed == set(everyone) - {inspector}
+
+
+def test_each_candidate_carries_a_band(ranked: dict[str, Any]) -> None:
+    rows = ranked["client"].get(_url(ranked["vacancy"])).json()["results"]
+    assert rows
+    assert all(row["band"] in {"strong", "good", "partial"} for row in rows)
+
+
+def test_include_accepts_only_all(ranked: dict[str, Any]) -> None:
+    response = ranked["client"].get(_url(ranked["vacancy"], "?include=some"))
+    assert response.status_code == 400
+    assert "include" in response.json()["errors"]
+
+
+def test_a_volunteer_does_not_see_vacancies_below_the_floor(with_a_tax_inspector: dict[str, Any]) -> None:
+    client = APIClient()
+    client.force_authenticate(with_a_tax_inspector["inspector"].user)
+    assert client.get("/api/v1/matches").json()["results"] == []
+
+
+def test_a_volunteers_match_carries_its_band(ranked: dict[str, Any]) -> None:
+    client = APIClient()
+    client.force_authenticate(ranked["se"].user)
+    rows = client.get("/api/v1/matches").json()["results"]
+    assert rows[0]["band"] in {"strong", "good", "partial"}

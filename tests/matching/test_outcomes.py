@@ -96,3 +96,24 @@ def test_not_for_me_from_an_alert_is_a_zero_recorded_once() -> None:
 
     assert list(MatchOutcome.objects.values_list("signal", "grade")) == [("not_for_me", 0)]
     assert outcome_pairs() == [GradedPair(vacancy_id=vacancy.pk, volunteer_id=volunteer.pk, grade=0)]
+
+
+def test_train_ranker_learns_from_the_recorded_outcomes_of_people_it_may_still_match() -> None:
+    from matching.learning import recorded_outcomes
+
+    manager = ManagerFactory()
+    vacancy = VacancyFactory(programme=ProgrammeFactory(managers=[manager]))
+    chosen, withdrawn = VolunteerFactory(), VolunteerFactory()
+    rank.vacancy_rank(vacancy_id=vacancy.pk)
+    for volunteer in (chosen, withdrawn):
+        application = application_express_interest(volunteer=volunteer, vacancy=vacancy, actor=volunteer.user)
+        application_advance(application=application, to_status="shortlisted", actor=manager)
+    _record()
+    withdrawn.matching_consent = False
+    withdrawn.save(update_fields=["matching_consent"])
+
+    data = recorded_outcomes()
+
+    assert [p.id for p in data.profiles] == [str(chosen.pk)]
+    assert [v.id for v in data.vacancies] == [str(vacancy.pk)]
+    assert [(g.vacancy_id, g.profile_id, g.grade) for g in data.pairs] == [(str(vacancy.pk), str(chosen.pk), 2)]

@@ -1,0 +1,317 @@
+"""Learn how the engine's signals combine, from graded pairs, judged on held-back vacancies.
+
+A graded pair is (vacancy, volunteer, grade 0-3) as roster-format.md grades them: the
+dev set's qrels today, managers' and volunteers' recorded outcomes later. For every
+eligible graded pair the engine's signals (`model.FEATURES`) are computed once; a
+logistic regression on "grade >= 2" (pairs weighted by grade) gives the weights.
+Every figure is cross-validated over vacancies: the weights that score a vacancy were
+fitted without any pair of it. The bands and the floor are calibrated on those
+held-back scores too. No Django here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.linear_model import LogisticRegression
+
+from matching.engine.index import ProfileIndex
+from matching.engine.model import FEATURES, TEXT_FEATURES, RankerModel
+from matching.engine.ranking import rank
+from matching.engine.types import EngineConfig, Profile, ProgrammeRules, Vacancy
+
+C = 10.0  # inverse regularisation; chosen by cross-validation over vacancies, not per fold
+GRADE_WEIGHT = {0: 1.0, 1: 1.0, 2: 2.0, 3: 3.0}
+FOLDS = 5
+SEEDS = (0, 1, 2)
+STRONG_SHARE = 0.5  # "strong": at least half the pairs at this score or above were graded 3
+GOOD_SHARE = 0.5  # "good": at least half were graded 2 or 3
+FLOOR_RECALL = 0.98  # the floor keeps this share of the grade >= 2 pairs above it
+
+
+@dataclass(frozen=True)
+class GradedPair:
+    """A manager's (or the dev set's) grade of one volunteer for one vacancy."""
+
+    vacancy_id: str
+    profile_id: str
+    grade: int
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    """Profiles, vacancies and graded pairs over them."""
+
+    profiles: Sequence[Profile]
+    vacancies: Sequence[Vacancy]
+    pairs: Sequence[GradedPair]
+
+    def merged(self, other: TrainingSet) -> TrainingSet:
+        """Both sets; a later grade of the same pair replaces an earlier one."""
+        profiles = {p.id: p for p in (*self.profiles, *other.profiles)}
+        vacancies = {v.id: v for v in (*self.vacancies, *other.vacancies)}
+        pairs = {(g.vacancy_id, g.profile_id): g for g in (*self.pairs, *other.pairs)}
+        return TrainingSet(list(profiles.values()), list(vacancies.values()), list(pairs.values()))
+
+
+@dataclass(frozen=True)
+class PairSet:
+    """The signals of every eligible graded pair, and the grades of all graded pairs."""
+
+    X: NDArray[np.float64]
+    grades: NDArray[np.int64]
+    groups: NDArray[np.str_]  # vacancy id of each row
+    all_grades: Mapping[str, Mapping[str, int]]  # vacancy -> volunteer -> grade (eligible or not)
+
+    def subset(self, vacancies: Iterable[str]) -> NDArray[np.bool_]:
+        return np.isin(self.groups, list(vacancies))
+
+
+def pair_signals(
+    data: TrainingSet,
+    *,
+    config: EngineConfig | None = None,
+    rules: ProgrammeRules = ProgrammeRules(),  # noqa: B008 - frozen, safe as default
+    today: date,
+) -> PairSet:
+    """The engine's signals for every eligible graded pair (ineligible ones are never ranked)."""
+    index = ProfileIndex.build(data.profiles, config)
+    graded: dict[str, dict[str, int]] = defaultdict(dict)
+    for g in data.pairs:
+        graded[g.vacancy_id][g.profile_id] = g.grade
+    rows: list[list[float]] = []
+    grades: list[int] = []
+    groups: list[str] = []
+    for vacancy in data.vacancies:
+        judged = graded.get(vacancy.id)
+        if not judged:
+            continue
+        cands = rank(index, vacancy, rules=rules, today=today, top_k=len(index), only_ids=set(judged))
+        for c in cands:
+            rows.append([float(c.parts.get(f, 0.0)) for f in FEATURES])
+            grades.append(judged[c.profile_id])
+            groups.append(vacancy.id)
+    return PairSet(
+        np.asarray(rows, dtype=np.float64).reshape(-1, len(FEATURES)),
+        np.asarray(grades, dtype=np.int64),
+        np.asarray(groups),
+        {v: dict(j) for v, j in graded.items()},
+    )
+
+
+def _fit_lr(
+    X: NDArray[np.float64], grades: NDArray[np.int64], keep: Sequence[int]
+) -> tuple[NDArray[np.float64], float]:
+    y = (grades >= 2).astype(int)
+    w = np.array([GRADE_WEIGHT.get(int(g), 1.0) for g in grades])
+    lr = LogisticRegression(C=C, max_iter=5000).fit(X[:, keep], y, sample_weight=w)
+    coef = np.zeros(X.shape[1])
+    coef[list(keep)] = lr.coef_[0]
+    return coef, float(lr.intercept_[0])
+
+
+def fit_weights(X: NDArray[np.float64], grades: NDArray[np.int64]) -> tuple[NDArray[np.float64], float]:
+    """Logistic weights; a text signal that comes out negative is dropped and the rest refitted,
+    so that more evidence of the work never lowers a score."""
+    keep = [i for i in range(X.shape[1]) if np.ptp(X[:, i]) > 0]
+    for _ in range(len(FEATURES)):
+        coef, intercept = _fit_lr(X, grades, keep)
+        negative = [i for i in keep if FEATURES[i] in TEXT_FEATURES and coef[i] < 0]
+        if not negative:
+            return coef, intercept
+        keep = [i for i in keep if i not in negative]
+    return coef, intercept
+
+
+def logits(coef: NDArray[np.float64], intercept: float, X: NDArray[np.float64]) -> NDArray[np.float64]:
+    return np.asarray(X @ coef + intercept, dtype=np.float64)
+
+
+def model_logits(model: RankerModel, X: NDArray[np.float64]) -> NDArray[np.float64]:
+    coef = np.array([model.weight(f) for f in FEATURES])
+    return logits(coef, model.intercept, X)
+
+
+def metrics(pairs: PairSet, scores: NDArray[np.float64], vacancies: Iterable[str] | None = None) -> dict[str, float]:
+    """NDCG@10, P@5 and R@20 as the dev set's evaluate.py computes them, averaged over vacancies.
+
+    The ideal ordering and the recall denominator use every graded pair of the vacancy.
+    """
+    per: list[tuple[float, float, float]] = []
+    for vac in sorted(set(pairs.groups.tolist()) if vacancies is None else vacancies):
+        mask = pairs.groups == vac
+        order = np.argsort(-scores[mask], kind="stable")
+        got = pairs.grades[mask][order]
+        judged = list(pairs.all_grades.get(vac, {}).values())
+        ideal = sorted(judged, reverse=True)[:10]
+        idcg = _dcg(ideal)
+        relevant = sum(1 for g in judged if g >= 2)
+        per.append(
+            (
+                _dcg(got[:10].tolist()) / idcg if idcg else 0.0,
+                float(np.sum(got[:5] >= 2)) / 5,
+                float(np.sum(got[:20] >= 2)) / relevant if relevant else 0.0,
+            )
+        )
+    if not per:
+        return {"ndcg@10": 0.0, "p@5": 0.0, "r@20": 0.0}
+    arr = np.asarray(per)
+    return {"ndcg@10": float(arr[:, 0].mean()), "p@5": float(arr[:, 1].mean()), "r@20": float(arr[:, 2].mean())}
+
+
+def _dcg(grades: Sequence[int]) -> float:
+    return float(sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(grades)))
+
+
+def folds(vacancies: Sequence[str], k: int, seed: int) -> list[list[str]]:
+    """k folds of vacancies, shuffled by `seed`."""
+    order = sorted(vacancies)
+    np.random.RandomState(seed).shuffle(order)
+    return [order[i::k] for i in range(k) if order[i::k]]
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    """Held-back figures: mean and spread over seeds of the k-fold split over vacancies."""
+
+    mean: dict[str, float]
+    spread: dict[str, float]  # max - min over seeds
+    held_back_logits: NDArray[np.float64]  # of the first seed, for calibration
+
+
+def cross_validate(pairs: PairSet, *, k: int = FOLDS, seeds: Sequence[int] = SEEDS) -> CrossValidation:
+    """Fit on k-1 folds of vacancies, score the held-back fold; repeated for each seed."""
+    vacancies = sorted(set(pairs.groups.tolist()))
+    runs: list[dict[str, float]] = []
+    first: NDArray[np.float64] | None = None
+    for seed in seeds:
+        held = np.zeros(len(pairs.grades))
+        for fold in folds(vacancies, min(k, len(vacancies)), seed):
+            test = pairs.subset(fold)
+            coef, intercept = fit_weights(pairs.X[~test], pairs.grades[~test])
+            held[test] = logits(coef, intercept, pairs.X[test])
+        runs.append(metrics(pairs, held))
+        if first is None:
+            first = held
+    keys = runs[0].keys()
+    return CrossValidation(
+        {m: float(np.mean([r[m] for r in runs])) for m in keys},
+        {m: float(np.ptp([r[m] for r in runs])) for m in keys},
+        first if first is not None else np.zeros(0),
+    )
+
+
+def compare_held_back(
+    pairs: PairSet, current: RankerModel, *, k: int = FOLDS, seeds: Sequence[int] = SEEDS
+) -> tuple[float, float]:
+    """(new, current) NDCG@10 on held-back vacancies: a model refitted without each fold
+    against the current model's fixed weights on the same fold."""
+    vacancies = sorted(set(pairs.groups.tolist()))
+    new_runs, cur_runs = [], []
+    cur = model_logits(current, pairs.X)
+    for seed in seeds:
+        held = np.zeros(len(pairs.grades))
+        for fold in folds(vacancies, min(k, len(vacancies)), seed):
+            test = pairs.subset(fold)
+            coef, intercept = fit_weights(pairs.X[~test], pairs.grades[~test])
+            held[test] = logits(coef, intercept, pairs.X[test])
+        new_runs.append(metrics(pairs, held)["ndcg@10"])
+        cur_runs.append(metrics(pairs, cur)["ndcg@10"])
+    return float(np.mean(new_runs)), float(np.mean(cur_runs))
+
+
+def calibrate(scores: NDArray[np.float64], grades: NDArray[np.int64]) -> tuple[float, float, float]:
+    """(floor, good, strong) thresholds on scores in (0, 1), from held-back scores.
+
+    strong: the lowest score at which, from the top down, at least half the pairs are
+    grade 3; good: the lowest score at which at least half the pairs between it and
+    strong are grade 2 or 3 (the band itself, not the strong pairs above it, must be
+    mostly good; it may be empty); floor: all but 2% of the grade >= 2 pairs lie above it.
+    """
+    order = np.argsort(-scores, kind="stable")
+    s, g = scores[order], grades[order]
+
+    def lowest(hits: NDArray[np.bool_], need: float, start: int = 0) -> float:
+        share = np.cumsum(hits[start:]) / np.arange(1, len(hits) - start + 1)
+        ok = np.flatnonzero(share >= need)
+        return float(s[start + ok[-1]]) if len(ok) else float(s[max(start - 1, 0)])
+
+    strong = lowest(g >= 3, STRONG_SHARE)
+    below = int(np.searchsorted(-s, -strong, side="right"))  # first pair under strong
+    good = min(lowest(g >= 2, GOOD_SHARE, below), strong) if below < len(s) else strong
+    relevant = np.sort(scores[grades >= 2])
+    floor = float(relevant[int((1.0 - FLOOR_RECALL) * len(relevant))]) if len(relevant) else 0.0
+    return min(floor, good), good, strong
+
+
+def _sigmoid(z: NDArray[np.float64]) -> NDArray[np.float64]:
+    return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
+
+
+def train(pairs: PairSet, *, version: int, trained_on: str) -> tuple[RankerModel, CrossValidation]:
+    """A model fitted on every pair, with thresholds calibrated on held-back scores."""
+    cv = cross_validate(pairs)
+    coef, intercept = fit_weights(pairs.X, pairs.grades)
+    floor, good, strong = calibrate(_sigmoid(cv.held_back_logits), pairs.grades)
+    model = RankerModel(
+        version=version,
+        coef={f: round(float(c), 6) for f, c in zip(FEATURES, coef, strict=True)},
+        intercept=round(intercept, 6),
+        floor=round(floor, 6),
+        strong=round(strong, 6),
+        good=round(good, 6),
+        trained_on=trained_on,
+        metrics={f"cv_{m}": round(v, 4) for m, v in cv.mean.items()},
+    )
+    return model, cv
+
+
+def with_model(config: EngineConfig | None, model: RankerModel) -> EngineConfig:
+    """`config` scoring with `model`."""
+    return replace(config or EngineConfig(), model=model)
+
+
+@dataclass(frozen=True)
+class Retrained:
+    """The outcome of a refit: the candidate model and both held-back figures."""
+
+    model: RankerModel
+    new_ndcg: float  # the refitted weights, each vacancy scored by weights fitted without it
+    current_ndcg: float  # the current model on the same vacancies
+    cross_validated: CrossValidation
+
+    @property
+    def better(self) -> bool:
+        return self.new_ndcg > self.current_ndcg
+
+
+def retrain(
+    data: TrainingSet,
+    current: RankerModel,
+    *,
+    trained_on: str,
+    config: EngineConfig | None = None,
+    rules: ProgrammeRules = ProgrammeRules(),  # noqa: B008 - frozen, safe as default
+    today: date,
+) -> Retrained:
+    """Refit the weights on `data` and judge them against `current` on held-back vacancies.
+
+    The current model's figure is computed on the same vacancies; if it was fitted on
+    them, it is flattered, so a new model must clearly do better to win.
+    """
+    config = with_model(config, current)
+    pairs = pair_signals(data, config=config, rules=rules, today=today)
+    new, cur = compare_held_back(pairs, current)
+    model, cv = train(pairs, version=current.version + 1, trained_on=trained_on)
+    return Retrained(model, new, cur, cv)
+
+
+def training_set(profiles: Iterable[Profile], vacancies: Iterable[Vacancy], pairs: Iterable[GradedPair]) -> TrainingSet:
+    """A TrainingSet from any iterables (recorded outcomes, a roster directory)."""
+    return TrainingSet(list(profiles), list(vacancies), list(pairs))

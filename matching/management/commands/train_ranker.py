@@ -1,0 +1,70 @@
+"""Refit the ranker's weights from graded pairs; keep the new model only if it does better."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from matching.engine.learn import GradedPair, retrain, training_set
+from matching.engine.model import DATA_DIR, model_files, read_model, write_model
+from matching.engine.records import read_graded_roster
+from matching.engine.types import ProgrammeRules
+from matching.learning import recorded_outcomes
+
+DEFAULT_DATA = Path(settings.BASE_DIR).parent / "shared" / "eval" / "dev"
+
+
+class Command(BaseCommand):
+    help = (
+        "Refit the ranker on a graded roster (volunteers.jsonl, vacancies.jsonl, qrels.tsv) plus recorded "
+        "outcomes; write ranker_v<N+1>.json only if it beats the current model on held-back vacancies."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="graded roster directory")
+        parser.add_argument("--models-dir", type=Path, default=DATA_DIR, help="where ranker_v*.json live")
+        parser.add_argument(
+            "--today", type=date.fromisoformat, help="date eligibility is judged on (the dev set: 2026-11-30)"
+        )
+        parser.add_argument("--dry-run", action="store_true", help="report, write nothing")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        data_dir: Path = options["data"]
+        models_dir: Path = options["models_dir"]
+        if not (data_dir / "qrels.tsv").exists():
+            raise CommandError(f"no graded roster at {data_dir} (volunteers.jsonl, vacancies.jsonl, qrels.tsv)")
+        files = model_files(models_dir)
+        if not files:
+            raise CommandError(f"no current model (ranker_v*.json) in {models_dir}")
+        current = read_model(files[-1])
+        profiles, vacancies, grades = read_graded_roster(data_dir)
+        data = training_set(profiles, vacancies, (GradedPair(*g) for g in grades)).merged(recorded_outcomes())
+        result = retrain(
+            data,
+            current,
+            trained_on=f"{data_dir.name}: {len(data.vacancies)} vacancies, {len(data.pairs)} graded pairs",
+            rules=ProgrammeRules(residence_outside_duty_country=True),
+            today=options["today"] or timezone.localdate(),
+        )
+        cv = result.cross_validated
+        self.stdout.write(
+            f"{len(data.pairs)} graded pairs over {len(data.vacancies)} vacancies; refitted weights, "
+            f"cross-validated over vacancies: NDCG@10 {cv.mean['ndcg@10']:.4f} P@5 {cv.mean['p@5']:.3f} "
+            f"R@20 {cv.mean['r@20']:.3f}"
+        )
+        verdict = (
+            f"held-back NDCG@10: new {result.new_ndcg:.4f}, current ranker_v{current.version} {result.current_ndcg:.4f}"
+        )
+        if not result.better:
+            self.stdout.write(f"{verdict}: the current model stays (ranker_v{current.version}); nothing written")
+            return
+        if options["dry_run"]:
+            self.stdout.write(f"{verdict}: would write ranker_v{result.model.version}.json (--dry-run)")
+            return
+        path = write_model(result.model, models_dir)
+        self.stdout.write(f"{verdict}: wrote {path.name}; workers load it when they restart (the newest version wins)")
