@@ -9,6 +9,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from assignments.models import Application, Vacancy
+from matching.engine.model import load_model
 from tests.factories import VacancyFactory
 from tests.web.conftest import StoreMatch
 from volunteers.models import Volunteer
@@ -94,8 +95,8 @@ def test_my_matches_are_best_first_with_reasons_in_plain_words(
 ) -> None:
     good = VacancyFactory(title="Good fit post")
     best = VacancyFactory(title="Best fit post")
-    store_match(volunteer, good, 0.3)
-    store_match(volunteer, best, 0.6)
+    store_match(volunteer, good, 0.5)  # the ranker's "good" band
+    store_match(volunteer, best, 0.7)  # its "strong" band
     html = hodan.get("/matches/").content.decode()
     assert _titles(html, ["Good fit post", "Best fit post"]) == ["Best fit post", "Good fit post"]
     assert "It asks for “midwifery”: you wrote “midwife”." in html
@@ -111,7 +112,7 @@ def test_my_matches_are_best_first_with_reasons_in_plain_words(
 def test_matches_below_the_floor_closed_vacancies_and_other_peoples_are_not_listed(
     hodan: Client, volunteer: Volunteer, other_volunteer: Volunteer, store_match: StoreMatch, settings: object
 ) -> None:
-    store_match(volunteer, VacancyFactory(title="Weak fit post"), 0.1)
+    store_match(volunteer, VacancyFactory(title="Weak fit post"), load_model().floor / 2)
     store_match(volunteer, VacancyFactory(title="Closed post", status=Vacancy.Status.CLOSED), 0.9)
     store_match(other_volunteer, VacancyFactory(title="Amina's post"), 0.9)
     store_match(volunteer, VacancyFactory(title="Listed post"), 0.5)
@@ -122,7 +123,12 @@ def test_matches_below_the_floor_closed_vacancies_and_other_peoples_are_not_list
 def test_the_page_and_the_api_list_the_same_matches_in_the_same_order(
     hodan: Client, volunteer: Volunteer, store_match: StoreMatch
 ) -> None:
-    for score, title in ((0.4, "B post"), (0.7, "A post"), (0.2, "Below floor post"), (0.3, "C post")):
+    for score, title in (
+        (0.4, "B post"),
+        (0.7, "A post"),
+        (load_model().floor / 2, "Below floor post"),
+        (0.3, "C post"),
+    ):
         store_match(volunteer, VacancyFactory(title=title), score)
     api = APIClient()
     api.force_authenticate(volunteer.user)
