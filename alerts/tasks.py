@@ -1,6 +1,8 @@
 """Celery tasks of alerts: named, on the "alerts" queue, taking ids, safe to run twice.
 
-Sending tasks retry transient failures themselves, with a delay from
+Instant alerts go out in batches of ALERT_BATCH_SIZE ids of one channel
+(``send_alerts``): one claim, one SMTP connection, one inbox write for the
+lot. Sending tasks retry transient failures themselves, with a delay from
 ``retry_delay`` (exponential, jittered, below the broker's visibility
 timeout); the try count lives on the alert row, so the cap holds across
 redeliveries. Database hiccups are retried by Celery's autoretry.
@@ -9,13 +11,16 @@ redeliveries. Database hiccups are retried by Celery's autoretry.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from amqp.exceptions import ChannelError
 from celery import current_app, shared_task
+from django.conf import settings
 
+from alerts.models import Alert, Channel
 from alerts.selectors import alerts_for_vacancy_pending
 from alerts.services import creation, digests, managers, notes
-from alerts.services.sending import Outcome, alert_deliver, alerts_sweep, retry_delay
+from alerts.services.sending import Outcome, alert_deliver, alerts_deliver, alerts_sweep, retry_delay
 from core import tasknames
 from core.tasks import DB_RETRY
 
@@ -36,7 +41,7 @@ def create_for_volunteer(volunteer_id: int) -> int:
 
 @shared_task(name=tasknames.SEND_ALERT, acks_late=True, **DB_RETRY)
 def send_alert(alert_id: int) -> str:
-    """Send one alert if it is still pending; schedule a retry on a transient failure."""
+    """Send one alert if it is still pending (a replay); schedule a retry on a transient failure."""
     outcome, attempts = alert_deliver(alert_id=alert_id)
     if outcome == Outcome.RETRY:
         # The row is pending again; whichever task claims it next sends it.
@@ -44,12 +49,38 @@ def send_alert(alert_id: int) -> str:
     return outcome.value
 
 
+@shared_task(name=tasknames.SEND_ALERTS, acks_late=True, **DB_RETRY)
+def send_alerts(alert_ids: list[int]) -> dict[str, int]:
+    """Send a batch of alerts, those still pending; schedule one retry for the transient failures."""
+    result = alerts_deliver(alert_ids=alert_ids)
+    if result.retry:
+        send_alerts.apply_async(kwargs={"alert_ids": result.retry}, countdown=retry_delay(result.retry_attempts))
+    return {"sent": len(result.sent), "skipped": len(result.skipped), "failed": len(result.failed),
+            "retry": len(result.retry)}  # fmt: skip
+
+
+def queue_batches(alert_ids: Sequence[tuple[int, str]]) -> int:
+    """Queue ``(id, channel)`` pairs as send_alerts batches of one channel each, in-app first; return the batches.
+
+    In-app batches are a few milliseconds of database work; queued first,
+    they are not kept waiting behind SMTP conversations.
+    """
+    size = max(1, settings.ALERT_BATCH_SIZE)
+    batches = 0
+    for channel in (Channel.INAPP, *(c for c in Channel.values if c != Channel.INAPP)):
+        ids = [pk for pk, c in alert_ids if c == channel]
+        for start in range(0, len(ids), size):
+            send_alerts.delay(ids[start : start + size])
+            batches += 1
+    return batches
+
+
 @shared_task(name=tasknames.DISPATCH_VACANCY, acks_late=True, **DB_RETRY)
 def dispatch_vacancy(vacancy_id: int) -> int:
-    """Queue a send for every pending instant alert about a vacancy."""
-    ids = list(alerts_for_vacancy_pending(vacancy_id=vacancy_id).order_by("pk").values_list("pk", flat=True))
-    for alert_id in ids:
-        send_alert.delay(alert_id)
+    """Queue every pending instant alert about a vacancy, in batches; return how many alerts."""
+    pending = alerts_for_vacancy_pending(vacancy_id=vacancy_id).order_by("pk").values_list("pk", "channel")
+    ids = list(pending)
+    queue_batches(ids)
     return len(ids)
 
 
@@ -90,8 +121,7 @@ def _queue_has_backlog(queue: str) -> bool:
 def sweep() -> int:
     """Beat: reclaim alerts from workers that died mid-send and queue pending ones whose task was lost."""
     instant, digest_keys = alerts_sweep(backlog=_queue_has_backlog("alerts"))
-    for alert_id in instant:
-        send_alert.delay(alert_id)
+    queue_batches(list(Alert.objects.filter(pk__in=instant).order_by("pk").values_list("pk", "channel")))
     for volunteer_id, deliver in digest_keys:
         send_digest.delay(volunteer_id, deliver)
     if instant or digest_keys:

@@ -368,6 +368,11 @@ ALERT_RETRY_MAX_DELAY = env.int("ALERT_RETRY_MAX_DELAY", default=900)
 # puts it back. Longer than the longest retry delay and the task time limit.
 ALERT_CLAIM_TIMEOUT = env.int("ALERT_CLAIM_TIMEOUT", default=1800)
 ALERT_SWEEP_INTERVAL = env.float("ALERT_SWEEP_INTERVAL", default=60.0)
+# Instant alerts go out in batches: one claim, one read, one SMTP connection
+# and one bulk inbox write for this many alerts of one channel. A batch must
+# finish well within CELERY_TASK_TIME_LIMIT; a kill mid-batch repeats at most
+# the one email the server had accepted and the worker had not marked yet.
+ALERT_BATCH_SIZE = env.int("ALERT_BATCH_SIZE", default=100)
 ALERT_DIGEST_HOUR = env.int("ALERT_DIGEST_HOUR", default=7)
 ALERT_LINK_MAX_AGE_DAYS = env.int("ALERT_LINK_MAX_AGE_DAYS", default=30)
 ALERT_UNSUBSCRIBE_MAX_AGE_DAYS = env.int("ALERT_UNSUBSCRIBE_MAX_AGE_DAYS", default=365)

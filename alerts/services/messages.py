@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlparse
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django_countries import countries
 
 from alerts.links import answer_url, unsubscribe_url
-from alerts.models import Alert
+from alerts.models import Alert, Channel
 from alerts.transports.base import Message
 
 STEP_LABELS = {
@@ -57,6 +60,19 @@ def _unsubscribe_headers(volunteer_id: int) -> tuple[str, dict[str, str]]:
     url = unsubscribe_url(volunteer_id=volunteer_id)
     # RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" to the URL.
     return url, {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def message_id(token: str) -> str:
+    """A Message-ID that is the same every time one alert (or digest) is sent again.
+
+    At-least-once email repeats a message when a worker dies after the server
+    took it and before the alert was marked sent; the repeat carries the same
+    Message-ID, so a receiving server that drops duplicates by it drops it.
+    The domain is the site's, not the worker host's, so any worker that sends
+    it again writes the same header.
+    """
+    domain = urlparse(str(settings.SITE_URL)).hostname or "localhost"
+    return f"<{re.sub(r'[^A-Za-z0-9.-]', '.', token)}@{domain}>"
 
 
 def _recipient(alert: Alert) -> tuple[str, int | None, str]:
@@ -116,7 +132,11 @@ def message_for(alert: Alert) -> Message:
         context["rows"] = alert.context.get("vacancies", [])
         url = context["dashboard_url"] = _site("/manage/")
     subject = _subject(alert)
-    text, html = _render(alert.kind, {**context, "subject": subject})
+    if alert.channel == Channel.EMAIL:
+        text, html = _render(alert.kind, {**context, "subject": subject})
+        headers["Message-ID"] = message_id(f"alert.{alert.pk}.{alert.key}")
+    else:  # the inbox shows the text only
+        text, html = render_to_string(f"alerts/email/{alert.kind}.txt", {**context, "subject": subject}), ""
     return Message(
         subject=subject,
         text=text,
@@ -147,6 +167,9 @@ def digest_message(alerts: Sequence[Alert]) -> Message:
     count = len(ordered)
     subject = "1 assignment that fits you" if count == 1 else f"{count} assignments that fit you"
     text, html = _render("digest", {**context, "subject": subject})
+    # The same alerts sent again as a digest make the same Message-ID.
+    ids = ",".join(str(alert.pk) for alert in sorted(ordered, key=lambda a: a.pk))
+    headers["Message-ID"] = message_id(f"digest.{first.volunteer_id}.{hashlib.sha256(ids.encode()).hexdigest()[:20]}")
     return Message(
         subject=subject,
         text=text,

@@ -1,17 +1,25 @@
-"""Sending one alert: claim it, commit, send, then mark it; never network I/O inside a transaction.
+"""Sending alerts in batches: claim many, commit, send, mark; never network I/O inside a transaction.
 
-The claim is a conditional UPDATE from ``pending`` to ``sending``: whoever
-changes the row goes on, anyone else (a duplicate task, a retry racing a
-redelivery) stops. A worker that dies holding a claim leaves it ``sending``;
-the sweeper puts it back after ALERT_CLAIM_TIMEOUT, so email is at least
-once; in-app is exactly once, being a row with a unique key.
+The claim is one conditional UPDATE of a batch from ``pending`` to
+``sending``, tagging the rows it changed with a fresh token; the rows are read
+back by that token, so each alert belongs to the one caller whose UPDATE
+changed it (a duplicate task, a retry racing a redelivery, two workers given
+overlapping batches: the others get nothing). A worker that dies holding
+claims leaves them ``sending``; the sweeper puts them back after
+ALERT_CLAIM_TIMEOUT. In-app is exactly once: the batch's inbox rows (unique
+per alert) and their "sent" commit together. Email is at least once: each
+message is marked sent as soon as the server took it, so a kill repeats at
+most the one message in flight per process, and that repeat carries the same
+Message-ID.
 """
 
 from __future__ import annotations
 
 import enum
 import random
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,7 +31,7 @@ from alerts.models import Alert, Rhythm
 from alerts.selectors import volunteer_may_receive
 from alerts.services.dispatch import alert_send_requested
 from alerts.services.messages import message_for
-from alerts.transports import PermanentDeliveryError, TransientDeliveryError, transport_for
+from alerts.transports import TransientDeliveryError, transport_for
 from assignments.models import Application, Vacancy
 
 
@@ -47,12 +55,28 @@ def retry_delay(attempt: int, *, rng: random.Random | None = None) -> int:
     return max(1, int(ceiling / 2 + rng.uniform(0, ceiling / 2)))
 
 
-def alert_claim(*, alert_id: int) -> bool:
-    """Take the alert for sending; True only for the one caller whose UPDATE changed the row."""
-    claimed = Alert.objects.filter(pk=alert_id, status=Alert.Status.PENDING).update(
-        status=Alert.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+def alerts_claim(*, alert_ids: Iterable[int]) -> list[Alert]:
+    """Take those of ``alert_ids`` still pending for sending, in one UPDATE; return them, loaded for sending.
+
+    Each row is claimed on its own condition (still pending), so a racing
+    caller gets the others or none, never one of these.
+    """
+    token = str(uuid.uuid4())
+    claimed = Alert.objects.filter(pk__in=list(alert_ids), status=Alert.Status.PENDING).update(
+        status=Alert.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1, claim_token=token
     )
-    return claimed == 1
+    if not claimed:
+        return []
+    return list(
+        Alert.objects.select_related("volunteer__alert_preference", "user", "vacancy__host_institution", "application")
+        .filter(claim_token=token, status=Alert.Status.SENDING)
+        .order_by("pk")
+    )
+
+
+def alert_claim(*, alert_id: int) -> bool:
+    """Take one alert for sending; True only for the one caller whose UPDATE changed the row."""
+    return bool(alerts_claim(alert_ids=[alert_id]))
 
 
 def alerts_mark(*, ids: Iterable[int], status: str, error: str = "") -> None:
@@ -82,14 +106,28 @@ def alerts_release(*, alerts: Iterable[Alert], error: str) -> bool:
     return bool(again)
 
 
-def alert_blocked_reason(alert: Alert) -> str:
-    """Why a claimed alert must not go out now ("" when it may): checked at send time, not only at creation."""
+def applied_pairs(alerts: Sequence[Alert]) -> set[tuple[int, int]]:
+    """(vacancy, volunteer) of the match alerts whose volunteer applied meanwhile: one query for a batch."""
+    matches = [a for a in alerts if a.kind == Alert.Kind.MATCH and a.vacancy_id and a.volunteer_id]
+    if not matches:
+        return set()
+    rows = Application.objects.filter(
+        vacancy_id__in={a.vacancy_id for a in matches}, volunteer_id__in={a.volunteer_id for a in matches}
+    ).values_list("vacancy_id", "volunteer_id")
+    return set(rows)
+
+
+def alert_blocked_reason(alert: Alert, *, applied: set[tuple[int, int]] | None = None) -> str:
+    """Why a claimed alert must not go out now ("" when it may): checked at send time, not only at creation.
+
+    ``applied`` is ``applied_pairs`` of the batch the alert belongs to (read here when not given).
+    """
     if alert.kind == Alert.Kind.MATCH:
         reason = volunteer_may_receive(volunteer=alert.volunteer, channel=alert.channel)
         if reason:
             return reason
-        applied = Application.objects.filter(vacancy=alert.vacancy, volunteer=alert.volunteer)
-        if alert.vacancy is not None and applied.exists():
+        applied = applied_pairs([alert]) if applied is None else applied
+        if (alert.vacancy_id, alert.volunteer_id) in applied:
             return "already applied"
     elif alert.kind == Alert.Kind.STATUS_NOTE:
         volunteer = alert.volunteer
@@ -107,40 +145,98 @@ def alert_blocked_reason(alert: Alert) -> str:
     return ""
 
 
-def _load(alert_id: int) -> Alert | None:
-    return (
-        Alert.objects.select_related("volunteer__alert_preference", "user", "vacancy__host_institution", "application")
-        .filter(pk=alert_id)
-        .first()
-    )
+@dataclass
+class BatchResult:
+    """What became of a batch: the ids by how each ended; the highest try count among all and among retries."""
+
+    sent: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    retry: list[int] = field(default_factory=list)
+    attempts: int = 0
+    retry_attempts: int = 0
+
+
+def _send_channel(alerts: list[Alert], result: BatchResult) -> None:
+    """Send claimed alerts of one channel over one transport session, marking them as their results come."""
+    transport = transport_for(alerts[0].channel)
+    by_id = {alert.pk: alert for alert in alerts}
+    messages = (message_for(alert) for alert in alerts)  # rendered one by one as the transport asks
+    failed: dict[str, list[int]] = {}
+    transient: dict[str, list[Alert]] = {}
+    if transport.local:
+        # Our own database: the inbox rows and "sent" commit together, exactly once.
+        with transaction.atomic():
+            outcomes = [(m.alert_id, error) for m, error in transport.send_many(messages)]
+            sent = [pk for pk, error in outcomes if error is None and pk is not None]
+            alerts_mark(ids=sent, status=Alert.Status.SENT)
+    else:
+        outcomes = []
+        for message, error in transport.send_many(messages):
+            if error is None and message.alert_id is not None:
+                # Marked at once: a kill from here on no longer repeats this message.
+                alerts_mark(ids=[message.alert_id], status=Alert.Status.SENT)
+            outcomes.append((message.alert_id, error))
+    for pk, error in outcomes:
+        if pk is None:
+            continue
+        if error is None:
+            result.sent.append(pk)
+        elif isinstance(error, TransientDeliveryError):
+            transient.setdefault(str(error), []).append(by_id[pk])
+        else:
+            failed.setdefault(str(error), []).append(pk)
+    for error_text, ids in failed.items():
+        alerts_mark(ids=ids, status=Alert.Status.FAILED, error=error_text)
+        result.failed += ids
+    for error_text, retry in transient.items():
+        again = {a.pk for a in retry if a.attempts < settings.ALERT_MAX_ATTEMPTS}
+        alerts_release(alerts=retry, error=error_text)
+        result.retry += sorted(again)
+        result.failed += [a.pk for a in retry if a.pk not in again]
+        result.retry_attempts = max([result.retry_attempts, *(a.attempts for a in retry if a.pk in again)])
+
+
+def alerts_deliver(*, alert_ids: Iterable[int]) -> BatchResult:
+    """Send those of ``alert_ids`` still pending, as one batch per channel.
+
+    Safe to call twice or concurrently: only the claimant of each alert sends
+    it. Alerts that may no longer go out are skipped; permanent refusals fail
+    at once; transient failures go back to pending (the caller schedules the
+    retry) or fail after ALERT_MAX_ATTEMPTS.
+    """
+    result = BatchResult()
+    alerts = alerts_claim(alert_ids=alert_ids)
+    result.attempts = max((alert.attempts for alert in alerts), default=0)
+    applied = applied_pairs(alerts)
+    blocked: dict[str, list[int]] = {}
+    by_channel: dict[str, list[Alert]] = {}
+    for alert in alerts:
+        reason = alert_blocked_reason(alert, applied=applied)
+        if reason:
+            blocked.setdefault(reason, []).append(alert.pk)
+        else:
+            by_channel.setdefault(alert.channel, []).append(alert)
+    for reason, ids in blocked.items():
+        alerts_mark(ids=ids, status=Alert.Status.SKIPPED, error=reason)
+        result.skipped += ids
+    for channel_alerts in by_channel.values():
+        _send_channel(channel_alerts, result)
+    return result
 
 
 def alert_deliver(*, alert_id: int) -> tuple[Outcome, int]:
-    """Send one alert if it is still pending; return the outcome and the attempts so far.
-
-    Safe to call twice or concurrently: only the claimant sends. Transient
-    failures put the alert back to pending (the caller schedules the retry);
-    permanent ones, or too many tries, mark it failed.
-    """
-    if not alert_claim(alert_id=alert_id):
-        return Outcome.NOT_CLAIMED, 0
-    alert = _load(alert_id)
-    if alert is None:  # deleted since the claim (its vacancy or volunteer went): nothing to send
-        return Outcome.NOT_CLAIMED, 0
-    reason = alert_blocked_reason(alert)
-    if reason:
-        alerts_mark(ids=[alert.pk], status=Alert.Status.SKIPPED, error=reason)
-        return Outcome.SKIPPED, alert.attempts
-    try:
-        transport_for(alert.channel).send(message_for(alert))
-    except PermanentDeliveryError as exc:
-        alerts_mark(ids=[alert.pk], status=Alert.Status.FAILED, error=str(exc))
-        return Outcome.FAILED, alert.attempts
-    except TransientDeliveryError as exc:
-        retry = alerts_release(alerts=[alert], error=str(exc))
-        return (Outcome.RETRY if retry else Outcome.FAILED), alert.attempts
-    alerts_mark(ids=[alert.pk], status=Alert.Status.SENT)
-    return Outcome.SENT, alert.attempts
+    """Send one alert if it is still pending (a batch of one); return the outcome and the attempts so far."""
+    result = alerts_deliver(alert_ids=[alert_id])
+    for outcome, ids in (
+        (Outcome.SENT, result.sent),
+        (Outcome.SKIPPED, result.skipped),
+        (Outcome.RETRY, result.retry),
+        (Outcome.FAILED, result.failed),
+    ):
+        if ids:
+            return outcome, result.attempts
+    return Outcome.NOT_CLAIMED, 0
 
 
 def alerts_sweep(*, backlog: bool = False) -> tuple[list[int], list[tuple[int, str]]]:

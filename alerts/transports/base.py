@@ -1,6 +1,6 @@
 """What every channel's transport takes and raises.
 
-A transport delivers one rendered ``Message`` and says how it failed: a
+A transport delivers rendered ``Message`` objects and says how each failed: a
 ``TransientDeliveryError`` is worth retrying (server down, 4xx), a
 ``PermanentDeliveryError`` is not (address refused, 5xx). Adding SMS or
 WhatsApp is one module with a class of this shape, listed in ``__init__``.
@@ -8,6 +8,7 @@ WhatsApp is one module with a class of this shape, listed in ``__init__``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -39,9 +40,22 @@ class Message:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+# What ``send_many`` yields for each message: None once it is delivered, or why not.
+Result = tuple[Message, DeliveryError | None]
+
+
 class Transport(Protocol):
     channel: str
+    # True when delivering is a write to our own database (the inbox): the
+    # sender then writes a whole batch and marks it sent in one transaction,
+    # exactly once. False for anything over a network, where each message is
+    # marked sent as soon as the other side has taken it.
+    local: bool
 
     def send(self, message: Message) -> None:
         """Deliver ``message`` or raise a DeliveryError; never called inside a transaction."""
+        ...
+
+    def send_many(self, messages: Iterable[Message]) -> Iterator[Result]:
+        """Deliver each message in turn (one connection for all), yielding each one's result as it is known."""
         ...

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import socket
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
-from alerts.transports.base import Message, PermanentDeliveryError, TransientDeliveryError
+from alerts.transports.base import DeliveryError, Message, PermanentDeliveryError, Result, TransientDeliveryError
 
 try:  # anymail is installed, but keep the transport usable without it
     from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
@@ -16,14 +19,14 @@ except ImportError:  # pragma: no cover
     AnymailAPIError = AnymailRecipientsRefused = None  # type: ignore[assignment,misc]
 
 
-def _by_code(code: int, text: str) -> Exception:
+def _by_code(code: int, text: str) -> DeliveryError:
     # RFC 5321: 4xx is a temporary failure, 5xx a permanent one.
     if 400 <= code < 500:
         return TransientDeliveryError(f"SMTP {code}: {text}")
     return PermanentDeliveryError(f"SMTP {code}: {text}")
 
 
-def _classify(exc: Exception) -> Exception | None:
+def _classify(exc: Exception) -> DeliveryError | None:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in exc.recipients.values()]
         if codes and all(400 <= code < 500 for code in codes):
@@ -48,26 +51,78 @@ def _classify(exc: Exception) -> Exception | None:
     return None
 
 
+def _connection_lost(exc: Exception) -> bool:
+    """Whether the failure took the connection with it (the rest of a batch would fail the same way).
+
+    smtplib's errors are OSErrors too; only those that are not an SMTP answer
+    mean the server is gone.
+    """
+    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
+
+
+def _email(message: Message, connection: Any) -> EmailMultiAlternatives:
+    if not message.to_email:
+        raise PermanentDeliveryError("no email address")
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to_email],
+        headers=message.headers,
+        connection=connection,
+    )
+    if message.html:
+        email.attach_alternative(message.html, "text/html")
+    return email
+
+
 class EmailTransport:
     channel = "email"
+    local = False
 
     def send(self, message: Message) -> None:
-        if not message.to_email:
-            raise PermanentDeliveryError("no email address")
-        email = EmailMultiAlternatives(
-            subject=message.subject,
-            body=message.text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[message.to_email],
-            headers=message.headers,
-            connection=get_connection(fail_silently=False),
-        )
-        if message.html:
-            email.attach_alternative(message.html, "text/html")
+        [(_, error)] = self.send_many([message])
+        if error is not None:
+            raise error
+
+    def send_many(self, messages: Iterable[Message]) -> Iterator[Result]:
+        """Send over one connection, yielding each message once the server has answered for it.
+
+        A refusal (4xx/5xx) concerns that message only, and the next one
+        goes out on a fresh connection; a connection that cannot be opened
+        or is lost fails the rest of the batch as transient, without
+        knocking again for each.
+        """
+        connection: Any = None
+        lost: DeliveryError | None = None
         try:
-            email.send()
-        except Exception as exc:
-            classified = _classify(exc)
-            if classified is None:
-                raise
-            raise classified from exc
+            for message in messages:
+                if lost is not None:
+                    yield message, lost
+                    continue
+                try:
+                    if connection is None:
+                        connection = get_connection(fail_silently=False)
+                        connection.open()
+                    _email(message, connection).send()
+                except PermanentDeliveryError as exc:
+                    yield message, exc
+                    continue
+                except Exception as exc:
+                    classified = _classify(exc)
+                    if classified is None:
+                        raise
+                    with contextlib.suppress(Exception):  # after a refusal, start clean
+                        connection.close()
+                    connection = None
+                    if _connection_lost(exc):
+                        lost = classified
+                    yield message, classified
+                    continue
+                yield message, None
+        finally:
+            if connection is not None:
+                with contextlib.suppress(Exception):
+                    connection.close()

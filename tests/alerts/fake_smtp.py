@@ -19,7 +19,10 @@ class FakeSMTP:
     rcpt_reply: str = "250 OK"
     data_reply: str = "250 queued"
     drop_after_mail: bool = False
+    # Answers to RCPT TO for particular addresses (lower case), instead of rcpt_reply.
+    rcpt_replies: dict[str, str] = field(default_factory=dict)
     received: list[bytes] = field(default_factory=list)
+    connections: int = 0
 
     def __post_init__(self) -> None:
         self._server = socket.socket()
@@ -39,6 +42,7 @@ class FakeSMTP:
                 conn, _ = self._server.accept()
             except OSError:
                 return
+            self.connections += 1
             with conn, contextlib.suppress(OSError):
                 self._session(conn)
 
@@ -61,7 +65,8 @@ class FakeSMTP:
                     return
                 reply("250 OK")
             elif command.startswith("RCPT TO"):
-                reply(self.rcpt_reply)
+                address = command.partition(":")[2].strip().strip("<>").lower()
+                reply(self.rcpt_replies.get(address, self.rcpt_reply))
             elif command == "DATA":
                 reply("354 go ahead")
                 body = b""

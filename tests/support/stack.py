@@ -175,6 +175,9 @@ class MailSink:
         self.delay = delay
         self.port = 0
         self.counts: collections.Counter[tuple[str, str]] = collections.Counter()
+        # The Message-IDs seen per recipient and subject: a repeat with the
+        # Message-ID of the first is one a receiving server can drop.
+        self.message_ids: dict[tuple[str, str], set[str]] = collections.defaultdict(set)
         self._lock = threading.Lock()
         self._controller: Any = None
 
@@ -187,9 +190,11 @@ class MailSink:
             async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
                 message = email.message_from_bytes(envelope.content, policy=email.policy.default)
                 subject = str(message["Subject"] or "")
+                message_id = str(message["Message-ID"] or "")
                 with sink._lock:
                     for recipient in envelope.rcpt_tos:
                         sink.counts[(recipient.lower(), subject)] += 1
+                        sink.message_ids[(recipient.lower(), subject)].add(message_id)
                 if sink.delay:
                     await asyncio.sleep(sink.delay)
                 return "250 Message accepted for delivery"
@@ -212,6 +217,11 @@ class MailSink:
     def snapshot(self) -> dict[tuple[str, str], int]:
         with self._lock:
             return dict(self.counts)
+
+    def ids_of(self, key: tuple[str, str]) -> set[str]:
+        """The distinct Message-IDs received for one (recipient, subject)."""
+        with self._lock:
+            return set(self.message_ids.get(key, ()))
 
     def duplicates(self) -> dict[tuple[str, str], int]:
         """(recipient, subject) pairs received more than once, with how many times."""
