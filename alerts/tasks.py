@@ -59,18 +59,21 @@ def send_alerts(alert_ids: list[int]) -> dict[str, int]:
             "retry": len(result.retry)}  # fmt: skip
 
 
-def queue_batches(alert_ids: Sequence[tuple[int, str]]) -> int:
-    """Queue ``(id, channel)`` pairs as send_alerts batches of one channel each, in-app first; return the batches.
+# Broker priority of a channel's batches (Redis: 0, the default, goes first).
+# An in-app batch is milliseconds of database work; an email batch is an SMTP
+# conversation. Without this, the in-app alerts of the fifth vacancy opened
+# waited behind the email of the first four.
+CHANNEL_PRIORITY: dict[str, int] = {Channel.INAPP: 0, Channel.EMAIL: 6}
 
-    In-app batches are a few milliseconds of database work; queued first,
-    they are not kept waiting behind SMTP conversations.
-    """
+
+def queue_batches(alert_ids: Sequence[tuple[int, str]]) -> int:
+    """Queue ``(id, channel)`` pairs as send_alerts batches of one channel each, in-app first; return the batches."""
     size = max(1, settings.ALERT_BATCH_SIZE)
     batches = 0
     for channel in (Channel.INAPP, *(c for c in Channel.values if c != Channel.INAPP)):
         ids = [pk for pk, c in alert_ids if c == channel]
         for start in range(0, len(ids), size):
-            send_alerts.delay(ids[start : start + size])
+            send_alerts.apply_async(args=[ids[start : start + size]], priority=CHANNEL_PRIORITY.get(channel, 0))
             batches += 1
     return batches
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -175,7 +175,7 @@ def _send_channel(alerts: list[Alert], result: BatchResult) -> None:
         for message, error in transport.send_many(messages):
             if error is None and message.alert_id is not None:
                 # Marked at once: a kill from here on no longer repeats this message.
-                alerts_mark(ids=[message.alert_id], status=Alert.Status.SENT)
+                _mark_sent_at_once(message.alert_id)
             outcomes.append((message.alert_id, error))
     for pk, error in outcomes:
         if pk is None:
@@ -195,6 +195,22 @@ def _send_channel(alerts: list[Alert], result: BatchResult) -> None:
         result.retry += sorted(again)
         result.failed += [a.pk for a in retry if a.pk not in again]
         result.retry_attempts = max([result.retry_attempts, *(a.attempts for a in retry if a.pk in again)])
+
+
+def _mark_sent_at_once(alert_id: int) -> None:
+    """Mark one email sent without waiting for the WAL flush (PostgreSQL's synchronous_commit off, this commit only).
+
+    Waiting for the flush cost about 7 ms a message on the benchmark machine,
+    more than the SMTP conversation. A mark lost to a database crash in the
+    fraction of a second before the flush leaves the alert "sending": the
+    sweeper sends it again, with the same Message-ID, as after a worker's
+    kill. Email is at least once either way; nothing is lost.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        alerts_mark(ids=[alert_id], status=Alert.Status.SENT)
 
 
 def alerts_deliver(*, alert_ids: Iterable[int]) -> BatchResult:

@@ -180,11 +180,11 @@ def test_the_sweep_task_queues_reclaimed_alerts_and_is_idempotent(email_alert: A
     Alert.objects.filter(pk=email_alert.pk).update(
         status="sending", attempts=1, claimed_at=timezone.now() - timedelta(seconds=settings.ALERT_CLAIM_TIMEOUT + 1)
     )
-    with mock.patch.object(tasks.send_alerts, "delay") as delay:
+    with mock.patch.object(tasks.send_alerts, "apply_async") as queue:
         tasks.sweep()
         tasks.sweep()
 
-    assert [call.args[0] for call in delay.call_args_list] == [[email_alert.pk]]
+    assert [call.kwargs["args"] for call in queue.call_args_list] == [[[email_alert.pk]]]
     assert _state(email_alert) == ("pending", 1)
 
 
@@ -240,8 +240,8 @@ def test_the_sweep_task_asks_the_broker_whether_the_alerts_queue_is_waiting(emai
     )
     with (
         mock.patch.object(tasks, "_queue_has_backlog", return_value=True) as backlog,
-        mock.patch.object(tasks.send_alerts, "delay") as delay,
+        mock.patch.object(tasks.send_alerts, "apply_async") as queue,
     ):
         tasks.sweep()
     backlog.assert_called_once_with("alerts")
-    delay.assert_not_called()
+    queue.assert_not_called()

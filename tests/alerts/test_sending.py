@@ -159,16 +159,16 @@ def test_dispatch_queues_every_pending_instant_alert_of_the_vacancy_in_batches_o
     queued: Callable[..., dict[str, Alert]],
 ) -> None:
     alerts = queued()
-    with mock.patch.object(tasks.send_alerts, "delay") as delay:  # the broker is the boundary
+    with mock.patch.object(tasks.send_alerts, "apply_async") as queue:  # the broker is the boundary
         assert tasks.dispatch_vacancy(alerts["email"].vacancy_id) == 2
         tasks.send_alert(alerts["email"].pk)
         assert tasks.dispatch_vacancy(alerts["email"].vacancy_id) == 1
 
-    # In-app first: its batches are quick and need not wait behind SMTP.
-    assert [call.args[0] for call in delay.call_args_list] == [
-        [alerts["inapp"].pk],
-        [alerts["email"].pk],
-        [alerts["inapp"].pk],
+    # In-app first, and ahead of email at the broker: its batches are quick and need not wait behind SMTP.
+    assert [(call.kwargs["args"], call.kwargs["priority"]) for call in queue.call_args_list] == [
+        ([[alerts["inapp"].pk]], 0),
+        ([[alerts["email"].pk]], 6),
+        ([[alerts["inapp"].pk]], 0),
     ]
 
 
