@@ -23,15 +23,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.models import User
 from alerts.models import Alert, Rhythm
 from alerts.selectors import volunteer_may_receive
 from alerts.services.dispatch import alert_send_requested
 from alerts.services.messages import message_for
-from alerts.transports import TransientDeliveryError, transport_for
+from alerts.transports import DeliveryError, Message, TransientDeliveryError, Transport, transport_for
 from assignments.models import Application, Vacancy
 
 
@@ -165,11 +166,7 @@ def _send_channel(alerts: list[Alert], result: BatchResult) -> None:
     failed: dict[str, list[int]] = {}
     transient: dict[str, list[Alert]] = {}
     if transport.local:
-        # Our own database: the inbox rows and "sent" commit together, exactly once.
-        with transaction.atomic():
-            outcomes = [(m.alert_id, error) for m, error in transport.send_many(messages)]
-            sent = [pk for pk, error in outcomes if error is None and pk is not None]
-            alerts_mark(ids=sent, status=Alert.Status.SENT)
+        outcomes = _send_local(transport, list(messages))
     else:
         outcomes = []
         for message, error in transport.send_many(messages):
@@ -195,6 +192,26 @@ def _send_channel(alerts: list[Alert], result: BatchResult) -> None:
         result.retry += sorted(again)
         result.failed += [a.pk for a in retry if a.pk not in again]
         result.retry_attempts = max([result.retry_attempts, *(a.attempts for a in retry if a.pk in again)])
+
+
+def _send_local(transport: Transport, messages: list[Message]) -> list[tuple[int | None, DeliveryError | None]]:
+    """Deliver to our own database: the inbox rows and "sent" commit together, exactly once."""
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                outcomes = [(m.alert_id, error) for m, error in transport.send_many(messages)]
+                alerts_mark(ids=[pk for pk, e in outcomes if e is None and pk is not None], status=Alert.Status.SENT)
+            return outcomes
+        except IntegrityError:
+            if attempt:
+                raise
+            # Foreign keys are checked at commit: an alert deleted since the
+            # claim (its vacancy or volunteer went) or a recipient's account
+            # deleted. Neither needs delivering; the rest of the batch does.
+            alive = set(Alert.objects.filter(pk__in=[m.alert_id for m in messages]).values_list("pk", flat=True))
+            users = set(User.objects.filter(pk__in=[m.user_id for m in messages]).values_list("pk", flat=True))
+            messages = [m for m in messages if m.alert_id in alive and (m.user_id is None or m.user_id in users)]
+    return []
 
 
 def _mark_sent_at_once(alert_id: int) -> None:

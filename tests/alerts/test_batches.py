@@ -233,3 +233,25 @@ def test_two_workers_racing_on_the_same_batch_never_claim_one_alert_twice(
         assert sorted(claimed[0] + claimed[1]) == sorted(ids)
         assert {len(claimed[0]), len(claimed[1])} <= {20, 40}
     assert Alert.objects.filter(pk__in=ids, status="sending").count() == len(ids)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_alert_deleted_while_its_batch_is_written_ends_quietly_and_the_rest_is_delivered(
+    many: Callable[[int], list[Alert]],
+) -> None:
+    alerts = many(3)
+    inapp = _ids(alerts, "inapp")
+    render = sending.message_for
+
+    def render_then_lose_the_first(alert: Alert) -> Any:
+        message = render(alert)
+        if alert.pk == inapp[0]:  # its vacancy or volunteer deleted meanwhile, say
+            Alert.objects.filter(pk=alert.pk).delete()
+        return message
+
+    with mock.patch.object(sending, "message_for", render_then_lose_the_first):
+        result = alerts_deliver(alert_ids=inapp)
+
+    assert sorted(result.sent) == inapp[1:]
+    assert sorted(InboxMessage.objects.values_list("alert_id", flat=True)) == inapp[1:]
+    assert set(Alert.objects.filter(pk__in=inapp).values_list("status", flat=True)) == {"sent"}
