@@ -9,6 +9,7 @@ address, because the link was only ever sent there.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -70,6 +71,17 @@ def email_clean(email: str) -> str:
     except ValidationError as exc:
         raise ValidationError({"email": ["enter a valid email address"]}) from exc
     return email
+
+
+def account_lockout_notify(*, email: str, cool_off: timedelta | None) -> None:
+    """Tell the owner of ``email``'s account that failed log-ins locked it, for how long, and what to do."""
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        return  # guesses at an address with no account: nobody to tell
+    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
+    context = {"user": user, "minutes": minutes, "site_url": settings.SITE_URL}
+    account_mail_after_commit(template="account_locked", to=user.email, context=context)
+    logger.warning("account %s locked after repeated failed log-ins", user.pk)
 
 
 def invitation_token_valid(*, user: User, token: str) -> bool:

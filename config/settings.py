@@ -172,7 +172,18 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# An account locks after AXES_FAILURE_LIMIT failures whatever the addresses
+# they came from (per account and address, each new address bought 5 more
+# guesses); its owner is told by email (accounts.receivers).
+AXES_LOCKOUT_PARAMETERS = "accounts.axes.axes_lockout_parameters"
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
+# Failed log-ins from one address across any accounts (password spraying):
+# past this many in the window (seconds), that address is refused (429).
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+LOGIN_ADDRESS_FAILURE_WINDOW = env.int("LOGIN_ADDRESS_FAILURE_WINDOW", default=3600)
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks,
+# comma-separated). None by default: the header is then ignored.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # Lockouts must be seen by every web process: Redis when there is one, the
 # database otherwise (a file cache is per machine and not trusted by axes).
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler" if REDIS_URL else "axes.handlers.database.AxesDatabaseHandler"

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from accounts.api.serializers import MeInputSerializer, MeOutputSerializer, TokenInputSerializer, TokenOutputSerializer
 from accounts.models import User
 from config.serializers import ErrorSerializer
-from config.throttles import AuthRateThrottle
+from config.throttles import AuthRateThrottle, LoginFailureRateThrottle
 
 
 def _user(request: Request) -> User:
@@ -52,7 +52,7 @@ class TokenObtainView(APIView):
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
-    throttle_classes = (AuthRateThrottle,)
+    throttle_classes = (AuthRateThrottle, LoginFailureRateThrottle)
 
     @extend_schema(
         request=TokenInputSerializer,
