@@ -16,6 +16,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
+from config.cache import caches_setting
 from core import tasknames
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -135,16 +136,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 # --- Cache (shared by all processes: log-in lockouts and throttles live here) ----
+# "default" (throttle counters, allauth's rate limits) fails open with a
+# warning when Redis or the cache directory is away; "axes" (lock-outs) does
+# not, and config.axes_handler then counts failures in the database.
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
-        }
-    }
+CACHES = caches_setting(redis_url=REDIS_URL, file_location=str(VAR_DIR / "cache"))
 
 # --- Authentication -----------------------------------------------------------
 # Database sessions that refuse a cookie which cannot be a key (a NUL byte answered 500 on PostgreSQL).
@@ -186,7 +182,10 @@ LOGIN_ADDRESS_FAILURE_WINDOW = env.int("LOGIN_ADDRESS_FAILURE_WINDOW", default=3
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # Lockouts must be seen by every web process: Redis when there is one, the
 # database otherwise (a file cache is per machine and not trusted by axes).
-AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler" if REDIS_URL else "axes.handlers.database.AxesDatabaseHandler"
+AXES_HANDLER = (
+    "config.axes_handler.CacheOrDatabaseAxesHandler" if REDIS_URL else "axes.handlers.database.AxesDatabaseHandler"
+)
+AXES_CACHE = "axes"
 AXES_USERNAME_FORM_FIELD = "email"
 # Case-folds the address, so that "Ann@x.org" and "ann@x.org" share one lockout.
 AXES_USERNAME_CALLABLE = "accounts.axes.axes_username"
