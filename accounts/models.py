@@ -9,6 +9,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+# The shared text rules (a name is one line: it goes into email headers).
+from core.validators import validate_single_line
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -42,7 +45,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         STAFF = "staff", "Staff"
 
     email = models.EmailField(max_length=254, unique=True)
-    full_name = models.CharField(max_length=200, blank=True)
+    full_name = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.VOLUNTEER)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)

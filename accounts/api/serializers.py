@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from config.serializers import StrictModelSerializer, StrictSerializer
-from core.validators import validate_clean_text
+from core.validators import validate_single_line
 
 
 class MeOutputSerializer(serializers.ModelSerializer[User]):
@@ -23,7 +23,7 @@ class MeInputSerializer(StrictModelSerializer):
     class Meta:
         model = User
         fields = ("full_name",)
-        extra_kwargs = {"full_name": {"validators": [validate_clean_text]}}
+        extra_kwargs = {"full_name": {"validators": [validate_single_line]}}
 
 
 class TokenInputSerializer(StrictSerializer):

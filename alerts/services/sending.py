@@ -10,6 +10,7 @@ once; in-app is exactly once, being a row with a unique key.
 from __future__ import annotations
 
 import enum
+import logging
 import random
 from collections.abc import Iterable
 from datetime import timedelta
@@ -25,6 +26,8 @@ from alerts.services.dispatch import alert_send_requested
 from alerts.services.messages import message_for
 from alerts.transports import PermanentDeliveryError, TransientDeliveryError, transport_for
 from assignments.models import Application, Vacancy
+
+logger = logging.getLogger(__name__)
 
 
 class Outcome(enum.StrEnum):
@@ -139,6 +142,14 @@ def alert_deliver(*, alert_id: int) -> tuple[Outcome, int]:
     except TransientDeliveryError as exc:
         retry = alerts_release(alerts=[alert], error=str(exc))
         return (Outcome.RETRY if retry else Outcome.FAILED), alert.attempts
+    except Exception as exc:
+        # Not classified, so not known to pass (BadHeaderError from a title with
+        # a line break, a template error): failed at once with the real error,
+        # where staff replay it once fixed. Left "sending", it waited for the
+        # sweeper and came back as "reclaimed from a worker that stopped", for hours.
+        logger.exception("alert %s: unexpected error in the %s transport", alert.pk, alert.channel)
+        alerts_mark(ids=[alert.pk], status=Alert.Status.FAILED, error=f"unexpected error: {type(exc).__name__}: {exc}")
+        return Outcome.FAILED, alert.attempts
     alerts_mark(ids=[alert.pk], status=Alert.Status.SENT)
     return Outcome.SENT, alert.attempts
 
