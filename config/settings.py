@@ -193,6 +193,10 @@ AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 # The API's JSON error shape (and a Retry-After) when a log-in is locked out.
 AXES_LOCKOUT_CALLABLE = "config.throttles.axes_lockout_response"
 
+# API tokens (accounts.ApiToken): how long one lives, and how many live ones a user keeps.
+API_TOKEN_TTL = timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30))
+API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=10)
+
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -253,7 +257,7 @@ REST_FRAMEWORK = {
     # Token first: an anonymous request then answers 401 with
     # "WWW-Authenticate: Token" everywhere (session-first would answer 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "config.authentication.TokenAuthentication",
+        "accounts.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["config.throttles.WriteRateThrottle"],
