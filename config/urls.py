@@ -34,3 +34,4 @@ urlpatterns = [
 
 # Unrouted /api/ paths answer in the API's error shape (DEBUG=False only, as for any handler).
 handler404 = "config.api.not_found"
+handler400 = "config.api.bad_request_handler"
