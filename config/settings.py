@@ -390,7 +390,6 @@ ALERT_CLAIM_TIMEOUT = env.int("ALERT_CLAIM_TIMEOUT", default=1800)
 ALERT_SWEEP_INTERVAL = env.float("ALERT_SWEEP_INTERVAL", default=60.0)
 ALERT_DIGEST_HOUR = env.int("ALERT_DIGEST_HOUR", default=7)
 ALERT_LINK_MAX_AGE_DAYS = env.int("ALERT_LINK_MAX_AGE_DAYS", default=30)
-ALERT_UNSUBSCRIBE_MAX_AGE_DAYS = env.int("ALERT_UNSUBSCRIBE_MAX_AGE_DAYS", default=365)
 CELERY_BEAT_SCHEDULE |= {
     "alerts-sweep": {"task": tasknames.SWEEP_ALERTS, "schedule": ALERT_SWEEP_INTERVAL},
     "alerts-daily-digests": {
