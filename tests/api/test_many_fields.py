@@ -23,13 +23,15 @@ def _assert_error_shape(response: object) -> None:
     assert errors == {"non_field_errors": [f"Too many form fields: the limit is {limit}."]}
 
 
-def test_the_token_endpoint_answers_too_many_fields_in_the_error_shape() -> None:
-    response = APIClient().post("/api/v1/auth/token", TOO_MANY, content_type="application/x-www-form-urlencoded")
-    _assert_error_shape(response)
-
-
-def test_a_signed_in_write_answers_too_many_fields_in_the_error_shape(world: World) -> None:
-    response = client_for(world.volunteer_user).patch(
-        "/api/v1/profile", TOO_MANY, content_type="application/x-www-form-urlencoded"
+def test_an_upload_answers_too_many_fields_in_the_error_shape(world: World) -> None:
+    # The roster uploads are the operations that read forms.
+    response = client_for(world.staff).post(
+        "/api/v1/roster/volunteers/import", TOO_MANY, content_type="application/x-www-form-urlencoded"
     )
     _assert_error_shape(response)
+
+
+def test_a_json_operation_refuses_the_form_in_the_error_shape() -> None:
+    response = APIClient().post("/api/v1/auth/token", TOO_MANY, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415
+    assert set(response.json()) == {"errors"}
