@@ -8,6 +8,8 @@ from http import HTTPStatus
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from config.logging import new_request_id, request_id_var
+
 
 class RequestSizeLimitMiddleware:
     """Answer 413 for a body larger than MAX_REQUEST_BYTES, before it is read.
@@ -66,3 +68,20 @@ class ApiJsonErrorsMiddleware:
 
 
 _KNOWN = frozenset(status.value for status in HTTPStatus)
+
+
+class RequestIdMiddleware:
+    """Give each request an id (a proxy's valid X-Request-ID, or a new one) for its logs and the tasks it causes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = new_request_id(request.META.get("HTTP_X_REQUEST_ID"))
+        token = request_id_var.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
