@@ -291,6 +291,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.schema.closed_request_bodies"],
     # Choice sets shared by several fields get one name each in the schema
     # (else spectacular invents Status312Enum and warns, failing check --deploy).
     "ENUM_NAME_OVERRIDES": {

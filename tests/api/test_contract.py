@@ -73,3 +73,31 @@ def test_anonymous_token_answers_stay_documented() -> None:
     codes = set(raw_schema()["paths"]["/api/v1/auth/token"]["post"]["responses"])
     assert {"200", "400", "415", "429"} <= codes
     assert APIClient().post("/api/v1/auth/token", "email=a", content_type="text/plain").status_code == 415
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/v1/profile/consents", {"alerts": 0}, "alerts"),
+        ("/api/v1/profile/consents", {"matching": "yes"}, "matching"),
+        ("/api/v1/me", {"full_name": 5}, "full_name"),
+        ("/api/v1/profile", {"years_experience": "9"}, "years_experience"),
+        ("/api/v1/profile", {"skills": "midwifery"}, "skills"),
+    ],
+)
+def test_a_json_value_of_the_wrong_type_is_refused_not_coerced(world: World, path: str, body: Any, field: str) -> None:
+    method = "post" if path.endswith("consents") else "patch"
+    response = getattr(client_for(world.volunteer_user), method)(path, body, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]
+
+
+def test_request_bodies_are_documented_as_closed() -> None:
+    components = raw_schema()["components"]["schemas"]
+    assert components["PatchedMeInputRequest"]["additionalProperties"] is False
+    assert components["ProfileInputRequest"]["additionalProperties"] is False
+
+
+def test_an_operation_with_query_parameters_documents_its_400() -> None:
+    operation = raw_schema()["paths"]["/api/v1/programmes/{slug}/vacancies/export"]["get"]
+    assert "400" in operation["responses"]
