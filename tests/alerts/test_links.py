@@ -90,7 +90,9 @@ def test_the_interested_link_of_a_closed_vacancy_says_so_without_a_confirm_page(
 
     assert response.status_code == 410
     assert b"no longer open" in response.content
-    assert b"<form" not in response.content
+    assert b'<form method="post">' not in response.content  # no confirm form (the footer's language form aside)
+    assert b"Yes, I&#x27;m interested" not in response.content
+    assert b"Yes, I'm interested" not in response.content
     assert not Application.objects.exists()
 
 
