@@ -13,7 +13,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_BROKER_URL ?= redis://127.0.0.1:6391/0
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL)
 
-.PHONY: install test test-sqlite lint format typecheck demo bench eval lock clean migrate messages
+.PHONY: install test test-sqlite lint format typecheck demo bench eval lock clean migrate messages fuzz
 
 install: $(STAMP)
 
@@ -76,6 +76,14 @@ bench: install
 
 eval: install
 	@scripts/eval
+
+# schemathesis `st run --checks all` against gunicorn on 127.0.0.1:$(FUZZ_PORT), as the demo manager and the
+# demo volunteer, on SQLite and on PostgreSQL (FUZZ_DATABASE_URL, dropped and recreated); failures per check.
+FUZZ_PORT ?= 8103
+FUZZ_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dm_fuzz
+fuzz: install
+	@scripts/ensure-services
+	FUZZ_PORT=$(FUZZ_PORT) FUZZ_DATABASE_URL=$(FUZZ_DATABASE_URL) $(PY) scripts/fuzz
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

@@ -9,6 +9,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+# The shared text rules (a name is one line: it goes into email headers).
+from core.validators import validate_single_line
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -42,7 +45,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         STAFF = "staff", "Staff"
 
     email = models.EmailField(max_length=254, unique=True)
-    full_name = models.CharField(max_length=200, blank=True)
+    full_name = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.VOLUNTEER)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
@@ -73,3 +76,28 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_staff_member(self) -> bool:
         return self.is_staff or self.role == self.Role.STAFF
+
+
+class ApiToken(models.Model):
+    """A bearer token for API clients: one per log-in, with an expiry, bound to the password it was issued under.
+
+    Only a SHA-256 digest of the key is stored (a leaked table opens no
+    account) with its first characters, by which the owner tells tokens
+    apart. ``password_fingerprint`` is Django's session hash of the user's
+    password at issue: a changed or reset password (any path: the account
+    pages, the admin, an invitation, erasure) no longer matches, so every
+    older token stops working, as sessions do.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    password_fingerprint = models.CharField(max_length=128)
+    created = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ("-created", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… (user {self.user_id})"

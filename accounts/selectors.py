@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from rest_framework.request import Request
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 
 
 def user_email_verified(*, user: User, email: str) -> bool:
@@ -25,3 +27,8 @@ def signed_in_user(request: HttpRequest | Request) -> User:
     if not isinstance(user, User) or not user.is_authenticated:
         raise PermissionDenied("sign in first")
     return user
+
+
+def api_tokens_of(*, user: User) -> QuerySet[ApiToken]:
+    """``user``'s live API tokens, newest first."""
+    return ApiToken.objects.filter(user=user, expires_at__gt=timezone.now()).order_by("-created", "-pk")

@@ -8,7 +8,10 @@ address, because the link was only ever sent there.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
+from datetime import timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -21,10 +24,12 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from accounts.tokens import invitation_token_generator
 
 logger = logging.getLogger(__name__)
@@ -70,6 +75,74 @@ def email_clean(email: str) -> str:
     except ValidationError as exc:
         raise ValidationError({"email": ["enter a valid email address"]}) from exc
     return email
+
+
+def _token_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> tuple[ApiToken, str]:
+    """A new API token for ``user``: the row and the key, which is shown once and never stored.
+
+    Expired tokens of the user go, and only the API_TOKENS_PER_USER newest live
+    ones are kept, so logging in from a script in a loop cannot grow the table.
+    """
+    now = timezone.now()
+    ApiToken.objects.filter(user=user, expires_at__lte=now).delete()
+    key = secrets.token_hex(20)  # 40 hex digits, as DRF's keys and our authentication expect
+    token = ApiToken.objects.create(
+        user=user,
+        key_digest=_token_digest(key),
+        prefix=key[:8],
+        password_fingerprint=user.get_session_auth_hash(),
+        created=now,
+        expires_at=now + settings.API_TOKEN_TTL,
+    )
+    keep = ApiToken.objects.filter(user=user).order_by("-created", "-pk").values_list("pk", flat=True)
+    ApiToken.objects.filter(user=user).exclude(pk__in=list(keep[: settings.API_TOKENS_PER_USER])).delete()
+    return token, key
+
+
+class ApiTokenRefused(Exception):
+    """Why a presented key authenticates nobody; the message is the API's answer."""
+
+
+def api_token_authenticate(*, key: str) -> tuple[User, ApiToken]:
+    """The live token behind ``key`` and its user, or ApiTokenRefused saying why not."""
+    token = ApiToken.objects.select_related("user").filter(key_digest=_token_digest(key)).first()
+    if token is None:
+        raise ApiTokenRefused("Invalid token.")
+    if token.expires_at <= timezone.now():
+        raise ApiTokenRefused("Token has expired.")
+    user = token.user
+    if not constant_time_compare(token.password_fingerprint, user.get_session_auth_hash()):
+        # The password changed since: this token and its siblings are over.
+        ApiToken.objects.filter(pk=token.pk).delete()
+        raise ApiTokenRefused("Invalid token.")
+    if not user.is_active:
+        raise ApiTokenRefused("User inactive or deleted.")
+    return user, token
+
+
+def api_tokens_revoke(*, user: User, token_id: int | None = None) -> int:
+    """Revoke one of ``user``'s tokens (by id), or all of them; how many went. Someone else's id revokes nothing."""
+    tokens = ApiToken.objects.filter(user=user)
+    if token_id is not None:
+        tokens = tokens.filter(pk=token_id)
+    deleted, _ = tokens.delete()
+    return deleted
+
+
+def account_lockout_notify(*, email: str, cool_off: timedelta | None) -> None:
+    """Tell the owner of ``email``'s account that failed log-ins locked it, for how long, and what to do."""
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        return  # guesses at an address with no account: nobody to tell
+    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
+    context = {"user": user, "minutes": minutes, "site_url": settings.SITE_URL}
+    account_mail_after_commit(template="account_locked", to=user.email, context=context)
+    logger.warning("account %s locked after repeated failed log-ins", user.pk)
 
 
 def invitation_token_valid(*, user: User, token: str) -> bool:

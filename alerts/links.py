@@ -56,7 +56,7 @@ def unsubscribe_url(*, volunteer_id: int) -> str:
     return _absolute(reverse("alerts:unsubscribe", args=[unsubscribe_token(volunteer_id=volunteer_id)]))
 
 
-def _load(token: str, *, salt: str, max_age: timedelta) -> dict[str, object]:
+def _load(token: str, *, salt: str, max_age: timedelta | None) -> dict[str, object]:
     try:
         data = signing.loads(token, salt=salt, max_age=max_age)
     except signing.SignatureExpired as exc:
@@ -78,8 +78,13 @@ def answer_read(token: str) -> AnswerLink:
 
 
 def unsubscribe_read(token: str) -> int:
-    """The volunteer id an unsubscribe token names; LinkInvalid or LinkExpired otherwise."""
-    data = _load(token, salt=UNSUBSCRIBE_SALT, max_age=timedelta(days=settings.ALERT_UNSUBSCRIBE_MAX_AGE_DAYS))
+    """The volunteer id an unsubscribe token names; LinkInvalid otherwise.
+
+    It never expires: RFC 8058 one-click unsubscribe must work from any email
+    the person still has, and all it can do is stop mail to them. (A 365-day
+    limit answered 410 and kept mailing people who had asked to stop.)
+    """
+    data = _load(token, salt=UNSUBSCRIBE_SALT, max_age=None)
     volunteer_id = data.get("v")
     if not isinstance(volunteer_id, int):
         raise LinkInvalid("not a link of ours")

@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from alerts.links import LinkExpired, LinkInvalid
 from alerts.services import answers
+from assignments.models import Vacancy
 
 ACTION_TITLES = {
     "interested": "I'm interested",
@@ -58,6 +59,10 @@ class AnswerView(View):
             alert, action = self._resolve(token)
         except (LinkInvalid, LinkExpired, answers.LinkGone) as exc:
             return _bad_link(request, exc)
+        if action == "interested" and (alert.vacancy is None or alert.vacancy.status != Vacancy.Status.OPEN):
+            # Say so at once: a confirm page whose button can only fail wastes the click.
+            message = "This assignment is no longer open for applications. Nothing was changed."
+            return render(request, "alerts/pages/link_problem.html", {"message": message}, status=410)
         context = {"alert": alert, "vacancy": alert.vacancy, "action": action, "title": ACTION_TITLES[action]}
         return render(request, "alerts/pages/answer_confirm.html", context)
 

@@ -23,7 +23,7 @@ class Programme(models.Model):
     """A deployment programme (e.g. MIDA Somalia) with its managers and extra rules."""
 
     slug = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[v.validate_single_line])
     managers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="managed_programmes")
     # The programme's own eligibility rules, on top of the format's hard rules.
     rule_residence_outside_duty_country = models.BooleanField(
@@ -39,7 +39,7 @@ class Programme(models.Model):
 
 
 class HostInstitution(models.Model):
-    name = models.CharField(max_length=300, validators=[v.validate_clean_text])
+    name = models.CharField(max_length=300, validators=[v.validate_single_line])
     country = models.CharField(max_length=2, validators=[v.validate_country_code])
 
     class Meta:
@@ -71,10 +71,10 @@ class Vacancy(models.Model):
     )
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="vacancies")
     host_institution = models.ForeignKey(HostInstitution, on_delete=models.PROTECT, related_name="vacancies")
-    title = models.CharField(max_length=200, validators=[v.validate_clean_text])
+    title = models.CharField(max_length=200, validators=[v.validate_single_line])
     country = models.CharField(max_length=2, validators=[v.validate_country_code])
-    location = models.CharField(max_length=200, blank=True, validators=[v.validate_clean_text])
-    sector = models.CharField(max_length=200, validators=[v.validate_clean_text])
+    location = models.CharField(max_length=200, blank=True, validators=[v.validate_single_line])
+    sector = models.CharField(max_length=200, validators=[v.validate_single_line])
     description = models.TextField(max_length=20000, validators=[v.validate_clean_text, MaxLengthValidator(20000)])
     required_skills = models.JSONField(default=list, blank=True, validators=[v.validate_skill_list])
     preferred_skills = models.JSONField(default=list, blank=True, validators=[v.validate_skill_list])

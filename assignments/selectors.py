@@ -136,9 +136,10 @@ def applications_of_volunteer(*, user: User | AnonymousUser) -> QuerySet[Applica
 def volunteers_visible_to(*, user: User | AnonymousUser) -> QuerySet[Volunteer]:
     """Profiles a user may look at.
 
-    Staff see every profile. A manager sees only the people who applied to a
-    vacancy of one of their programmes: someone who never came forward for
-    that programme is not that manager's business. Everyone else sees none.
+    Staff see every profile. A manager sees only the people with a live
+    application to a vacancy of one of their programmes: someone who never
+    came forward for that programme, or withdrew, is not that manager's
+    business. Everyone else sees none.
     """
     profiles = Volunteer.objects.live()
     if not isinstance(user, User):
@@ -147,6 +148,10 @@ def volunteers_visible_to(*, user: User | AnonymousUser) -> QuerySet[Volunteer]:
         return profiles
     if user_is_manager(user):
         # A subquery rather than a join, so a person with two applications is listed once.
-        applicants = Application.objects.filter(vacancy__programme__managers=user).values("volunteer_id")
+        applicants = (
+            Application.objects.filter(vacancy__programme__managers=user)
+            .exclude(status=Application.Status.WITHDRAWN)
+            .values("volunteer_id")
+        )
         return profiles.filter(pk__in=applicants)
     return profiles.none()

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.views.defaults import page_not_found
+from django.views.defaults import bad_request, page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -40,6 +41,10 @@ def _as_field_errors(detail: Any) -> dict[str, list[str]]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Render every API error as ``{"errors": {...}}`` naming the field."""
+    if isinstance(exc, SuspiciousOperation):
+        # Django's body limits (too many form fields, too large) and the like: a 400 here, never its HTML page.
+        answer = _suspicious(exc)
+        return Response(answer["data"], status=answer["status"])
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):
@@ -58,6 +63,24 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and "Retry-After" not in response:
             response["Retry-After"] = "60"
     return response
+
+
+def _suspicious(exc: Exception) -> dict[str, Any]:
+    if isinstance(exc, TooManyFieldsSent):
+        reason = f"Too many form fields: the limit is {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}."
+    elif isinstance(exc, RequestDataTooBig):
+        reason = f"Request body too large: the limit is {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."
+    else:
+        reason = "Bad request."
+    return {"data": {"errors": {"non_field_errors": [reason]}}, "status": 400}
+
+
+def bad_request_handler(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400 raised outside a view (a middleware reading a form with 5,000 fields): the error shape under /api/."""
+    if request.path.startswith("/api/"):
+        answer = _suspicious(exception)
+        return JsonResponse(answer["data"], status=answer["status"])
+    return bad_request(request, exception)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

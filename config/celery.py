@@ -1,11 +1,37 @@
 """The Celery application: settings under the ``CELERY_`` namespace, tasks autodiscovered."""
 
 import os
+from typing import Any
 
 from celery import Celery
+from celery.signals import before_task_publish, task_postrun, task_prerun
+
+from config.logging import new_request_id, request_id_var
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("diaspora_match")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@before_task_publish.connect(dispatch_uid="config.celery.carry_request_id")
+def carry_request_id(headers: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    """A task published while handling a request (or another task) carries that request's id in its headers."""
+    request_id = request_id_var.get()
+    if request_id and headers is not None:
+        headers.setdefault("request_id", request_id)
+
+
+@task_prerun.connect(dispatch_uid="config.celery.restore_request_id")
+def restore_request_id(task: Any = None, **kwargs: Any) -> None:
+    """Log the task's lines under the id of the request that caused it (its own task id when none did)."""
+    request = getattr(task, "request", None)
+    carried = getattr(request, "request_id", None) if request is not None else None
+    task_id = getattr(request, "id", None) or ""
+    request_id_var.set(new_request_id(carried) if carried else f"task-{task_id}")
+
+
+@task_postrun.connect(dispatch_uid="config.celery.clear_request_id")
+def clear_request_id(**kwargs: Any) -> None:
+    request_id_var.set("")

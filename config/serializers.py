@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.http import QueryDict
 from rest_framework import serializers
 
 
@@ -22,7 +23,41 @@ class StrictFieldsMixin:
             unknown = sorted(str(key) for key in data if key not in writable)
             if unknown:
                 raise serializers.ValidationError({key: ["unknown or read-only field"] for key in unknown})
+            if not isinstance(data, QueryDict):  # a JSON object: its values carry their types
+                wrong = {
+                    str(key): [reason]
+                    for key, value in data.items()
+                    if (reason := _json_type_error(self.fields[key], value))  # type: ignore[attr-defined]
+                }
+                if wrong:
+                    raise serializers.ValidationError(wrong)
         return super().to_internal_value(data)  # type: ignore[misc]
+
+
+def _json_type_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -> str:
+    """Why ``value`` is not of the JSON type the schema gives ``field`` ("" when it is).
+
+    DRF coerces: 1 becomes "1" in a CharField, "yes" and 0 become booleans.
+    The schema promises a string or a boolean, so anything else is refused,
+    as a client generated from the schema expects.
+    """
+    if value is None:
+        return ""  # allow_null is the field's own check
+    if isinstance(field, serializers.BooleanField):
+        return "" if isinstance(value, bool) else "must be true or false"
+    if isinstance(field, serializers.IntegerField):
+        return "" if isinstance(value, int) and not isinstance(value, bool) else "must be an integer"
+    if isinstance(field, serializers.FloatField | serializers.DecimalField):
+        return "" if isinstance(value, int | float) and not isinstance(value, bool) else "must be a number"
+    if isinstance(
+        field, serializers.CharField | serializers.DateField | serializers.DateTimeField | serializers.ChoiceField
+    ) and not isinstance(field, serializers.MultipleChoiceField):
+        return "" if isinstance(value, str) else "must be a string"
+    if isinstance(field, serializers.ListField | serializers.MultipleChoiceField):
+        return "" if isinstance(value, list) else "must be a list"
+    if isinstance(field, serializers.DictField):
+        return "" if isinstance(value, dict) else "must be an object"
+    return ""
 
 
 class StrictSerializer(StrictFieldsMixin, serializers.Serializer):  # type: ignore[type-arg]

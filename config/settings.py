@@ -16,6 +16,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
+from config.cache import caches_setting
+from config.logging import logging_config
 from core import tasknames
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -72,9 +74,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every later line logged for the request carries its id.
+    "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.RequestSizeLimitMiddleware",
+    "config.middleware.ApiJsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before common: picks the page language (cookie, then Accept-Language).
     "django.middleware.locale.LocaleMiddleware",
@@ -135,16 +140,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 # --- Cache (shared by all processes: log-in lockouts and throttles live here) ----
+# "default" (throttle counters, allauth's rate limits) fails open with a
+# warning when Redis or the cache directory is away; "axes" (lock-outs) does
+# not, and config.axes_handler then counts failures in the database.
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
-        }
-    }
+CACHES = caches_setting(redis_url=REDIS_URL, file_location=str(VAR_DIR / "cache"))
 
 # --- Authentication -----------------------------------------------------------
 # Database sessions that refuse a cookie which cannot be a key (a NUL byte answered 500 on PostgreSQL).
@@ -172,16 +172,34 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# An account locks after AXES_FAILURE_LIMIT failures whatever the addresses
+# they came from (per account and address, each new address bought 5 more
+# guesses); its owner is told by email (accounts.receivers).
+AXES_LOCKOUT_PARAMETERS = "accounts.axes.axes_lockout_parameters"
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
+# Failed log-ins from one address across any accounts (password spraying):
+# past this many in the window (seconds), that address is refused (429).
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+LOGIN_ADDRESS_FAILURE_WINDOW = env.int("LOGIN_ADDRESS_FAILURE_WINDOW", default=3600)
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks,
+# comma-separated). None by default: the header is then ignored.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # Lockouts must be seen by every web process: Redis when there is one, the
 # database otherwise (a file cache is per machine and not trusted by axes).
-AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler" if REDIS_URL else "axes.handlers.database.AxesDatabaseHandler"
+AXES_HANDLER = (
+    "config.axes_handler.CacheOrDatabaseAxesHandler" if REDIS_URL else "axes.handlers.database.AxesDatabaseHandler"
+)
+AXES_CACHE = "axes"
 AXES_USERNAME_FORM_FIELD = "email"
 # Case-folds the address, so that "Ann@x.org" and "ann@x.org" share one lockout.
 AXES_USERNAME_CALLABLE = "accounts.axes.axes_username"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 # The API's JSON error shape (and a Retry-After) when a log-in is locked out.
 AXES_LOCKOUT_CALLABLE = "config.throttles.axes_lockout_response"
+
+# API tokens (accounts.ApiToken): how long one lives, and how many live ones a user keeps.
+API_TOKEN_TTL = timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30))
+API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=10)
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -243,15 +261,20 @@ REST_FRAMEWORK = {
     # Token first: an anonymous request then answers 401 with
     # "WWW-Authenticate: Token" everywhere (session-first would answer 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "config.authentication.TokenAuthentication",
+        "accounts.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["config.throttles.WriteRateThrottle"],
+    # JSON only, with a nesting limit (config/parsers.py): a form body took
+    # "alerts=0" for false and "" for null where the schema says boolean and
+    # date. The roster uploads name their own multipart parsers.
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.DepthLimitedJSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "auth": env.str("THROTTLE_AUTH", default="10/min"),
@@ -268,6 +291,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.schema.closed_request_bodies"],
     # Choice sets shared by several fields get one name each in the schema
     # (else spectacular invents Status312Enum and warns, failing check --deploy).
     "ENUM_NAME_OVERRIDES": {
@@ -375,7 +399,6 @@ ALERT_SWEEP_INTERVAL = env.float("ALERT_SWEEP_INTERVAL", default=60.0)
 ALERT_BATCH_SIZE = env.int("ALERT_BATCH_SIZE", default=100)
 ALERT_DIGEST_HOUR = env.int("ALERT_DIGEST_HOUR", default=7)
 ALERT_LINK_MAX_AGE_DAYS = env.int("ALERT_LINK_MAX_AGE_DAYS", default=30)
-ALERT_UNSUBSCRIBE_MAX_AGE_DAYS = env.int("ALERT_UNSUBSCRIBE_MAX_AGE_DAYS", default=365)
 CELERY_BEAT_SCHEDULE |= {
     "alerts-sweep": {"task": tasknames.SWEEP_ALERTS, "schedule": ALERT_SWEEP_INTERVAL},
     "alerts-daily-digests": {
@@ -398,6 +421,35 @@ CELERY_BEAT_SCHEDULE |= {
     },
 }
 
+# --- Operations: health, error reporting, metrics ---------------------------------
+HEALTH_BROKER_TIMEOUT = env.float("HEALTH_BROKER_TIMEOUT", default=2.0)
+HEALTH_WORKER_TIMEOUT = env.float("HEALTH_WORKER_TIMEOUT", default=2.0)
+# Error reporting to Sentry when a DSN is given (off by default). No personal
+# data is sent: no user, no cookies, no bodies (send_default_pii stays off).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+# Prometheus metrics at /metrics (django-prometheus: requests, latencies,
+# responses by status, database and cache calls) when switched on.
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=False)
+if METRICS_ENABLED:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
+
 # --- Production hardening -------------------------------------------------------
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -409,9 +461,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-}
+# One JSON object a line (LOG_JSON=false: plain text), with the request id and no secrets (config/logging.py).
+LOGGING = logging_config(level=env.str("LOG_LEVEL", default="INFO"), json_lines=env.bool("LOG_JSON", default=True))
+# The worker logs through LOGGING too, not Celery's own root handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -16,6 +17,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("", include("config.health")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/privacy/", include("volunteers.privacy.urls")),
@@ -33,4 +35,9 @@ urlpatterns = [
 ]
 
 # Unrouted /api/ paths answer in the API's error shape (DEBUG=False only, as for any handler).
+if settings.METRICS_ENABLED:
+    # Prometheus text at /metrics: expose it to the scraper only (a proxy rule), not to the world.
+    urlpatterns.append(path("", include("django_prometheus.urls")))
+
 handler404 = "config.api.not_found"
+handler400 = "config.api.bad_request_handler"

@@ -75,6 +75,17 @@ def validate_skill_list(value: Any) -> None:
         validate_clean_text(item)
 
 
+def validate_single_line(value: Any) -> None:
+    """A one-line field (a title, a name, an institution): clean text with no line break, tab or other control.
+
+    Such values end up in email headers and one-line displays; a CR or LF in a
+    vacancy title made every alert's Subject raise BadHeaderError.
+    """
+    validate_clean_text(value)
+    if isinstance(value, str) and any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in value):
+        raise ValidationError("must be a single line: no line breaks, tabs or other control characters")
+
+
 def validate_clean_text(value: Any) -> None:
     """No NUL or other control characters, no bidirectional overrides."""
     if not isinstance(value, str):

@@ -56,9 +56,9 @@ class Volunteer(models.Model):
     external_id = models.CharField(
         max_length=64, unique=True, default=_new_external_id, validators=[v.validate_external_id]
     )
-    full_name = models.CharField(max_length=200, validators=[v.validate_clean_text])
+    full_name = models.CharField(max_length=200, validators=[v.validate_single_line])
     email = models.EmailField(max_length=254)
-    headline = models.CharField(max_length=200, blank=True, validators=[v.validate_clean_text])
+    headline = models.CharField(max_length=200, blank=True, validators=[v.validate_single_line])
     summary = models.TextField(
         max_length=5000, blank=True, validators=[v.validate_clean_text, MaxLengthValidator(5000)]
     )

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from config.serializers import StrictModelSerializer, StrictSerializer
-from core.validators import validate_clean_text
+from core.validators import validate_single_line
 
 
 class MeOutputSerializer(serializers.ModelSerializer[User]):
@@ -23,7 +23,7 @@ class MeInputSerializer(StrictModelSerializer):
     class Meta:
         model = User
         fields = ("full_name",)
-        extra_kwargs = {"full_name": {"validators": [validate_clean_text]}}
+        extra_kwargs = {"full_name": {"validators": [validate_single_line]}}
 
 
 class TokenInputSerializer(StrictSerializer):
@@ -32,4 +32,18 @@ class TokenInputSerializer(StrictSerializer):
 
 
 class TokenOutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="Send as 'Authorization: Token <token>'. Shown once; never stored.")
+    expires_at = serializers.DateTimeField(help_text="After this the token answers 401; log in again.")
+
+
+class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
+    current = serializers.SerializerMethodField(help_text="Whether this is the token the request was made with.")
+
+    class Meta:
+        model = ApiToken
+        fields = ("id", "prefix", "created", "expires_at", "current")
+        read_only_fields = fields
+
+    def get_current(self, token: ApiToken) -> bool:
+        auth = self.context.get("auth")
+        return isinstance(auth, ApiToken) and auth.pk == token.pk

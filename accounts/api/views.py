@@ -7,16 +7,23 @@ from typing import cast
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.serializers import MeInputSerializer, MeOutputSerializer, TokenInputSerializer, TokenOutputSerializer
-from accounts.models import User
+from accounts.api.serializers import (
+    ApiTokenSerializer,
+    MeInputSerializer,
+    MeOutputSerializer,
+    TokenInputSerializer,
+    TokenOutputSerializer,
+)
+from accounts.models import ApiToken, User
+from accounts.selectors import api_tokens_of
+from accounts.services import api_token_issue, api_tokens_revoke
 from config.serializers import ErrorSerializer
-from config.throttles import AuthRateThrottle
+from config.throttles import AuthRateThrottle, LoginFailureRateThrottle
 
 
 def _user(request: Request) -> User:
@@ -52,7 +59,7 @@ class TokenObtainView(APIView):
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
-    throttle_classes = (AuthRateThrottle,)
+    throttle_classes = (AuthRateThrottle, LoginFailureRateThrottle)
 
     @extend_schema(
         request=TokenInputSerializer,
@@ -71,12 +78,32 @@ class TokenObtainView(APIView):
         )
         if user is None or not user.is_active:
             raise exceptions.ValidationError({"non_field_errors": ["Unable to log in with these credentials."]})
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response(TokenOutputSerializer({"token": token.key}).data)
+        token, key = api_token_issue(user=user)
+        return Response(TokenOutputSerializer({"token": key, "expires_at": token.expires_at}).data)
 
 
 class TokenRevokeView(APIView):
-    @extend_schema(request=None, responses={204: None}, summary="Revoke your API token")
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Revoke the API token of this request (signed in with a session: all your tokens)",
+    )
     def post(self, request: Request) -> Response:
-        Token.objects.filter(user=_user(request)).delete()
+        current = request.auth if isinstance(request.auth, ApiToken) else None
+        api_tokens_revoke(user=_user(request), token_id=current.pk if current else None)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenListView(APIView):
+    @extend_schema(responses={200: ApiTokenSerializer(many=True)}, summary="Your live API tokens (never their keys)")
+    def get(self, request: Request) -> Response:
+        tokens = api_tokens_of(user=_user(request))
+        return Response(ApiTokenSerializer(tokens, many=True, context={"auth": request.auth}).data)
+
+
+class TokenDetailView(APIView):
+    @extend_schema(request=None, responses={204: None, 404: ErrorSerializer}, summary="Revoke one of your API tokens")
+    def delete(self, request: Request, pk: int) -> Response:
+        if not api_tokens_revoke(user=_user(request), token_id=pk):
+            raise exceptions.NotFound()
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -16,6 +16,7 @@ Message-ID.
 from __future__ import annotations
 
 import enum
+import logging
 import random
 import uuid
 from collections.abc import Iterable, Sequence
@@ -34,6 +35,8 @@ from alerts.services.dispatch import alert_send_requested
 from alerts.services.messages import message_for
 from alerts.transports import DeliveryError, Message, TransientDeliveryError, Transport, transport_for
 from assignments.models import Application, Vacancy
+
+logger = logging.getLogger(__name__)
 
 
 class Outcome(enum.StrEnum):
@@ -162,11 +165,24 @@ def _send_channel(alerts: list[Alert], result: BatchResult) -> None:
     """Send claimed alerts of one channel over one transport session, marking them as their results come."""
     transport = transport_for(alerts[0].channel)
     by_id = {alert.pk: alert for alert in alerts}
-    messages = (message_for(alert) for alert in alerts)  # rendered one by one as the transport asks
+    messages = []
+    for alert in alerts:
+        try:
+            messages.append(message_for(alert))
+        except Exception as exc:
+            # Not known to pass (a template error): failed at once with the real
+            # error, where staff replay it once fixed, rather than left "sending".
+            logger.exception("alert %s: could not be rendered", alert.pk)
+            alerts_mark(
+                ids=[alert.pk], status=Alert.Status.FAILED, error=f"unexpected error: {type(exc).__name__}: {exc}"
+            )
+            result.failed.append(alert.pk)
+    if not messages:
+        return
     failed: dict[str, list[int]] = {}
     transient: dict[str, list[Alert]] = {}
     if transport.local:
-        outcomes = _send_local(transport, list(messages))
+        outcomes = _send_local(transport, messages)
     else:
         outcomes = []
         for message, error in transport.send_many(messages):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import smtplib
 import socket
 from collections.abc import Iterable, Iterator
@@ -17,6 +18,8 @@ try:  # anymail is installed, but keep the transport usable without it
     from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 except ImportError:  # pragma: no cover
     AnymailAPIError = AnymailRecipientsRefused = None  # type: ignore[assignment,misc]
+
+logger = logging.getLogger(__name__)
 
 
 def _by_code(code: int, text: str) -> DeliveryError:
@@ -113,7 +116,12 @@ class EmailTransport:
                 except Exception as exc:
                     classified = _classify(exc)
                     if classified is None:
-                        raise
+                        # Not known to pass (BadHeaderError from a title with a line
+                        # break): this message fails at once with the real error,
+                        # where staff see and replay it; left "sending", it waited
+                        # for the sweeper and came back again and again.
+                        logger.exception("alert %s: unexpected error in the email transport", message.alert_id)
+                        classified = PermanentDeliveryError(f"unexpected error: {type(exc).__name__}: {exc}")
                     with contextlib.suppress(Exception):  # after a refusal, start clean
                         connection.close()
                     connection = None

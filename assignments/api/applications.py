@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from accounts.selectors import signed_in_user
 from assignments import selectors, services
 from assignments.models import Application, ApplicationEvent, Vacancy
-from config.permissions import IsManagerOrStaff, IsVolunteer, user_is_volunteer
+from config.permissions import IsManagerOrStaff, IsVolunteer, user_is_staff, user_is_volunteer
 from config.schema import by_role
 from config.serializers import ErrorSerializer, StrictSerializer
 from core import validators as v
@@ -62,6 +62,10 @@ class VacancyBriefSerializer(serializers.ModelSerializer[Vacancy]):
 
 
 class VolunteerBriefSerializer(serializers.ModelSerializer[Volunteer]):
+    _withdrawn = "null to a manager once the volunteer withdrew, as before they applied"
+    full_name = serializers.CharField(read_only=True, allow_null=True, help_text=_withdrawn)
+    email = serializers.EmailField(read_only=True, allow_null=True, help_text=_withdrawn)
+
     class Meta:
         model = Volunteer
         fields = ("external_id", "full_name", "email")
@@ -86,6 +90,18 @@ class ApplicationManageOutputSerializer(ApplicationOutputSerializer):
         model = Application
         fields = ("id", "vacancy", "volunteer", "status", "motivation", "created_at", "status_changed_at", "history")
         read_only_fields = fields
+
+    def to_representation(self, instance: Application) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        request = self.context.get("request")
+        viewer = getattr(request, "user", None)
+        if instance.status == Application.Status.WITHDRAWN and data.get("volunteer") and not user_is_staff(viewer):
+            # Withdrawing takes back what applying disclosed to the programme.
+            data["volunteer"] |= {"full_name": None, "email": None}
+            for event in data.get("history", []):
+                if event.get("actor_role") == "volunteer":
+                    event["actor"] = None
+        return data
 
 
 class TransitionInputSerializer(StrictSerializer):

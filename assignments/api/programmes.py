@@ -43,7 +43,7 @@ class ProgrammeInputSerializer(StrictModelSerializer):
     class Meta:
         model = Programme
         fields = ("slug", "name", "rule_residence_outside_duty_country")
-        extra_kwargs = {"name": {"validators": [v.validate_clean_text]}}
+        extra_kwargs = {"name": {"validators": [v.validate_single_line]}}
 
 
 class ManagerAddInputSerializer(StrictSerializer):

@@ -58,7 +58,7 @@ class VacancyManageOutputSerializer(VacancyOutputSerializer):
 class VacancyInputSerializer(StrictModelSerializer):
     """A vacancy as the roster format writes it; the host institution by name."""
 
-    host_institution = serializers.CharField(max_length=300, validators=[v.validate_clean_text])
+    host_institution = serializers.CharField(max_length=300, validators=[v.validate_single_line])
     required_skills = serializers.ListField(child=serializers.CharField(max_length=200), max_length=100, required=False)
     preferred_skills = serializers.ListField(
         child=serializers.CharField(max_length=200), max_length=100, required=False

@@ -83,6 +83,19 @@ def test_interested_creates_the_application_once_however_often_it_is_used(alert:
     assert Alert.objects.get(pk=alert.pk).answer == "interested"
 
 
+def test_the_interested_link_of_a_closed_vacancy_says_so_without_a_confirm_page(alert: Alert) -> None:
+    vacancy_set_status(vacancy=alert.vacancy, status="closed", actor=StaffFactory())
+
+    response = Client().get(_answer(alert, "interested"))
+
+    assert response.status_code == 410
+    assert b"no longer open" in response.content
+    assert b'<form method="post">' not in response.content  # no confirm form (the footer's language form aside)
+    assert b"Yes, I&#x27;m interested" not in response.content
+    assert b"Yes, I'm interested" not in response.content
+    assert not Application.objects.exists()
+
+
 def test_interest_in_a_vacancy_that_closed_is_refused_with_a_clear_page(alert: Alert) -> None:
     vacancy_set_status(vacancy=alert.vacancy, status="closed", actor=StaffFactory())
 
@@ -232,11 +245,16 @@ def test_a_tampered_unsubscribe_link_is_refused(alert: Alert) -> None:
     assert Volunteer.objects.get(pk=alert.volunteer_id).alerts_consent is True
 
 
-def test_an_expired_unsubscribe_link_is_gone(alert: Alert) -> None:
-    response = Client().post(_expired(unsubscribe_url, volunteer_id=alert.volunteer_id))
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_unsubscribe_link_years_old_still_works(alert: Alert, method: str) -> None:
+    # RFC 8058: a List-Unsubscribe link in an old email must still unsubscribe.
+    url = _expired(unsubscribe_url, volunteer_id=alert.volunteer_id)
 
-    assert response.status_code == 410
-    assert Volunteer.objects.get(pk=alert.volunteer_id).alerts_consent is True
+    response = getattr(Client(), method)(url)
+
+    assert response.status_code == 200
+    expected_consent = method == "get"  # the page asks first; the one-click POST unsubscribes
+    assert Volunteer.objects.get(pk=alert.volunteer_id).alerts_consent is expected_consent
 
 
 def test_an_unsubscribe_link_of_an_erased_account_is_gone(alert: Alert) -> None:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from accounts.services import api_token_issue
 from assignments.models import Application, ApplicationEvent, Programme, Vacancy
 from tests.factories import (
     ManagerFactory,
@@ -99,8 +99,8 @@ def client_for(user: User | None) -> APIClient:
     """A client that authenticates the way API clients do: with a token header."""
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _, key = api_token_issue(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

@@ -49,6 +49,8 @@ GET     /api/v1/me/export                           401   200  200    200  200  
 POST    /api/v1/me/erase                            401   204  204    204  204    204
 POST    /api/v1/auth/token                          200   200  200    200  200    200
 POST    /api/v1/auth/token/revoke                   401   204  204    204  204    204
+GET     /api/v1/auth/tokens                         401   200  200    200  200    200
+DELETE  /api/v1/auth/tokens/{api_token}             401   204  404    404  404    404
 GET     /api/v1/profile                             401   200  200    403  403    403
 POST    /api/v1/profile                             401   400  400    403  403    403
 PUT     /api/v1/profile                             401   200  200    403  403    403
@@ -168,8 +170,15 @@ def _inbox_message_of(world: World) -> str:
     return str(message.pk)
 
 
+def _api_token_of(world: World) -> str:
+    from accounts.services import api_token_issue  # a second token of the volunteer's, theirs to revoke
+
+    return str(api_token_issue(user=world.volunteer_user)[0].pk)
+
+
 def _placeholders(world: World) -> dict[str, str]:
     return {
+        "api_token": _api_token_of(world),
         "inbox_message": _inbox_message_of(world),
         "vacancy": world.vacancy.external_id,
         "draft": world.draft_vacancy.external_id,

@@ -29,10 +29,10 @@ import pytest
 import schemathesis
 from django.db import transaction
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from accounts.services import api_token_issue
 from alerts.models import InboxMessage
 from config.wsgi import application
 from tests.api.conftest import PERSONAS, World
@@ -107,7 +107,7 @@ def target(world: World, inbox_message: InboxMessage, in_process_requests: None)
     for persona in PERSONAS:
         user = world.user(persona)
         if user is not None:
-            tokens[persona] = Token.objects.get_or_create(user=user)[0].key
+            tokens[persona] = api_token_issue(user=user)[1]
     real_ids = {
         "slug": [world.programme.slug, world.other_programme.slug],
         "user_id": [world.manager.pk, world.other_manager.pk, world.staff.pk],

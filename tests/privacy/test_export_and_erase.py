@@ -11,8 +11,8 @@ from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
 from assignments.models import Application, ApplicationEvent
 from matching.models import MatchResult
 from tests.factories import ApplicationFactory, ManagerFactory, ProgrammeFactory, StaffFactory, VacancyFactory
@@ -55,7 +55,7 @@ def test_it_has_a_section_for_every_registered_export(person: Person) -> None:
 def test_it_exports_no_secrets(person: Person) -> None:
     text = json.dumps(volunteer_export_data(user=person.user))
 
-    assert person.token.key not in text
+    assert person.token_key not in text
     assert person.user.password not in text
 
 
@@ -131,7 +131,7 @@ def test_it_deletes_addresses_tokens_rankings_and_sign_in_records(person: Person
     user_erase(user=person.user)
 
     assert not EmailAddress.objects.filter(user=person.user).exists()
-    assert not Token.objects.filter(user=person.user).exists()
+    assert not ApiToken.objects.filter(user=person.user).exists()
     assert not MatchResult.objects.filter(volunteer=person.volunteer).exists()
     assert not AccessAttempt.objects.exists()
     assert not AccessLog.objects.exists()

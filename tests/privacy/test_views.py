@@ -60,7 +60,7 @@ def test_it_ends_my_other_sessions_when_i_erase(person: Person) -> None:
 
 def test_it_exports_my_data_through_the_api(person: Person) -> None:
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {person.token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {person.token_key}")
 
     response = api.get("/api/v1/me/export")
 
@@ -86,7 +86,7 @@ def test_it_refuses_to_erase_through_the_api_without_confirmation(person: Person
 
 def test_it_erases_through_the_api_and_the_token_stops_working(person: Person) -> None:
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {person.token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {person.token_key}")
 
     response = api.post("/api/v1/me/erase", {"confirm": True}, format="json")
 

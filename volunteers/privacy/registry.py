@@ -169,7 +169,13 @@ REGISTRY: dict[tuple[str, str], Relation] = {
         "email_addresses", only("email", "verified", "primary"), delete, "allauth's addresses"
     ),
     ("authtoken.Token", "user"): Relation(
-        "api_tokens", rows(exclude=("key", "user")), delete, "the secret key itself is never exported"
+        "legacy_api_tokens", rows(exclude=("key", "user")), delete, "DRF's tokens, carried to accounts.ApiToken"
+    ),
+    ("accounts.ApiToken", "user"): Relation(
+        "api_tokens",
+        rows(exclude=("key_digest", "password_fingerprint", "user")),
+        delete,
+        "only a digest of each key is stored, and not exported",
     ),
     ("admin.LogEntry", "user"): Relation(
         "admin_actions",
