@@ -33,7 +33,14 @@ from alerts.models import Alert, Rhythm
 from alerts.selectors import volunteer_may_receive
 from alerts.services.dispatch import alert_send_requested
 from alerts.services.messages import message_for
-from alerts.transports import DeliveryError, Message, TransientDeliveryError, Transport, transport_for
+from alerts.transports import (
+    DeliveryError,
+    Message,
+    PermanentDeliveryError,
+    TransientDeliveryError,
+    Transport,
+    transport_for,
+)
 from assignments.models import Application, Vacancy
 
 logger = logging.getLogger(__name__)
@@ -181,15 +188,25 @@ def _send_channel(alerts: list[Alert], result: BatchResult) -> None:
         return
     failed: dict[str, list[int]] = {}
     transient: dict[str, list[Alert]] = {}
-    if transport.local:
-        outcomes = _send_local(transport, messages)
-    else:
-        outcomes = []
-        for message, error in transport.send_many(messages):
-            if error is None and message.alert_id is not None:
-                # Marked at once: a kill from here on no longer repeats this message.
-                _mark_sent_at_once(message.alert_id)
-            outcomes.append((message.alert_id, error))
+    outcomes: list[tuple[int | None, DeliveryError | None]] = []
+    try:
+        if transport.local:
+            outcomes = _send_local(transport, messages)
+        else:
+            for message, error in transport.send_many(messages):
+                if error is None and message.alert_id is not None:
+                    # Marked at once: a kill from here on no longer repeats this message.
+                    _mark_sent_at_once(message.alert_id)
+                outcomes.append((message.alert_id, error))
+    except Exception as exc:
+        # Not known to pass (BadHeaderError, a bug in a transport): the alerts
+        # not yet answered for fail at once with the real error, where staff see
+        # and replay them. Left "sending", they waited for the sweeper and came
+        # back as "reclaimed from a worker that stopped", again and again.
+        logger.exception("unexpected error in the %s transport", transport.channel)
+        answered = {pk for pk, _ in outcomes}
+        unexpected = PermanentDeliveryError(f"unexpected error: {type(exc).__name__}: {exc}")
+        outcomes += [(m.alert_id, unexpected) for m in messages if m.alert_id not in answered]
     for pk, error in outcomes:
         if pk is None:
             continue

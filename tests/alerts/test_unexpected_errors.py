@@ -47,7 +47,7 @@ def test_any_unexpected_exception_in_a_transport_fails_the_alert_with_its_type_a
     alerts_for_one_vacancy: tuple[Vacancy, Alert, Alert],
 ) -> None:
     _, _, inapp = alerts_for_one_vacancy
-    with mock.patch("alerts.transports.inapp.InAppTransport.send", side_effect=KeyError("template")):
+    with mock.patch("alerts.transports.inapp.InAppTransport.send_many", side_effect=KeyError("template")):
         outcome: Any = alert_deliver(alert_id=inapp.pk)
 
     assert outcome[0] == Outcome.FAILED
