@@ -22,6 +22,7 @@ from alerts.services.sending import alerts_claim, alerts_deliver, alerts_sweep
 from tests.alerts.conftest import StoreShortlist
 from tests.alerts.fake_smtp import FakeSMTP
 from tests.factories import VacancyFactory, VolunteerFactory
+from tests.support.markers import needs_postgresql
 
 pytestmark = pytest.mark.django_db
 
@@ -197,12 +198,11 @@ def test_a_kill_between_send_and_mark_repeats_one_email_of_the_batch_at_most(
     assert all(len(ids) == 1 for ids in ids_by_recipient.values())  # the repeat can be dropped by Message-ID
 
 
+@needs_postgresql()  # a race between two connections
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_racing_on_the_same_batch_never_claim_one_alert_twice(
     many: Callable[[int], list[Alert]],
 ) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("a race between two connections needs PostgreSQL (make test sets it)")
     ids = [a.pk for a in many(30)]
     for round_ in range(5):
         Alert.objects.filter(pk__in=ids).update(status="pending", claim_token="")

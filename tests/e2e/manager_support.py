@@ -15,7 +15,7 @@ from django.db import connection
 from playwright.sync_api import Page
 
 from accounts.models import User
-from tests.support.stack import Broker, Worker, postgres_url
+from tests.support.stack import Worker, postgres_url, running_broker, running_worker
 
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -70,27 +70,19 @@ def screenshot(page: Page, name: str) -> None:
 def real_worker(
     django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Worker]:
-    """A Celery worker (with beat) on its own Redis, sharing the PostgreSQL test database with the live server."""
-    if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL.startswith("redis://"):
-        pytest.skip("the journey needs PostgreSQL and a Redis broker (make test sets both)")
-    broker = Broker(settings.CELERY_BROKER_URL, tmp_path_factory.mktemp("journey-broker"))
-    broker.start()
-    broker.flush()
+    """A Celery worker (with beat) on its own Redis, sharing the PostgreSQL test database with the live server.
+
+    Tests that use it carry `needs_real_stack()`.
+    """
     with django_db_blocker.unblock():
         database_url = postgres_url(connection.settings_dict)
-    worker = Worker(
-        env={
-            "DATABASE_URL": database_url,
-            "CELERY_BROKER_URL": broker.url,
-            "OUTBOX_RELAY_INTERVAL": "1",
-            "OUTBOX_RELAY_ON_COMMIT": "true",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        },
-        workdir=tmp_path_factory.mktemp("journey-worker"),
-    )
-    worker.start()
-    try:
+    with (
+        running_broker(settings.CELERY_BROKER_URL, tmp_path_factory.mktemp("journey-broker")) as broker,
+        running_worker(
+            database_url=database_url,
+            broker_url=broker.url,
+            workdir=tmp_path_factory.mktemp("journey-worker"),
+            env={"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+        ) as worker,
+    ):
         yield worker
-    finally:
-        worker.stop()
-        broker.stop()

@@ -20,9 +20,10 @@ from matching.models import MatchResult, MatchRun
 from tests.e2e.helpers import FACTORY_PASSWORD, log_in, needs_browser
 from tests.e2e.manager_support import DESKTOP, real_worker, screenshot, verified  # noqa: F401 - fixture
 from tests.factories import ManagerFactory, ProgrammeFactory, VolunteerFactory
+from tests.support.markers import needs_real_stack
 from tests.support.stack import Worker, wait_for
 
-pytestmark = [pytest.mark.e2e, needs_browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, needs_browser, needs_real_stack(), pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)

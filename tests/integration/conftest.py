@@ -8,7 +8,6 @@ so that a test can stop and restart it without touching the cache.
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -17,28 +16,19 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.support.stack import Broker, Worker, postgres_url
+from tests.support.markers import needs_real_stack
+from tests.support.stack import Broker, Worker, postgres_url, running_broker, running_worker
 from tests.support.stack import wait_for as stack_wait_for
-
-
-def _requirements_missing() -> str | None:
-    if connection.vendor != "postgresql":
-        return "integration tests need DATABASE_URL pointing at PostgreSQL (make test sets it)"
-    if not settings.CELERY_BROKER_URL.startswith("redis://"):
-        return "integration tests need CELERY_BROKER_URL pointing at Redis (make test sets it)"
-    if shutil.which("redis-server") is None:
-        return "integration tests need redis-server on PATH"
-    return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Without the real stack these tests cannot say anything: they are skipped,
-    # with the reason, rather than run against stand-ins.
-    missing = _requirements_missing()
+    # with the reason, rather than run against stand-ins (never under CI).
+    needs_stack = needs_real_stack()
     for item in items:
         if "tests/integration" in str(item.fspath):
             item.add_marker(pytest.mark.integration)
-            item.add_marker(pytest.mark.skipif(missing is not None, reason=missing or ""))
+            item.add_marker(needs_stack)
 
 
 @pytest.fixture(autouse=True)
@@ -48,11 +38,8 @@ def _relay_after_commit(settings: Any) -> None:
 
 @pytest.fixture(scope="session")
 def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
-    server = Broker(settings.CELERY_BROKER_URL, tmp_path_factory.mktemp("broker"))
-    server.start()
-    server.flush()
-    yield server
-    server.stop()
+    with running_broker(settings.CELERY_BROKER_URL, tmp_path_factory.mktemp("broker")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -62,20 +49,10 @@ def worker(
     """One worker process with embedded beat for the whole integration session."""
     with django_db_blocker.unblock():
         database_url = postgres_url(connection.settings_dict)
-    running = Worker(
-        env={
-            "DATABASE_URL": database_url,
-            "CELERY_BROKER_URL": broker.url,
-            "OUTBOX_RELAY_INTERVAL": "1",
-            "OUTBOX_RELAY_ON_COMMIT": "true",
-        },
-        workdir=tmp_path_factory.mktemp("worker"),
-    )
-    running.start()
-    try:
+    with running_worker(
+        database_url=database_url, broker_url=broker.url, workdir=tmp_path_factory.mktemp("worker")
+    ) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture

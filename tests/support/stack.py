@@ -20,7 +20,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -152,6 +152,40 @@ class Worker:
 
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+@contextlib.contextmanager
+def running_broker(url: str, workdir: Path) -> Iterator[Broker]:
+    """A flushed broker of its own on `url`'s port for the length of the block."""
+    broker = Broker(url, workdir)
+    broker.start()
+    broker.flush()
+    try:
+        yield broker
+    finally:
+        broker.stop()
+
+
+@contextlib.contextmanager
+def running_worker(
+    *, database_url: str, broker_url: str, workdir: Path, env: Mapping[str, str] | None = None
+) -> Iterator[Worker]:
+    """A worker with beat on the given database and broker, relaying the outbox at once, for the block."""
+    worker = Worker(
+        env={
+            "DATABASE_URL": database_url,
+            "CELERY_BROKER_URL": broker_url,
+            "OUTBOX_RELAY_INTERVAL": "1",
+            "OUTBOX_RELAY_ON_COMMIT": "true",
+            **(env or {}),
+        },
+        workdir=workdir,
+    )
+    worker.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
 
 
 def free_port() -> int:
