@@ -367,6 +367,8 @@ MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=200)
 MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=20000)
 # Build each worker process's roster index when the process starts.
 MATCHING_PREWARM_INDEX = env.bool("MATCHING_PREWARM_INDEX", default=True)
+# How long the managers' supply chart may show a roster count before it is read again.
+REPORTS_SUPPLY_SECONDS = env.int("REPORTS_SUPPLY_SECONDS", default=600)
 
 # --- Alerts -------------------------------------------------------------------
 # "Strong" for an alert: a score of at least ALERT_MIN_SCORE and a place in the

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from assignments.models import Vacancy
@@ -60,15 +62,34 @@ class SectorFigure:
     demand: int  # open positions asking for a skill in the sector
 
 
+SUPPLY_CACHE_KEY = "matching:reports:supply:v1"
+
+
+def roster_supply() -> Counter[str]:
+    """Per sector, the matchable volunteers who offer a skill in it.
+
+    The same for every manager and slow to move, but it reads the whole roster:
+    it is kept in the cache for REPORTS_SUPPLY_SECONDS, so a dashboard drawn
+    again reads one cache key, not every profile.
+    """
+    cached = cache.get(SUPPLY_CACHE_KEY)
+    if isinstance(cached, dict):
+        return Counter(cached)
+    supply: Counter[str] = Counter()
+    for skills in Volunteer.objects.matchable().values_list("skills", flat=True).iterator(chunk_size=2000):
+        supply.update(_sectors(skills or []))
+    cache.set(SUPPLY_CACHE_KEY, dict(supply), settings.REPORTS_SUPPLY_SECONDS)
+    return supply
+
+
 def skills_supply_and_demand(*, vacancies: QuerySet[Vacancy]) -> list[SectorFigure]:
     """Per sector: roster volunteers who offer it, and open positions (of ``vacancies``) that ask for it.
 
     The roster is shared by every programme, so supply counts every volunteer
-    who may be matched; demand counts the positions of the open vacancies given.
+    who may be matched (as of at most REPORTS_SUPPLY_SECONDS ago); demand counts
+    the positions of the open vacancies given, read now.
     """
-    supply: Counter[str] = Counter()
-    for skills in Volunteer.objects.matchable().values_list("skills", flat=True).iterator(chunk_size=2000):
-        supply.update(_sectors(skills or []))
+    supply = roster_supply()
     demand: Counter[str] = Counter()
     for required, preferred, positions in vacancies.filter(status=Vacancy.Status.OPEN).values_list(
         "required_skills", "preferred_skills", "positions"

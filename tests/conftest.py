@@ -16,3 +16,12 @@ def _outbox_relayed_by_tests(settings: pytest.FixtureRequest) -> None:
     # Unit tests look at the outbox rows themselves and relay explicitly; only
     # the integration tests (tests/integration) publish to a real broker.
     settings.OUTBOX_RELAY_ON_COMMIT = False
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # Each test starts from an empty default cache: what one test cached (a
+    # report, a throttle count) must not answer for the next.
+    from django.core.cache import cache
+
+    cache.clear()
