@@ -42,6 +42,26 @@ def _country_choices() -> list[tuple[str, str]]:
     return [(code, str(name)) for code, name in countries]
 
 
+def _one_country_choices() -> list[tuple[str, str]]:
+    return [("", str(_("Choose a country"))), *_country_choices()]
+
+
+class CountryField(forms.ChoiceField):
+    """One country, named in the page's language (the choices are read when the form is drawn)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=_one_country_choices, **kwargs)
+
+
+class CountriesField(forms.MultipleChoiceField):
+    """Any number of countries, named in the page's language; none chosen is allowed."""
+
+    def __init__(self, *, size: int, **kwargs: Any) -> None:
+        super().__init__(
+            choices=_country_choices, required=False, widget=forms.SelectMultiple(attrs={"size": size}), **kwargs
+        )
+
+
 class AboutForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     headline = forms.CharField(
@@ -67,7 +87,7 @@ class AboutForm(forms.Form):
 class StartForm(AboutForm):
     """The first step, which creates the profile: the fields a profile cannot be without."""
 
-    residence_country = forms.ChoiceField(label=_("Country where you live"), choices=())
+    residence_country = CountryField(label=_("Country where you live"))
     education = forms.ChoiceField(label=_("Highest education"), choices=list(EDUCATION_NAMES.items()))
     years_experience = forms.IntegerField(label=_("Years of professional experience"), min_value=0, max_value=60)
     language = forms.ChoiceField(
@@ -77,7 +97,6 @@ class StartForm(AboutForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["residence_country"].choices = [("", _("Choose a country")), *_country_choices()]  # type: ignore[attr-defined]
         self.fields["language"].choices = [("", _("Choose a language")), *language_choices()]  # type: ignore[attr-defined]
 
     def profile_data(self) -> dict[str, Any]:
@@ -132,20 +151,12 @@ class EducationForm(forms.Form):
 
 
 class CountriesForm(forms.Form):
-    residence_country = forms.ChoiceField(label=_("Country where you live"), choices=())
-    heritage_countries = forms.MultipleChoiceField(
+    residence_country = CountryField(label=_("Country where you live"))
+    heritage_countries = CountriesField(
         label=_("Countries of heritage"),
-        required=False,
-        choices=(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        size=8,
         help_text=_("The countries you would like to contribute to. Hold Ctrl (or ⌘) to choose several."),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choices = _country_choices()
-        self.fields["residence_country"].choices = [("", _("Choose a country")), *choices]  # type: ignore[attr-defined]
-        self.fields["heritage_countries"].choices = choices  # type: ignore[attr-defined]
 
 
 class AvailabilityForm(forms.Form):
@@ -263,17 +274,10 @@ class AlertPreferencesForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line; leave empty for every sector."),
     )
-    countries = forms.MultipleChoiceField(
-        label=_("Only these countries"),
-        required=False,
-        choices=(),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Leave empty for every country."),
-    )
+    countries = CountriesField(label=_("Only these countries"), size=6, help_text=_("Leave empty for every country."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["countries"].choices = _country_choices()  # type: ignore[attr-defined]
         # A minimum set elsewhere (the API takes any number from 0 to 1) is kept as a choice.
         current = self.initial.get("min_score")
         field = self.fields["min_score"]
