@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
@@ -136,3 +137,35 @@ def test_the_programme_dashboard_speaks_somali_and_arabic(language: str) -> None
     with translation.override(language):
         heading = escape(translation.gettext("Programme dashboard"))
     assert re.search(rf"<h1[^>]*>{re.escape(heading)}</h1>", page), language
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext (xgettext) is not installed")
+def test_every_string_of_the_code_and_templates_is_in_the_somali_and_arabic_catalogues(
+    tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A string added to a page without `make messages` and a translation fails here, not in front of a reader."""
+    from django.core.management import call_command
+
+    # The Makefile's `make messages`, written to a scratch directory instead of locale/: makemessages
+    # writes beside any locale/ it finds under the working directory, so it walks a copy of the tree
+    # made of symlinks, without locale/ and without what the Makefile ignores.
+    ignored = {".git", ".venv", "var", "staticfiles", "tests", "bench", "demo", "locale", "node_modules"}
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for entry in Path(settings.BASE_DIR).iterdir():
+        if entry.name not in ignored:
+            (tree / entry.name).symlink_to(entry)
+    monkeypatch.chdir(tree)
+    settings.LOCALE_PATHS = [tree / "scratch-locale"]
+    before = {path: path.stat().st_mtime_ns for path in LOCALE.glob("*/LC_MESSAGES/*")}
+    call_command("makemessages", locale=["en"], symlinks=True, ignore_patterns=sorted(ignored), verbosity=0)
+    assert {path: path.stat().st_mtime_ns for path in LOCALE.glob("*/LC_MESSAGES/*")} == before
+
+    source = {
+        (entry.msgctxt, entry.msgid) for entry in polib.pofile(str(tree / "scratch-locale/en/LC_MESSAGES/django.po"))
+    }
+    assert len(source) > 100
+    for language in ("so", "ar"):
+        translated = {(entry.msgctxt, entry.msgid) for entry in _catalogue(language).translated_entries()}
+        missing = sorted(msgid for _, msgid in source - translated)
+        assert missing == [], f"run make messages and translate into {language}: {missing[:10]}"
