@@ -365,6 +365,10 @@ CELERY_BEAT_SCHEDULE = {
 # --- Matching -----------------------------------------------------------------
 MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=200)
 MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=20000)
+# Reasons are computed and stored with the ranking for the best MATCHING_EXPLAIN_TOP
+# of each list (and at least the ALERT_TOP_N an alert may quote); the rest of the
+# MATCHING_TOP_K are stored with score and parts and explained when first read.
+MATCHING_EXPLAIN_TOP = env.int("MATCHING_EXPLAIN_TOP", default=50)
 # Build each worker process's roster index when the process starts.
 MATCHING_PREWARM_INDEX = env.bool("MATCHING_PREWARM_INDEX", default=True)
 # How long the managers' supply chart may show a roster count before it is read again.

@@ -68,6 +68,9 @@ class MatchResult(models.Model):
     reasons = models.JSONField(default=list)
     matched_skills = models.JSONField(default=list)
     missing_skills = models.JSONField(default=list)
+    # False while reasons, matched and missing skills wait to be computed on first
+    # read (candidates below the explained top of a list; see MATCHING_EXPLAIN_TOP).
+    explained = models.BooleanField(default=True)
     engine_version = models.CharField(max_length=32)
     computed_at = models.DateTimeField(auto_now=True)
 

@@ -19,7 +19,7 @@ from matching import engine
 from matching.convert import rules_for_programme, vacancy_to_engine
 from matching.index_cache import roster_index
 from matching.models import MatchRun, MatchRunChunk
-from matching.results import StoredCandidate, run_finish
+from matching.results import StoredCandidate, explain_top, run_finish
 from volunteers.models import Volunteer
 
 
@@ -49,6 +49,7 @@ def _rank_slice(vacancy: Vacancy, *, only_ids: Collection[str] | None = None) ->
         today=today(),
         top_k=settings.MATCHING_TOP_K,
         only_ids=only_ids,
+        explain_top=explain_top(),
     )
     scored = len(index) if only_ids is None else len(only_ids)
     return [StoredCandidate.from_engine(c) for c in candidates], scored
@@ -126,6 +127,7 @@ def vacancies_rank_batch(*, vacancy_ids: Sequence[int]) -> tuple[list[MatchRun],
         rules_for=lambda ev: rules_for_programme(by_id[ev.id].programme),
         today=today(),
         top_k=settings.MATCHING_TOP_K,
+        explain_top=explain_top(),
     )
     for key, candidates in ranked.items():
         run_finish(run=runs[key], candidates=[StoredCandidate.from_engine(c) for c in candidates], scored=len(index))

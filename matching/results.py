@@ -21,7 +21,15 @@ from matching.models import MatchResult, MatchRun
 from volunteers.models import Volunteer
 
 # The columns a stored result carries besides its key; upserts rewrite them all.
-RESULT_FIELDS: tuple[str, ...] = ("score", "parts", "reasons", "matched_skills", "missing_skills", "engine_version")
+RESULT_FIELDS: tuple[str, ...] = (
+    "score",
+    "parts",
+    "reasons",
+    "matched_skills",
+    "missing_skills",
+    "explained",
+    "engine_version",
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,8 @@ class StoredCandidate:
     reasons: list[str]
     matched_skills: list[list[str]]
     missing_skills: list[str]
+    # False: ranked without reasons (below the explained top); they are computed on read.
+    explained: bool = True
 
     @classmethod
     def from_engine(cls, candidate: Candidate) -> StoredCandidate:
@@ -44,6 +54,7 @@ class StoredCandidate:
             reasons=list(candidate.reasons),
             matched_skills=[list(pair) for pair in candidate.matched_skills],
             missing_skills=list(candidate.missing_skills),
+            explained=candidate.explained,
         )
 
     @classmethod
@@ -56,6 +67,7 @@ class StoredCandidate:
             reasons=list(data["reasons"]),
             matched_skills=[list(pair) for pair in data["matched_skills"]],
             missing_skills=list(data["missing_skills"]),
+            explained=bool(data.get("explained", True)),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -66,6 +78,7 @@ class StoredCandidate:
             "reasons": self.reasons,
             "matched_skills": self.matched_skills,
             "missing_skills": self.missing_skills,
+            "explained": self.explained,
         }
 
     def to_row(self, *, vacancy_id: int, run_id: int | None, engine_version: str) -> MatchResult:
@@ -78,8 +91,15 @@ class StoredCandidate:
             reasons=self.reasons,
             matched_skills=self.matched_skills,
             missing_skills=self.missing_skills,
+            explained=self.explained,
             engine_version=engine_version,
         )
+
+
+def explain_top() -> int:
+    """How many of a list's best are explained when ranked: MATCHING_EXPLAIN_TOP, and at
+    least the ALERT_TOP_N whose reasons an alert quotes from the stored row."""
+    return max(int(settings.MATCHING_EXPLAIN_TOP), int(settings.ALERT_TOP_N))
 
 
 def best_first(candidates: Sequence[StoredCandidate]) -> list[StoredCandidate]:

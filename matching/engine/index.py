@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 
 from matching.engine.columns import Columns
+from matching.engine.explain import notes_of
 from matching.engine.features import SECTOR_SHARE, Notes, ProfileTerms, profile_terms, text_terms
 from matching.engine.lexicon import Lexicon, load_lexicon
 from matching.engine.occupations import OccupationSpace, load_occupations
@@ -249,12 +250,12 @@ class ProfileIndex:
 
     def _notes(self, terms: ProfileTerms) -> Notes:
         """Explanation notes with shared phrase keys: rosters repeat skill phrases a lot."""
+        notes = notes_of(terms)
         keys = []
-        for text, concepts, stems in terms.skill_keys:
+        for text, concepts, stems in notes.skill_keys:
             shared = self._phrases.setdefault(text, (text, concepts, stems))
             keys.append(shared if shared[1] == concepts else (text, concepts, stems))
-        surfaces = {t: s for t, s in terms.surfaces.items() if t.startswith("c:")}
-        return Notes(keys, surfaces)
+        return Notes(keys, notes.surfaces)
 
     def _set_sector(self, row: int, terms: ProfileTerms) -> None:
         if row >= len(self.sector_strength):
