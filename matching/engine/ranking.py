@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 
 import numpy as np
@@ -32,16 +32,37 @@ POOL_FACTOR = 8  # rows pre-selected by text score per requested candidate
 MIN_POOL = 2_000  # vacancies scored together in rank_many (bounds the dense score block)
 
 
+def id_order(profile_id: str) -> tuple[int, str]:
+    """The order of profile ids that breaks ties between equal scores: numeric ids (the
+    database's keys) by value, others as text; the same in every index and partition."""
+    return len(profile_id), profile_id
+
+
 def _top_rows(
-    scores: NDArray[np.float32], mask: NDArray[np.bool_], top_k: int, ids: NDArray[np.int64] | None = None
+    index: ProfileIndex,
+    scores: NDArray[np.float32],
+    mask: NDArray[np.bool_],
+    top_k: int,
+    rows: NDArray[np.int64] | None = None,
 ) -> NDArray[np.int64]:
-    """Positions of the top_k scores among `mask`, best first (ties: lower row first)."""
+    """Positions of the top_k scores among `mask`, best first; `rows` maps positions to
+    index rows (identity when None).
+
+    Equal scores are ordered by profile id (`id_order`), the k-th place included, so
+    that the best of a roster are the same people however it is partitioned.
+    """
     pos = np.flatnonzero(mask)
     if len(pos) > top_k:
-        part = np.argpartition(-scores[pos], top_k - 1)[:top_k]
-        pos = pos[part]
-    tie = pos if ids is None else ids[pos]
-    return pos[np.lexsort((tie, -scores[pos]))]
+        neg = -scores[pos]
+        kth = np.partition(neg, top_k - 1)[top_k - 1]
+        pos = pos[neg <= kth]  # the top_k and whoever ties with the k-th
+    best = scores[pos]
+    order = np.argsort(-best, kind="stable")
+    if len(np.unique(best)) < len(best):
+        row_of = pos if rows is None else rows[pos]
+        ids = [id_order(index.profile(r).id) for r in row_of.tolist()]
+        order = np.array(sorted(range(len(pos)), key=lambda i: (-best[i], ids[i])), dtype=np.int64)
+    return pos[order[:top_k]]
 
 
 def _candidates(
@@ -137,7 +158,7 @@ def _rank_one(
         fit = structured_fit(index, query, rules, today, pool)
         final = text[pool] + fit.bonus
         eligible = fit.eligible if subset is None else fit.eligible & subset[pool]
-        pos = _top_rows(final, eligible, top_k, pool)
+        pos = _top_rows(index, final, eligible, top_k, pool)
         if len(pos) == top_k and final[pos[-1]] > text[pool].min() + max_bonus(index):
             return _candidates(index, query, fit, text[pool], final, pos, pool[pos], explain_top)
     fit = structured_fit(index, query, rules, today)
@@ -145,7 +166,7 @@ def _rank_one(
     mask = index.cols.alive[: index.n_rows] if include_ineligible else fit.eligible
     if subset is not None:
         mask = mask & subset
-    rows = _top_rows(final, mask, top_k)
+    rows = _top_rows(index, final, mask, top_k)
     return _candidates(index, query, fit, text, final, rows, rows, explain_top)
 
 
@@ -203,6 +224,18 @@ def rank_many(
         if was_enabled:
             gc.enable()
     return out
+
+
+def merge_ranked(lists: Iterable[Sequence[Candidate]], top_k: int = 200) -> list[Candidate]:
+    """The best `top_k` of several partitions' ranked lists, in `rank`'s order.
+
+    Exact when each list holds its partition's best `top_k` ranked against indexes
+    sharing one `Fitted`: every candidate of the whole roster's top_k is in the top_k
+    of its own partition, and equal scores are ordered by id in both.
+    """
+    merged = [c for ranked in lists for c in ranked]
+    merged.sort(key=lambda c: (-c.score, id_order(c.profile_id)))
+    return merged[:top_k]
 
 
 def explain(
