@@ -14,7 +14,7 @@ from assignments.models import Vacancy
 from matching import engine
 from matching.convert import PROFILE_FIELDS, profile_from_row, rules_for_programme, vacancy_to_engine
 from matching.engine.explain import StoredExplainer
-from matching.index_cache import roster_index
+from matching.index_cache import index_for_volunteer
 from matching.models import MatchResult
 from matching.rank import today
 from volunteers.models import Volunteer
@@ -62,7 +62,7 @@ def candidate_explain(*, vacancy: Vacancy, volunteer: Volunteer) -> Explanation:
             lowest_shortlisted_score=lowest,
         )
     candidate = engine.explain(
-        roster_index(),
+        index_for_volunteer(volunteer.pk),
         vacancy_to_engine(vacancy),
         str(volunteer.pk),
         rules=rules_for_programme(vacancy.programme),

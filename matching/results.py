@@ -8,7 +8,7 @@ row that asks alerts to react: matching never calls the alerts app.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -44,6 +44,9 @@ class StoredCandidate:
     missing_skills: list[str]
     # False: ranked without reasons (below the explained top); they are computed on read.
     explained: bool = True
+    # The engine's unrounded score: chunks and partitions are merged on it, so that the
+    # merge keeps exactly the candidates one ranking of the whole roster would.
+    exact: float | None = None
 
     @classmethod
     def from_engine(cls, candidate: Candidate) -> StoredCandidate:
@@ -55,6 +58,7 @@ class StoredCandidate:
             matched_skills=[list(pair) for pair in candidate.matched_skills],
             missing_skills=list(candidate.missing_skills),
             explained=candidate.explained,
+            exact=float(candidate.score),
         )
 
     @classmethod
@@ -68,7 +72,12 @@ class StoredCandidate:
             matched_skills=[list(pair) for pair in data["matched_skills"]],
             missing_skills=list(data["missing_skills"]),
             explained=bool(data.get("explained", True)),
+            exact=data.get("exact"),
         )
+
+    def without_reasons(self) -> StoredCandidate:
+        """The same candidate, its reasons left to be computed when read."""
+        return replace(self, reasons=[], matched_skills=[], missing_skills=[], explained=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -79,6 +88,7 @@ class StoredCandidate:
             "matched_skills": self.matched_skills,
             "missing_skills": self.missing_skills,
             "explained": self.explained,
+            "exact": self.exact,
         }
 
     def to_row(self, *, vacancy_id: int, run_id: int | None, engine_version: str) -> MatchResult:
@@ -103,8 +113,13 @@ def explain_top() -> int:
 
 
 def best_first(candidates: Sequence[StoredCandidate]) -> list[StoredCandidate]:
-    """The stored order: highest score first, ties by volunteer id, at most MATCHING_TOP_K."""
-    return sorted(candidates, key=lambda c: (-c.score, c.volunteer_id))[: settings.MATCHING_TOP_K]
+    """The stored order: highest score first (unrounded when known), ties by volunteer id,
+    at most MATCHING_TOP_K."""
+
+    def key(c: StoredCandidate) -> tuple[float, int]:
+        return (-(c.exact if c.exact is not None else c.score), c.volunteer_id)
+
+    return sorted(candidates, key=key)[: settings.MATCHING_TOP_K]
 
 
 def results_replace(*, vacancy_id: int, run: MatchRun, candidates: Sequence[StoredCandidate]) -> int:
