@@ -304,7 +304,10 @@ class ProfileIndex:
         if chars is not None and getattr(chars, "vocabulary_", None) and config.use_char_ngrams:
             index.chars = chars
             index.n_chars = len(chars.vocabulary_)
-            char_matrix = sp.csr_matrix(chars.transform(heads), dtype=DTYPE)
+            if heads:  # an empty partition has nothing to transform
+                char_matrix = sp.csr_matrix(chars.transform(heads), dtype=DTYPE)
+            else:
+                char_matrix = sp.csr_matrix((0, index.n_chars), dtype=DTYPE)
         cov_matrix = cov.matrix(len(vocab))
         if does or not occ_blocks:
             occ_blocks.append(index._occupation_rows(does))

@@ -92,3 +92,12 @@ def test_equal_scores_at_the_cut_go_to_the_lowest_ids_in_every_partition() -> No
     merged = merge_ranked((rank(p, vacancy, today=TODAY, top_k=7, include_ineligible=True) for p in parts), 7)
     assert [c.profile_id for c in single] == [str(i) for i in range(1, 8)]
     assert [c.profile_id for c in merged] == [str(i) for i in range(1, 8)]
+
+
+def test_an_empty_partition_builds_and_ranks_nobody() -> None:
+    profiles = _numeric(random_profiles(6, 30))
+    empty = ProfileIndex.build([], fitted=fit_statistics(profiles))
+    assert len(empty) == 0
+    assert rank(empty, random_vacancies(6, 1)[0], today=TODAY) == []
+    empty.upsert(profiles[0])
+    assert [c.profile_id for c in rank(empty, random_vacancies(6, 1)[0], today=TODAY, include_ineligible=True)] == ["1"]
