@@ -88,7 +88,9 @@ def rank_vacancy_batch(vacancy_ids: list[int]) -> None:
         rank_vacancy.delay(vacancy_id)
 
 
-@shared_task(name=tasknames.REMATCH_ALL, acks_late=True)
+# Refitting a partitioned roster's statistics reads every profile's text: minutes at
+# a million, past the default limits (CELERY_TASK_SOFT_TIME_LIMIT).
+@shared_task(name=tasknames.REMATCH_ALL, acks_late=True, soft_time_limit=3600, time_limit=3660)
 def rematch_all() -> int:
     """Nightly: rank every open vacancy afresh, in batches.
 
