@@ -71,6 +71,7 @@ demo: install
 bench: install
 	@scripts/ensure-services
 	$(PY) bench/bench_engine.py
+	$(PY) bench/bench_scale.py
 	$(TEST_ENV) $(PY) bench/bench_e2e.py
 	$(TEST_ENV) $(PY) bench/bench_alerts.py
 

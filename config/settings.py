@@ -348,10 +348,24 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Rosters larger than one worker's memory: volunteers are split by primary key
+# modulo MATCHING_PARTITIONS; partition k's tasks go to the queue "match.p<k>" and a
+# worker process holds the index of the partitions it serves only. 1: one index.
+MATCHING_PARTITIONS = env.int("MATCHING_PARTITIONS", default=1)
 # A worker consumes every queue listed here unless told otherwise (-Q), so one
 # worker serves all in development while a deployment can split them.
-CELERY_TASK_QUEUES = [Queue("default"), Queue("matching"), Queue("alerts")]
-CELERY_TASK_ROUTES = {"matching.*": {"queue": "matching"}, "alerts.*": {"queue": "alerts"}}
+CELERY_TASK_QUEUES = [
+    Queue("default"),
+    Queue("matching"),
+    Queue("alerts"),
+    *(Queue(f"match.p{k}") for k in range(MATCHING_PARTITIONS) if MATCHING_PARTITIONS > 1),
+]
+# A partition's tasks (a vacancy ranked over one partition, a profile rescored) go to
+# that partition's queue (config.routes); everything else by prefix.
+CELERY_TASK_ROUTES = [
+    "config.routes.route_partition_task",
+    {"matching.*": {"queue": "matching"}, "alerts.*": {"queue": "alerts"}},
+]
 # The outbox is relayed right after each commit and, for whatever the broker
 # could not take then, on this period (seconds).
 OUTBOX_RELAY_ON_COMMIT = env.bool("OUTBOX_RELAY_ON_COMMIT", default=True)
@@ -365,6 +379,10 @@ CELERY_BEAT_SCHEDULE = {
 # --- Matching -----------------------------------------------------------------
 MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=200)
 MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=20000)
+# Reasons are computed and stored with the ranking for the best MATCHING_EXPLAIN_TOP
+# of each list (and at least the ALERT_TOP_N an alert may quote); the rest of the
+# MATCHING_TOP_K are stored with score and parts and explained when first read.
+MATCHING_EXPLAIN_TOP = env.int("MATCHING_EXPLAIN_TOP", default=50)
 # Build each worker process's roster index when the process starts.
 MATCHING_PREWARM_INDEX = env.bool("MATCHING_PREWARM_INDEX", default=True)
 # How long the managers' supply chart may show a roster count before it is read again.

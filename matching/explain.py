@@ -1,13 +1,20 @@
-"""Why a named volunteer is, or is not, on a vacancy's stored list."""
+"""Explanations: the reasons of stored candidates ranked without them, and why a named
+volunteer is, or is not, on a vacancy's stored list."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from django.db.models import Case, F, JSONField, Q, Value, When
 
 from assignments.models import Vacancy
 from matching import engine
-from matching.convert import rules_for_programme, vacancy_to_engine
-from matching.index_cache import roster_index
+from matching.convert import PROFILE_FIELDS, profile_from_row, rules_for_programme, vacancy_to_engine
+from matching.engine.explain import StoredExplainer
+from matching.index_cache import index_for_volunteer
 from matching.models import MatchResult
 from matching.rank import today
 from volunteers.models import Volunteer
@@ -55,7 +62,7 @@ def candidate_explain(*, vacancy: Vacancy, volunteer: Volunteer) -> Explanation:
             lowest_shortlisted_score=lowest,
         )
     candidate = engine.explain(
-        roster_index(),
+        index_for_volunteer(volunteer.pk),
         vacancy_to_engine(vacancy),
         str(volunteer.pk),
         rules=rules_for_programme(vacancy.programme),
@@ -74,3 +81,67 @@ def candidate_explain(*, vacancy: Vacancy, volunteer: Volunteer) -> Explanation:
         matched_skills=[list(pair) for pair in candidate.matched_skills],
         missing_skills=list(candidate.missing_skills),
     )
+
+
+_EXPLANATION_FIELDS = ("reasons", "matched_skills", "missing_skills")
+
+
+def results_explain(results: Iterable[MatchResult]) -> list[MatchResult]:
+    """The stored candidates ``results``, every one with its reasons, in the same order.
+
+    A list stores reasons only for its best (MATCHING_EXPLAIN_TOP); the others are
+    explained here, the first time something reads them, from the profile, the
+    vacancy and the stored score parts: the same reasons the ranking would have
+    stored (the engine's `StoredExplainer`). They are then kept on the row, unless
+    a newer ranking or a rescore replaced it meanwhile. Three queries however
+    many rows wait; none when none do.
+    """
+    rows = list(results)
+    waiting = [r for r in rows if not r.explained]
+    if not waiting:
+        return rows
+    profiles = {
+        row["id"]: profile_from_row(row)
+        for row in Volunteer.objects.filter(pk__in={r.volunteer_id for r in waiting}).values(*PROFILE_FIELDS)
+    }
+    vacancies = {
+        v.pk: vacancy_to_engine(v)
+        for v in Vacancy.objects.filter(pk__in={r.vacancy_id for r in waiting}).select_related("host_institution")
+    }
+    explainer = StoredExplainer()
+    done: list[MatchResult] = []
+    for row in waiting:
+        profile, vacancy = profiles.get(row.volunteer_id), vacancies.get(row.vacancy_id)
+        if profile is None or vacancy is None:  # deleted since the page was read
+            continue
+        availability = row.parts.get("availability") if isinstance(row.parts, dict) else None
+        reasons, matched, missing = explainer.explain(profile, vacancy, availability)
+        row.reasons, row.matched_skills, row.missing_skills = reasons, [list(p) for p in matched], missing
+        row.explained = True
+        done.append(row)
+    if done:
+        _keep(done)
+    return rows
+
+
+def _keep(rows: list[MatchResult]) -> None:
+    """Store computed reasons on their rows in one statement, each only if the row is still
+    the one they were computed for (same run and score, still unexplained)."""
+
+    def same(row: MatchResult) -> Q:
+        return Q(pk=row.pk, run_id=row.run_id, score=row.score)
+
+    def case(name: str) -> Case:
+        whens = [When(same(r), then=Value(getattr(r, name), output_field=JSONField())) for r in rows]
+        return Case(*whens, default=F(name), output_field=JSONField())
+
+    updates: dict[str, Any] = {name: case(name) for name in _EXPLANATION_FIELDS}
+    updates["explained"] = Case(*[When(same(r), then=Value(True)) for r in rows], default=Value(False))
+    MatchResult.objects.filter(pk__in=[r.pk for r in rows], explained=False).update(**updates)
+
+
+def results_explain_stream(results: Iterable[MatchResult], *, batch: int = 200) -> Iterator[MatchResult]:
+    """`results_explain` over a long stream (a CSV export), a batch at a time."""
+    stream = iter(results)
+    while chunk := list(islice(stream, batch)):
+        yield from results_explain(chunk)

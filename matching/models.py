@@ -37,6 +37,26 @@ class MatchRun(models.Model):
         return f"run {self.pk} of vacancy {self.vacancy_id}: {self.status}"
 
 
+class MatchingVocabulary(models.Model):
+    """Corpus statistics (vocabulary, IDF, headline n-grams) fitted once on the whole roster
+    and shared by every partition's index, so that partitions score alike.
+
+    Only read when the roster is partitioned (MATCHING_PARTITIONS > 1); the newest
+    row of the current engine is the one new indexes are built with.
+    """
+
+    engine_version = models.CharField(max_length=32)
+    roster_size = models.PositiveIntegerField(default=0)
+    data = models.BinaryField()  # matching.engine.Fitted.to_bytes(): compressed JSON
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["-id"]
+
+    def __str__(self) -> str:
+        return f"vocabulary {self.pk} ({self.engine_version}, {self.roster_size} profiles)"
+
+
 class MatchRunChunk(models.Model):
     """The top candidates of one slice of the roster, kept until the run merges them."""
 
@@ -68,6 +88,9 @@ class MatchResult(models.Model):
     reasons = models.JSONField(default=list)
     matched_skills = models.JSONField(default=list)
     missing_skills = models.JSONField(default=list)
+    # False while reasons, matched and missing skills wait to be computed on first
+    # read (candidates below the explained top of a list; see MATCHING_EXPLAIN_TOP).
+    explained = models.BooleanField(default=True)
     engine_version = models.CharField(max_length=32)
     computed_at = models.DateTimeField(auto_now=True)
 

@@ -17,9 +17,9 @@ from django.utils import timezone
 from assignments.models import Vacancy
 from matching import engine
 from matching.convert import rules_for_programme, vacancy_to_engine
-from matching.index_cache import roster_index
+from matching.index_cache import partition_index, roster_index, vocabulary_current
 from matching.models import MatchRun, MatchRunChunk
-from matching.results import StoredCandidate, run_finish
+from matching.results import StoredCandidate, best_first, explain_top, run_finish
 from volunteers.models import Volunteer
 
 
@@ -39,9 +39,16 @@ def _new_run(vacancy: Vacancy) -> MatchRun:
     )
 
 
-def _rank_slice(vacancy: Vacancy, *, only_ids: Collection[str] | None = None) -> tuple[list[StoredCandidate], int]:
-    """The best candidates among ``only_ids`` (or the whole roster), and how many were scored."""
-    index = roster_index()
+def partitioned() -> bool:
+    """Whether the roster is split into partitions (MATCHING_PARTITIONS > 1)."""
+    return int(settings.MATCHING_PARTITIONS) > 1
+
+
+def _rank_slice(
+    vacancy: Vacancy, *, only_ids: Collection[str] | None = None, index: engine.ProfileIndex | None = None
+) -> tuple[list[StoredCandidate], int]:
+    """The best candidates among ``only_ids`` of ``index`` (default: the whole roster's), and how many were scored."""
+    index = roster_index() if index is None else index
     candidates = engine.rank(
         index,
         vacancy_to_engine(vacancy),
@@ -49,6 +56,7 @@ def _rank_slice(vacancy: Vacancy, *, only_ids: Collection[str] | None = None) ->
         today=today(),
         top_k=settings.MATCHING_TOP_K,
         only_ids=only_ids,
+        explain_top=explain_top(),
     )
     scored = len(index) if only_ids is None else len(only_ids)
     return [StoredCandidate.from_engine(c) for c in candidates], scored
@@ -61,11 +69,14 @@ def vacancy_rank(*, vacancy_id: int) -> tuple[MatchRun | None, list[list[int]]]:
     MATCHING_CHUNK_SIZE is split by primary key into chunks; the caller queues
     one chunk task per returned [low, high] id range, and the last chunk to
     finish merges them. Returns (run, chunk ranges); (None, []) when the
-    vacancy is gone or no longer open.
+    vacancy is gone or no longer open. With MATCHING_PARTITIONS > 1 the pairs are
+    [partition, vocabulary id] instead, one task each (`vacancy_rank_partition`).
     """
     vacancy = open_vacancies().filter(pk=vacancy_id).first()
     if vacancy is None:
         return None, []
+    if partitioned():
+        return vacancy_rank_partitioned(vacancy=vacancy)
     run = _new_run(vacancy)
     size = settings.MATCHING_CHUNK_SIZE
     if Volunteer.objects.matchable().count() <= size:
@@ -80,6 +91,32 @@ def vacancy_rank(*, vacancy_id: int) -> tuple[MatchRun | None, list[list[int]]]:
     return run, ranges
 
 
+def vacancy_rank_partitioned(*, vacancy: Vacancy) -> tuple[MatchRun, list[list[int]]]:
+    """Start a run over every partition of the roster: one [partition, vocabulary id] per
+    partition task to queue; all of them score with the same shared statistics."""
+    partitions = int(settings.MATCHING_PARTITIONS)
+    vocabulary_id = vocabulary_current()
+    run = _new_run(vacancy)
+    MatchRun.objects.filter(pk=run.pk).update(chunks_total=partitions)
+    run.chunks_total = partitions
+    return run, [[k, vocabulary_id] for k in range(partitions)]
+
+
+def vacancy_rank_partition(*, run_id: int, partition: int, vocabulary_id: int) -> bool:
+    """Rank one partition of the roster for a run, in the worker holding it; merge if it
+    was the last partition. Returns True when this call merged the run.
+
+    A partition ranked twice (a worker killed after ranking, its task delivered again
+    by acks_late) overwrites its own chunk row; only one caller wins the merge.
+    """
+    run = MatchRun.objects.select_related("vacancy__programme", "vacancy__host_institution").filter(pk=run_id).first()
+    if run is None or run.status != MatchRun.Status.RUNNING:
+        return False
+    index = partition_index(partition, vocabulary_id=vocabulary_id)
+    candidates, scored = _rank_slice(run.vacancy, index=index)
+    return _chunk_done(run, partition, candidates, scored)
+
+
 def vacancy_rank_chunk(*, run_id: int, number: int, low_id: int, high_id: int) -> bool:
     """Rank one id range of the roster for a run; merge if it was the last chunk.
 
@@ -92,6 +129,11 @@ def vacancy_rank_chunk(*, run_id: int, number: int, low_id: int, high_id: int) -
         return False
     ids = Volunteer.objects.matchable().filter(pk__gte=low_id, pk__lte=high_id).values_list("pk", flat=True)
     candidates, scored = _rank_slice(run.vacancy, only_ids={str(pk) for pk in ids})
+    return _chunk_done(run, number, candidates, scored)
+
+
+def _chunk_done(run: MatchRun, number: int, candidates: list[StoredCandidate], scored: int) -> bool:
+    """Keep one chunk's best; the caller that completes the set and wins the claim merges them."""
     MatchRunChunk.objects.update_or_create(
         run=run, number=number, defaults={"scored": scored, "candidates": [c.to_json() for c in candidates]}
     )
@@ -101,7 +143,11 @@ def vacancy_rank_chunk(*, run_id: int, number: int, low_id: int, high_id: int) -
     if not won:
         return False
     chunks = list(MatchRunChunk.objects.filter(run=run))
-    merged = [StoredCandidate.from_json(c) for chunk in chunks for c in chunk.candidates]
+    merged = best_first([StoredCandidate.from_json(c) for chunk in chunks for c in chunk.candidates])
+    # Each chunk explained its own best; the list stores reasons for its best only, as
+    # one ranking of the whole roster would (the others are explained when read).
+    top = explain_top()
+    merged = [c if i < top else c.without_reasons() for i, c in enumerate(merged)]
     run_finish(run=run, candidates=merged, scored=sum(c.scored for c in chunks))
     MatchRunChunk.objects.filter(run=run).delete()
     return True
@@ -115,7 +161,7 @@ def vacancies_rank_batch(*, vacancy_ids: Sequence[int]) -> tuple[list[MatchRun],
     one chunked task each when the roster is larger than MATCHING_CHUNK_SIZE.
     """
     vacancies = list(open_vacancies().filter(pk__in=vacancy_ids).order_by("pk"))
-    if Volunteer.objects.matchable().count() > settings.MATCHING_CHUNK_SIZE:
+    if partitioned() or Volunteer.objects.matchable().count() > settings.MATCHING_CHUNK_SIZE:
         return [], [v.pk for v in vacancies]
     index = roster_index()
     by_id = {str(v.pk): v for v in vacancies}
@@ -126,6 +172,7 @@ def vacancies_rank_batch(*, vacancy_ids: Sequence[int]) -> tuple[list[MatchRun],
         rules_for=lambda ev: rules_for_programme(by_id[ev.id].programme),
         today=today(),
         top_k=settings.MATCHING_TOP_K,
+        explain_top=explain_top(),
     )
     for key, candidates in ranked.items():
         run_finish(run=runs[key], candidates=[StoredCandidate.from_engine(c) for c in candidates], scored=len(index))

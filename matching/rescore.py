@@ -10,7 +10,7 @@ from django.db.models.functions import RowNumber
 from core.outbox import alerts_for_volunteer_requested
 from matching import engine
 from matching.convert import rules_for_programme, vacancy_to_engine
-from matching.index_cache import roster_index
+from matching.index_cache import index_for_volunteer
 from matching.models import MatchResult
 from matching.rank import open_vacancies, today
 from matching.results import RESULT_FIELDS, StoredCandidate
@@ -30,7 +30,7 @@ def volunteer_rescore(*, volunteer_id: int) -> int:
     if not Volunteer.objects.matchable().filter(pk=volunteer_id).exists():
         deleted, _ = MatchResult.objects.filter(volunteer_id=volunteer_id).delete()
         return deleted
-    index = roster_index()
+    index = index_for_volunteer(volunteer_id)
     vacancies = list(open_vacancies())
     if not vacancies:
         return 0

@@ -8,7 +8,7 @@ row that asks alerts to react: matching never calls the alerts app.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +21,15 @@ from matching.models import MatchResult, MatchRun
 from volunteers.models import Volunteer
 
 # The columns a stored result carries besides its key; upserts rewrite them all.
-RESULT_FIELDS: tuple[str, ...] = ("score", "parts", "reasons", "matched_skills", "missing_skills", "engine_version")
+RESULT_FIELDS: tuple[str, ...] = (
+    "score",
+    "parts",
+    "reasons",
+    "matched_skills",
+    "missing_skills",
+    "explained",
+    "engine_version",
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,11 @@ class StoredCandidate:
     reasons: list[str]
     matched_skills: list[list[str]]
     missing_skills: list[str]
+    # False: ranked without reasons (below the explained top); they are computed on read.
+    explained: bool = True
+    # The engine's unrounded score: chunks and partitions are merged on it, so that the
+    # merge keeps exactly the candidates one ranking of the whole roster would.
+    exact: float | None = None
 
     @classmethod
     def from_engine(cls, candidate: Candidate) -> StoredCandidate:
@@ -44,6 +57,8 @@ class StoredCandidate:
             reasons=list(candidate.reasons),
             matched_skills=[list(pair) for pair in candidate.matched_skills],
             missing_skills=list(candidate.missing_skills),
+            explained=candidate.explained,
+            exact=float(candidate.score),
         )
 
     @classmethod
@@ -56,7 +71,13 @@ class StoredCandidate:
             reasons=list(data["reasons"]),
             matched_skills=[list(pair) for pair in data["matched_skills"]],
             missing_skills=list(data["missing_skills"]),
+            explained=bool(data.get("explained", True)),
+            exact=data.get("exact"),
         )
+
+    def without_reasons(self) -> StoredCandidate:
+        """The same candidate, its reasons left to be computed when read."""
+        return replace(self, reasons=[], matched_skills=[], missing_skills=[], explained=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -66,6 +87,8 @@ class StoredCandidate:
             "reasons": self.reasons,
             "matched_skills": self.matched_skills,
             "missing_skills": self.missing_skills,
+            "explained": self.explained,
+            "exact": self.exact,
         }
 
     def to_row(self, *, vacancy_id: int, run_id: int | None, engine_version: str) -> MatchResult:
@@ -78,13 +101,25 @@ class StoredCandidate:
             reasons=self.reasons,
             matched_skills=self.matched_skills,
             missing_skills=self.missing_skills,
+            explained=self.explained,
             engine_version=engine_version,
         )
 
 
+def explain_top() -> int:
+    """How many of a list's best are explained when ranked: MATCHING_EXPLAIN_TOP, and at
+    least the ALERT_TOP_N whose reasons an alert quotes from the stored row."""
+    return max(int(settings.MATCHING_EXPLAIN_TOP), int(settings.ALERT_TOP_N))
+
+
 def best_first(candidates: Sequence[StoredCandidate]) -> list[StoredCandidate]:
-    """The stored order: highest score first, ties by volunteer id, at most MATCHING_TOP_K."""
-    return sorted(candidates, key=lambda c: (-c.score, c.volunteer_id))[: settings.MATCHING_TOP_K]
+    """The stored order: highest score first (unrounded when known), ties by volunteer id,
+    at most MATCHING_TOP_K."""
+
+    def key(c: StoredCandidate) -> tuple[float, int]:
+        return (-(c.exact if c.exact is not None else c.score), c.volunteer_id)
+
+    return sorted(candidates, key=key)[: settings.MATCHING_TOP_K]
 
 
 def results_replace(*, vacancy_id: int, run: MatchRun, candidates: Sequence[StoredCandidate]) -> int:

@@ -17,7 +17,7 @@ from django.db import DatabaseError, close_old_connections
 from core import tasknames
 from core.tasks import DB_RETRY
 from matching import outcomes, rank, rescore
-from matching.index_cache import roster_index
+from matching.index_cache import roster_index, vocabulary_refit
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,13 @@ def rank_vacancy(vacancy_id: int) -> None:
     if run is None:
         logger.info("vacancy %s is gone or not open; nothing to rank", vacancy_id)
         return
-    if ranges:
+    if ranges and rank.partitioned():
+        # One task per partition, each routed to its partition's queue (config.routes).
+        group(
+            rank_vacancy_partition.s(run_id=run.pk, partition=partition, vocabulary_id=vocabulary_id)
+            for partition, vocabulary_id in ranges
+        ).apply_async()
+    elif ranges:
         group(
             rank_vacancy_chunk.s(run_id=run.pk, number=number, low_id=low, high_id=high)
             for number, (low, high) in enumerate(ranges)
@@ -40,6 +46,12 @@ def rank_vacancy(vacancy_id: int) -> None:
 def rank_vacancy_chunk(run_id: int, number: int, low_id: int, high_id: int) -> None:
     """Rank one slice of the roster; the last slice to finish merges the run."""
     rank.vacancy_rank_chunk(run_id=run_id, number=number, low_id=low_id, high_id=high_id)
+
+
+@shared_task(name=tasknames.RANK_VACANCY_PARTITION, acks_late=True, **DB_RETRY)
+def rank_vacancy_partition(run_id: int, partition: int, vocabulary_id: int) -> None:
+    """Rank one partition of the roster (queue match.p<partition>); the last partition merges the run."""
+    rank.vacancy_rank_partition(run_id=run_id, partition=partition, vocabulary_id=vocabulary_id)
 
 
 @shared_task(name=tasknames.RESCORE_VOLUNTEER, acks_late=True, **DB_RETRY)
@@ -76,9 +88,18 @@ def rank_vacancy_batch(vacancy_ids: list[int]) -> None:
         rank_vacancy.delay(vacancy_id)
 
 
-@shared_task(name=tasknames.REMATCH_ALL, acks_late=True)
+# Refitting a partitioned roster's statistics reads every profile's text: minutes at
+# a million, past the default limits (CELERY_TASK_SOFT_TIME_LIMIT).
+@shared_task(name=tasknames.REMATCH_ALL, acks_late=True, soft_time_limit=3600, time_limit=3660)
 def rematch_all() -> int:
-    """Nightly: rank every open vacancy afresh, in batches."""
+    """Nightly: rank every open vacancy afresh, in batches.
+
+    A partitioned roster first refits the shared statistics on the whole roster,
+    as a single index does when its profiles drift; each partition rebuilds on
+    the next run naming them.
+    """
+    if rank.partitioned():
+        vocabulary_refit()
     vacancy_ids = rank.open_vacancy_ids()
     for start in range(0, len(vacancy_ids), REMATCH_BATCH):
         rank_vacancy_batch.delay(vacancy_ids[start : start + REMATCH_BATCH])
@@ -89,7 +110,8 @@ def rematch_all() -> int:
 def _prewarm_roster_index(**_: object) -> None:
     # Each pool process keeps its own index; build it before the first task
     # arrives, so no vacancy waits seconds for a cold index.
-    if not settings.MATCHING_PREWARM_INDEX:
+    if not settings.MATCHING_PREWARM_INDEX or rank.partitioned():
+        # Partitioned: each process builds the partitions its queues bring it, on first use.
         return
     try:
         roster_index()

@@ -22,7 +22,7 @@ from matching.api.serializers import (
     ShortlistFilterSerializer,
     VolunteerMatchSerializer,
 )
-from matching.explain import candidate_explain
+from matching.explain import candidate_explain, results_explain
 from matching.models import MatchResult, MatchRun
 from volunteers.models import Volunteer
 
@@ -60,6 +60,11 @@ class ShortlistView(ListAPIView):
         params = dict(filters.validated_data)
         include_all = params.pop("include", None) == "all"
         return selectors.shortlist_for_vacancy(vacancy=vacancy, include_all=include_all, **params)
+
+    def paginate_queryset(self, queryset):  # type: ignore[no-untyped-def]
+        # Candidates below a list's explained top get their reasons when first read.
+        page = super().paginate_queryset(queryset)
+        return None if page is None else results_explain(page)
 
 
 class ExplainCandidateView(APIView):
@@ -112,3 +117,7 @@ class MyMatchesView(ListAPIView):
         if volunteer is None:
             return MatchResult.objects.none()
         return selectors.matches_for_volunteer(volunteer_id=volunteer.pk)
+
+    def paginate_queryset(self, queryset):  # type: ignore[no-untyped-def]
+        page = super().paginate_queryset(queryset)
+        return None if page is None else results_explain(page)

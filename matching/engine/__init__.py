@@ -1,8 +1,8 @@
 """Matching engine: plain dataclasses in, ranked candidates out. Never imports Django."""
 
 from matching.engine.eligibility import check_eligibility
-from matching.engine.index import ProfileIndex
-from matching.engine.ranking import explain, rank, rank_many
+from matching.engine.index import Fitted, ProfileIndex, fit_statistics
+from matching.engine.ranking import explain, merge_ranked, rank, rank_many
 from matching.engine.types import Candidate, EngineConfig, Profile, ProgrammeRules, Vacancy
 
 ENGINE_VERSION = "2.0.0"  # 2: ESCO occupations, learnt weights (ranker_v*.json), bands
@@ -11,12 +11,15 @@ __all__ = [
     "ENGINE_VERSION",
     "Candidate",
     "EngineConfig",
+    "Fitted",
     "Profile",
     "ProfileIndex",
     "ProgrammeRules",
     "Vacancy",
     "check_eligibility",
     "explain",
+    "fit_statistics",
+    "merge_ranked",
     "rank",
     "rank_many",
 ]

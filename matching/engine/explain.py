@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from core.vocabulary import LANGUAGE_LEVELS
-from matching.engine.features import Notes, VacancyTerms
-from matching.engine.lexicon import Lexicon
-from matching.engine.types import Profile, Vacancy
+from matching.engine.features import Notes, ProfileTerms, VacancyTerms, profile_terms, vacancy_terms
+from matching.engine.lexicon import Lexicon, load_lexicon
+from matching.engine.types import EngineConfig, Profile, Vacancy
 
 LANGUAGE_NAMES: dict[str, str] = {
     "so": "Somali",
@@ -243,3 +243,63 @@ def reasons_for(
     if missing:
         out.append("missing: " + ", ".join(missing[:MAX_SKILL_REASONS]))
     return out
+
+
+def notes_of(terms: ProfileTerms) -> Notes:
+    """What explanations keep of a profile's analysis: its skill phrases and concept surfaces."""
+    return Notes(list(terms.skill_keys), {t: s for t, s in terms.surfaces.items() if t.startswith("c:")})
+
+
+Memo = dict[tuple[str, bool], list[tuple[int, str, tuple[str, ...]]]]
+
+
+def candidate_explanation(
+    profile: Profile,
+    vacancy: Vacancy,
+    notes: Notes,
+    keys: list[SkillKey],
+    lookup: dict[str, list[int]],
+    memo: Memo,
+    vocab: Vocabulary,
+    failed: list[str],
+    coverage: float | None,
+) -> tuple[list[str], list[tuple[str, str]], list[str]]:
+    """(reasons, matched skills as (skill, own words), missing skills) of one candidate.
+
+    The one place both explanation paths go through: the ranking's (for the top
+    of a list) and `StoredExplainer`'s (for stored candidates, when read).
+    """
+    evidence, missing = match_skills(keys, notes, lookup, memo, vocab, profile.headline)
+    matched = [(e.skill, e.own) for e in evidence if e.kind == SAME]
+    return reasons_for(profile, vacancy, evidence, missing, failed, coverage), matched, missing
+
+
+class StoredExplainer:
+    """Reasons for candidates ranked earlier without them (below the explained top of a list).
+
+    Needs no index: the reasons depend on the profile, the vacancy and the stored
+    availability part only, so a web process can explain a stored row without the
+    roster. Per-vacancy skill keys and phrase matches are cached on the instance.
+    """
+
+    def __init__(self, config: EngineConfig | None = None) -> None:
+        self.config = config or EngineConfig()
+        self.lexicon = load_lexicon() if self.config.use_lexicon else None
+        self.vocab = vocabulary_of(self.lexicon)
+        self._vacancies: dict[str, tuple[list[SkillKey], dict[str, list[int]], Memo]] = {}
+
+    def explain(
+        self, profile: Profile, vacancy: Vacancy, availability: float | None
+    ) -> tuple[list[str], list[tuple[str, str]], list[str]]:
+        """What `rank` would have said of this eligible candidate; ``availability`` is the stored part."""
+        cached = self._vacancies.get(vacancy.id)
+        if cached is None:
+            keys = skill_keys(vacancy_terms(vacancy, self.lexicon, self.config), self.vocab)
+            cached = self._vacancies[vacancy.id] = (keys, key_lookup(keys), {})
+        keys, lookup, memo = cached
+        notes = notes_of(profile_terms(profile, self.lexicon, self.config))
+        dated = (profile.available_from is not None or profile.available_until is not None) and (
+            vacancy.start_date is not None
+        )
+        coverage = availability if dated else None
+        return candidate_explanation(profile, vacancy, notes, keys, lookup, memo, self.vocab, [], coverage)

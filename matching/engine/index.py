@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import gc
+import json
+import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -14,6 +19,7 @@ from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 
 from matching.engine.columns import Columns
+from matching.engine.explain import notes_of
 from matching.engine.features import SECTOR_SHARE, Notes, ProfileTerms, profile_terms, text_terms
 from matching.engine.lexicon import Lexicon, load_lexicon
 from matching.engine.occupations import OccupationSpace, load_occupations
@@ -32,10 +38,12 @@ class _RowBuilder:
         self.data = array("f")
         self.indptr = array("q", [0])
 
-    def add(self, bag: Mapping[str, float], vocab: dict[str, int]) -> None:
+    def add(self, bag: Mapping[str, float], vocab: dict[str, int], grow: bool = True) -> None:
         for term, value in bag.items():
             j = vocab.get(term)
             if j is None:
+                if not grow:  # a fitted vocabulary: unknown terms are dropped, as in upserts
+                    continue
                 j = vocab[term] = len(vocab)
             self.indices.append(j)
             self.data.append(value)
@@ -52,6 +60,134 @@ class _RowBuilder:
         )
         m.sort_indices()
         return m
+
+
+CHAR_PARAMS: dict[str, Any] = {
+    "analyzer": "char_wb",
+    "ngram_range": (3, 5),
+    "sublinear_tf": True,
+    "min_df": 2,
+    "dtype": DTYPE,
+}
+
+
+def _floats(data: NDArray[np.float32]) -> str:
+    return base64.b64encode(np.ascontiguousarray(data, dtype=DTYPE).tobytes()).decode()
+
+
+def _unfloats(text: str) -> NDArray[np.float32]:
+    return np.frombuffer(base64.b64decode(text), dtype=DTYPE).copy()
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """The corpus statistics an index fits on its roster: the word vocabulary (in column
+    order), the word IDF, and the headline character n-grams with their IDF.
+
+    Fitted once on a whole roster (`fit_statistics`) and shared by the indexes of its
+    partitions (`ProfileIndex.build(..., fitted=...)`), every partition gives a profile
+    the very vector the whole roster's index would: partitions score alike, and their
+    top lists merge exactly.
+    """
+
+    vocab: tuple[str, ...]
+    idf: NDArray[np.float32]
+    char_vocab: tuple[str, ...] = ()
+    char_idf: NDArray[np.float32] | None = None
+
+    def words(self) -> TfidfTransformer:
+        words = TfidfTransformer(sublinear_tf=True)
+        words.idf_ = self.idf
+        words.n_features_in_ = len(self.vocab)
+        return words
+
+    def chars(self) -> TfidfVectorizer:
+        if not self.char_vocab or self.char_idf is None:
+            return TfidfVectorizer(**CHAR_PARAMS)
+        chars = TfidfVectorizer(**CHAR_PARAMS, vocabulary={g: j for j, g in enumerate(self.char_vocab)})
+        chars.idf_ = self.char_idf
+        return chars
+
+    def to_bytes(self) -> bytes:
+        """Compressed JSON (no pickle: what is read back is data, never code)."""
+        payload = {
+            "vocab": list(self.vocab),
+            "idf": _floats(self.idf),
+            "char_vocab": list(self.char_vocab),
+            "char_idf": _floats(self.char_idf) if self.char_idf is not None else None,
+        }
+        return zlib.compress(json.dumps(payload, ensure_ascii=False).encode())
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> Fitted:
+        payload = json.loads(zlib.decompress(blob))
+        return cls(
+            vocab=tuple(payload["vocab"]),
+            idf=_unfloats(payload["idf"]),
+            char_vocab=tuple(payload["char_vocab"]),
+            char_idf=_unfloats(payload["char_idf"]) if payload["char_idf"] is not None else None,
+        )
+
+
+def _lexicon_vocab(lexicon: Lexicon | None) -> dict[str, int]:
+    vocab: dict[str, int] = {}
+    if lexicon is not None:
+        for concept in lexicon.concepts:
+            for token in concept.tokens:
+                vocab.setdefault(token, len(vocab))
+    return vocab
+
+
+def _fit_words(counts: sp.csr_matrix, n_words: int) -> TfidfTransformer:
+    # A new deployment starts with nobody on the roster: fit on one empty
+    # row (every IDF is then 1) so that upserts and ranking still work.
+    words = TfidfTransformer(sublinear_tf=True)
+    return words.fit(counts if counts.shape[0] else sp.csr_matrix((1, n_words), dtype=DTYPE))
+
+
+def _fit_chars(heads: list[str], config: EngineConfig) -> TfidfVectorizer | None:
+    if not (config.use_char_ngrams and sum(1 for h in heads if h) >= 2):
+        return None
+    chars = TfidfVectorizer(**CHAR_PARAMS)
+    try:
+        chars.fit(heads)
+    except ValueError:
+        # No n-gram occurs in two headlines (a tiny or very varied roster):
+        # nothing to compare on, so the component stays empty.
+        return None
+    # The n-grams cut by min_df are kept only for introspection and weigh a lot.
+    chars.stop_words_ = set()
+    return chars
+
+
+def fit_statistics(profiles: Iterable[Profile], config: EngineConfig | None = None) -> Fitted:
+    """Fit the corpus statistics of a whole roster without indexing it (one pass, the
+    document counts and headlines only): what `ProfileIndex.build` would fit on it."""
+    config = config or EngineConfig()
+    lexicon = load_lexicon() if config.use_lexicon else None
+    vocab = _lexicon_vocab(lexicon)
+    doc = _RowBuilder()
+    heads: list[str] = []
+    for p in profiles:
+        t = profile_terms(p, lexicon, config)
+        doc.add(t.doc, vocab)
+        for term in t.strengths:
+            vocab.setdefault(term, len(vocab))
+        heads.append(t.head_text)
+    words = _fit_words(doc.matrix(len(vocab)), len(vocab))
+    del doc
+    chars = _fit_chars(heads, config)
+    return _fitted(vocab, words, chars)
+
+
+def _fitted(vocab: dict[str, int], words: TfidfTransformer, chars: TfidfVectorizer | None) -> Fitted:
+    char_vocab: tuple[str, ...] = ()
+    char_idf = None
+    if chars is not None and getattr(chars, "vocabulary_", None):
+        char_vocab = tuple(sorted(chars.vocabulary_, key=chars.vocabulary_.__getitem__))
+        char_idf = np.asarray(chars.idf_, dtype=DTYPE)
+    terms = sorted(vocab, key=vocab.__getitem__)
+    return Fitted(tuple(terms), np.asarray(words.idf_, dtype=DTYPE), char_vocab, char_idf)
 
 
 @cache
@@ -86,7 +222,7 @@ class ProfileIndex:
         self._phrases: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {}
         self.rows: dict[str, int] = {}
         self.words = TfidfTransformer(sublinear_tf=True)
-        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, dtype=DTYPE)
+        self.chars = TfidfVectorizer(**CHAR_PARAMS)
         self.vocab: dict[str, int] = {}
         self.idf: NDArray[np.float32] = np.zeros(0, dtype=DTYPE)
         self.n_words = 0
@@ -107,8 +243,15 @@ class ProfileIndex:
     # -- construction -------------------------------------------------------------------
 
     @classmethod
-    def build(cls, profiles: Iterable[Profile], config: EngineConfig | None = None) -> ProfileIndex:
-        """Fit vocabularies and IDF on `profiles` and index them all."""
+    def build(
+        cls, profiles: Iterable[Profile], config: EngineConfig | None = None, fitted: Fitted | None = None
+    ) -> ProfileIndex:
+        """Fit vocabularies and IDF on `profiles` and index them all.
+
+        With `fitted` (statistics fitted once on the whole roster), index `profiles`
+        (one partition of it) with those instead: its rows are then exactly the
+        whole roster's index's rows for the same profiles.
+        """
         config = config or EngineConfig()
         lexicon = load_lexicon() if config.use_lexicon else None
         index = cls(config, lexicon)
@@ -117,11 +260,8 @@ class ProfileIndex:
         index.sectors = {f"s:{s}": i for i, s in enumerate(sector_names)}
         index.occupation_sectors = index._sectors_of_occupations()
         index.sector_strength = np.zeros((max(len(plist), 16), len(sector_names)), dtype=DTYPE)
-        vocab: dict[str, int] = {}
-        if lexicon is not None:
-            for concept in lexicon.concepts:
-                for token in concept.tokens:
-                    vocab.setdefault(token, len(vocab))
+        grow = fitted is None
+        vocab = _lexicon_vocab(lexicon) if fitted is None else {t: j for j, t in enumerate(fitted.vocab)}
         # One pass: each profile's terms go straight into compact arrays (4 bytes a value;
         # Python lists of floats would cost 32) and only its explanation notes are kept.
         doc = _RowBuilder()
@@ -136,8 +276,8 @@ class ProfileIndex:
         try:
             for p in plist:
                 t = profile_terms(p, lexicon, config)
-                doc.add(t.doc, vocab)
-                cov.add(t.strengths, vocab)
+                doc.add(t.doc, vocab, grow)
+                cov.add(t.strengths, vocab, grow)
                 heads.append(t.head_text)
                 does.append(t.does)
                 if len(does) == OCCUPATION_CHUNK:
@@ -154,25 +294,20 @@ class ProfileIndex:
         index.vocab = vocab
         index.n_words = len(vocab)
         counts = doc.matrix(len(vocab))
-        # A new deployment starts with nobody on the roster: fit on one empty
-        # row (every IDF is then 1) so that upserts and ranking still work.
-        index.words.fit(counts if counts.shape[0] else sp.csr_matrix((1, len(vocab)), dtype=DTYPE))
+        index.words = _fit_words(counts, len(vocab)) if fitted is None else fitted.words()
         doc_matrix = (
             index.words.transform(counts).astype(DTYPE) if counts.shape[0] else sp.csr_matrix(counts, dtype=DTYPE)
         )
-        index.idf = index.words.idf_.astype(DTYPE)
+        index.idf = np.asarray(index.words.idf_, dtype=DTYPE)
         char_matrix = sp.csr_matrix((len(plist), 0), dtype=DTYPE)
-        if config.use_char_ngrams and sum(1 for h in heads if h) >= 2:
-            try:
-                char_matrix = index.chars.fit_transform(heads)
-            except ValueError:
-                # No n-gram occurs in two headlines (a tiny or very varied roster):
-                # nothing to compare on, so the component stays empty.
-                index.chars = TfidfVectorizer(**index.chars.get_params())
+        chars = _fit_chars(heads, config) if fitted is None else fitted.chars()
+        if chars is not None and getattr(chars, "vocabulary_", None) and config.use_char_ngrams:
+            index.chars = chars
+            index.n_chars = len(chars.vocabulary_)
+            if heads:  # an empty partition has nothing to transform
+                char_matrix = sp.csr_matrix(chars.transform(heads), dtype=DTYPE)
             else:
-                # The n-grams cut by min_df are kept only for introspection and weigh a lot.
-                index.chars.stop_words_ = set()
-                index.n_chars = len(index.chars.vocabulary_)
+                char_matrix = sp.csr_matrix((0, index.n_chars), dtype=DTYPE)
         cov_matrix = cov.matrix(len(vocab))
         if does or not occ_blocks:
             occ_blocks.append(index._occupation_rows(does))
@@ -188,6 +323,10 @@ class ProfileIndex:
         gc.collect()
         gc.freeze()
         return index
+
+    def fitted(self) -> Fitted:
+        """The corpus statistics this index was built with (to share with partitions)."""
+        return _fitted(self.vocab, self.words, self.chars if self.n_chars else None)
 
     def _sparse_rows(self, bags: Sequence[Mapping[str, float]]) -> sp.csr_matrix:
         """Rows of term -> value mappings over the word vocabulary (unknown terms dropped)."""
@@ -249,12 +388,12 @@ class ProfileIndex:
 
     def _notes(self, terms: ProfileTerms) -> Notes:
         """Explanation notes with shared phrase keys: rosters repeat skill phrases a lot."""
+        notes = notes_of(terms)
         keys = []
-        for text, concepts, stems in terms.skill_keys:
+        for text, concepts, stems in notes.skill_keys:
             shared = self._phrases.setdefault(text, (text, concepts, stems))
             keys.append(shared if shared[1] == concepts else (text, concepts, stems))
-        surfaces = {t: s for t, s in terms.surfaces.items() if t.startswith("c:")}
-        return Notes(keys, surfaces)
+        return Notes(keys, notes.surfaces)
 
     def _set_sector(self, row: int, terms: ProfileTerms) -> None:
         if row >= len(self.sector_strength):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from matching.engine.explain import SAME, key_lookup, match_skills, reasons_for, skill_keys, vocabulary_of
+from matching.engine.explain import Memo, candidate_explanation, key_lookup, skill_keys, vocabulary_of
 from matching.engine.index import ProfileIndex
 from matching.engine.scoring import (
     COMPONENTS,
@@ -32,16 +32,37 @@ POOL_FACTOR = 8  # rows pre-selected by text score per requested candidate
 MIN_POOL = 2_000  # vacancies scored together in rank_many (bounds the dense score block)
 
 
+def id_order(profile_id: str) -> tuple[int, str]:
+    """The order of profile ids that breaks ties between equal scores: numeric ids (the
+    database's keys) by value, others as text; the same in every index and partition."""
+    return len(profile_id), profile_id
+
+
 def _top_rows(
-    scores: NDArray[np.float32], mask: NDArray[np.bool_], top_k: int, ids: NDArray[np.int64] | None = None
+    index: ProfileIndex,
+    scores: NDArray[np.float32],
+    mask: NDArray[np.bool_],
+    top_k: int,
+    rows: NDArray[np.int64] | None = None,
 ) -> NDArray[np.int64]:
-    """Positions of the top_k scores among `mask`, best first (ties: lower row first)."""
+    """Positions of the top_k scores among `mask`, best first; `rows` maps positions to
+    index rows (identity when None).
+
+    Equal scores are ordered by profile id (`id_order`), the k-th place included, so
+    that the best of a roster are the same people however it is partitioned.
+    """
     pos = np.flatnonzero(mask)
     if len(pos) > top_k:
-        part = np.argpartition(-scores[pos], top_k - 1)[:top_k]
-        pos = pos[part]
-    tie = pos if ids is None else ids[pos]
-    return pos[np.lexsort((tie, -scores[pos]))]
+        neg = -scores[pos]
+        kth = np.partition(neg, top_k - 1)[top_k - 1]
+        pos = pos[neg <= kth]  # the top_k and whoever ties with the k-th
+    best = scores[pos]
+    order = np.argsort(-best, kind="stable")
+    if len(np.unique(best)) < len(best):
+        row_of = pos if rows is None else rows[pos]
+        ids = [id_order(index.profile(r).id) for r in row_of.tolist()]
+        order = np.array(sorted(range(len(pos)), key=lambda i: (-best[i], ids[i])), dtype=np.int64)
+    return pos[order[:top_k]]
 
 
 def _candidates(
@@ -52,19 +73,26 @@ def _candidates(
     final: NDArray[np.float32],
     pos: NDArray[np.int64],
     rows: NDArray[np.int64],
+    explain_top: int | None = None,
 ) -> list[Candidate]:
-    """Candidates for index `rows`; `pos` locates them in the (aligned) fit/text/final arrays."""
+    """Candidates for index `rows`; `pos` locates them in the (aligned) fit/text/final arrays.
+
+    Only the first `explain_top` rows (all when None) get reasons and skills; the
+    others carry score and parts with ``explained=False``: their reasons can be
+    computed later from the profile, the vacancy and the parts (`StoredExplainer`).
+    """
     if len(rows) == 0:
         return []
+    n_explain = len(rows) if explain_top is None else explain_top
     comp = np.round(np.asarray((index.row_vectors(rows) @ query.parts.T).todense()), 4).tolist()
     extra = np.round(
         np.stack([text[pos], fit.experience[pos], fit.languages[pos], fit.availability[pos]]),
         4,
     ).T.tolist()
     vocab = vocabulary_of(index.lexicon)
-    keys = skill_keys(query.terms, vocab)
+    keys = skill_keys(query.terms, vocab) if n_explain else []
     lookup = key_lookup(keys)
-    memo: dict[tuple[str, bool], list[tuple[int, str, tuple[str, ...]]]] = {}
+    memo: Memo = {}
     codes = [code for code, _ in fit.failures]
     bad = np.stack([b[pos] for _, b in fit.failures], axis=1).tolist() if codes else [[]] * len(rows)
     dated = (index.cols.has_dates[rows] & (query.vacancy.start_date is not None)).tolist()
@@ -78,20 +106,27 @@ def _candidates(
         if profile is None or notes is None:  # tombstones are masked out; defensive only
             continue
         failed = [code for code, b in zip(codes, bad[i], strict=True) if b]
-        evidence, missing = match_skills(keys, notes, lookup, memo, vocab, profile.headline)
-        matched = [(e.skill, e.own) for e in evidence if e.kind == SAME]
-        cov = extra[i][3] if dated[i] else None
+        explained = i < n_explain
+        reasons: list[str] = []
+        matched: list[tuple[str, str]] = []
+        missing: list[str] = []
+        if explained:
+            cov = extra[i][3] if dated[i] else None
+            reasons, matched, missing = candidate_explanation(
+                profile, vacancy, notes, keys, lookup, memo, vocab, failed, cov
+            )
         out.append(
             Candidate(
                 profile_id=profile.id,
                 score=scores[i],
                 eligible=not failed,
                 parts=dict(zip(PART_NAMES, comp[i] + extra[i], strict=True)),
-                reasons=reasons_for(profile, vacancy, evidence, missing, failed, cov),
+                reasons=reasons,
                 matched_skills=matched,
                 missing_skills=missing,
                 failed_rules=failed,
                 band=model.band(scores[i]),
+                explained=explained,
             )
         )
     return out
@@ -106,6 +141,7 @@ def _rank_one(
     top_k: int,
     include_ineligible: bool,
     only_ids: Collection[str] | None = None,
+    explain_top: int | None = None,
 ) -> list[Candidate]:
     subset: NDArray[np.bool_] | None = None
     if only_ids is not None:
@@ -122,16 +158,16 @@ def _rank_one(
         fit = structured_fit(index, query, rules, today, pool)
         final = text[pool] + fit.bonus
         eligible = fit.eligible if subset is None else fit.eligible & subset[pool]
-        pos = _top_rows(final, eligible, top_k, pool)
+        pos = _top_rows(index, final, eligible, top_k, pool)
         if len(pos) == top_k and final[pos[-1]] > text[pool].min() + max_bonus(index):
-            return _candidates(index, query, fit, text[pool], final, pos, pool[pos])
+            return _candidates(index, query, fit, text[pool], final, pos, pool[pos], explain_top)
     fit = structured_fit(index, query, rules, today)
     final = text + fit.bonus
     mask = index.cols.alive[: index.n_rows] if include_ineligible else fit.eligible
     if subset is not None:
         mask = mask & subset
-    rows = _top_rows(final, mask, top_k)
-    return _candidates(index, query, fit, text, final, rows, rows)
+    rows = _top_rows(index, final, mask, top_k)
+    return _candidates(index, query, fit, text, final, rows, rows, explain_top)
 
 
 def rank(
@@ -143,6 +179,7 @@ def rank(
     top_k: int = 200,
     include_ineligible: bool = False,
     only_ids: Collection[str] | None = None,
+    explain_top: int | None = None,
 ) -> list[Candidate]:
     """Best `top_k` volunteers for a vacancy, highest score first.
 
@@ -150,11 +187,12 @@ def rank(
     ones are ranked by score too and carry the rules they fail in `failed_rules`.
     `only_ids` restricts the ranking to those profiles (one chunk of a roster
     that several workers rank in parallel); scores stay comparable across chunks
-    because every chunk is scored against the same index.
+    because every chunk is scored against the same index. Only the best
+    `explain_top` (all when None) carry reasons; the rest have ``explained=False``.
     """
     query = build_query(index, vacancy)
     text = text_scores(index, query.vector)[0]
-    return _rank_one(index, query, text, rules, today, top_k, include_ineligible, only_ids)
+    return _rank_one(index, query, text, rules, today, top_k, include_ineligible, only_ids, explain_top)
 
 
 def rank_many(
@@ -164,6 +202,7 @@ def rank_many(
     rules_for: Callable[[Vacancy], ProgrammeRules] | ProgrammeRules = ProgrammeRules(),  # noqa: B008
     today: date,
     top_k: int = 200,
+    explain_top: int | None = None,
 ) -> dict[str, list[Candidate]]:
     """`rank` for many vacancies at once: one sparse product per chunk of vacancies."""
     out: dict[str, list[Candidate]] = {}
@@ -178,11 +217,25 @@ def rank_many(
             block = text_scores(index, sp.vstack([q.vector for q in queries], format="csr"))
             for i, query in enumerate(queries):
                 rules = rules_for(query.vacancy) if callable(rules_for) else rules_for
-                out[query.vacancy.id] = _rank_one(index, query, block[i], rules, today, top_k, False)
+                out[query.vacancy.id] = _rank_one(
+                    index, query, block[i], rules, today, top_k, False, explain_top=explain_top
+                )
     finally:
         if was_enabled:
             gc.enable()
     return out
+
+
+def merge_ranked(lists: Iterable[Sequence[Candidate]], top_k: int = 200) -> list[Candidate]:
+    """The best `top_k` of several partitions' ranked lists, in `rank`'s order.
+
+    Exact when each list holds its partition's best `top_k` ranked against indexes
+    sharing one `Fitted`: every candidate of the whole roster's top_k is in the top_k
+    of its own partition, and equal scores are ordered by id in both.
+    """
+    merged = [c for ranked in lists for c in ranked]
+    merged.sort(key=lambda c: (-c.score, id_order(c.profile_id)))
+    return merged[:top_k]
 
 
 def explain(

@@ -93,3 +93,6 @@ class Candidate:
     missing_skills: list[str] = field(default_factory=list)
     failed_rules: list[str] = field(default_factory=list)
     band: str = ""  # strong / good / partial, or "none" below the floor (no evidence of doing the work)
+    # False when ranked without reasons (below the explained top of a list): reasons,
+    # matched and missing skills are then empty, to be computed when read.
+    explained: bool = True

@@ -109,3 +109,18 @@ def test_it_keeps_local_state_and_secrets_out_of_the_image() -> None:
     ignored = (ROOT / ".dockerignore").read_text().split()
 
     assert {".env", ".venv", "var", ".git"} <= set(ignored)
+
+
+def test_the_partitions_file_runs_one_single_process_worker_per_partition_queue() -> None:
+    # docker-compose.partitions.yml: the README's way to run a partitioned roster.
+    services = yaml.safe_load((ROOT / "docker-compose.partitions.yml").read_text())["services"]
+    partitions = {name: s for name, s in services.items() if name.startswith("worker-p")}
+    assert sorted(partitions) == [f"worker-p{k}" for k in range(4)]
+    for name, service in partitions.items():
+        command = service["command"]
+        assert command[command.index("-Q") + 1] == f"match.p{name[-1]}"
+        assert command[command.index("--concurrency") + 1] == "1"
+        assert service["environment"]["MATCHING_PARTITIONS"] == "4"
+    shared = services["worker"]["command"]
+    assert shared[shared.index("-Q") + 1] == "default,matching,alerts"
+    assert all(services[name]["environment"]["MATCHING_PARTITIONS"] == "4" for name in ("worker", "web", "beat"))

@@ -19,6 +19,8 @@ pytestmark = pytest.mark.django_db
 # Pinned: a change that makes any of these grow with the number of vacancies fails here.
 RESCORE_QUERIES = 13
 SHORTLIST_QUERIES = 3
+# Reading candidates stored without reasons: their profiles, their vacancy, one update keeping the reasons.
+EXPLAIN_ON_READ_QUERIES = 3
 MATCHES_QUERIES = 3
 
 
@@ -83,6 +85,30 @@ def test_the_shortlist_does_not_grow_with_candidates(candidates: int, django_ass
         rows = client.get(f"/api/v1/vacancies/{vacancy.external_id}/shortlist").json()["results"]
 
     assert len(rows) == candidates
+
+
+@pytest.mark.parametrize("candidates", [1, 20])
+def test_explaining_the_shortlist_on_read_does_not_grow_with_candidates(
+    candidates: int, settings: Any, django_assert_num_queries: Any
+) -> None:
+    settings.MATCHING_EXPLAIN_TOP = 0
+    settings.ALERT_TOP_N = 0
+    manager = ManagerFactory()
+    vacancy = VacancyFactory(programme=ProgrammeFactory(managers=[manager]))
+    for _ in range(candidates):
+        VolunteerFactory()
+    rank.vacancy_rank(vacancy_id=vacancy.pk)
+    client = APIClient()
+    client.force_authenticate(manager)
+
+    with django_assert_num_queries(SHORTLIST_QUERIES + EXPLAIN_ON_READ_QUERIES):
+        rows = client.get(f"/api/v1/vacancies/{vacancy.external_id}/shortlist").json()["results"]
+    with django_assert_num_queries(SHORTLIST_QUERIES):
+        again = client.get(f"/api/v1/vacancies/{vacancy.external_id}/shortlist").json()["results"]
+
+    assert len(rows) == candidates
+    assert all(row["reasons"] for row in rows)
+    assert [row["reasons"] for row in again] == [row["reasons"] for row in rows]
 
 
 @pytest.mark.parametrize("open_vacancies", [1, 20])

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assignments import selectors as assignment_selectors
 from assignments.models import Application, Vacancy
 from assignments.services import application_express_interest, interest_refusals
+from matching.explain import results_explain
 from matching.selectors import matches_for_volunteer
 from volunteers.models import Volunteer
 from web.forms import InterestForm, VacancySearchForm, errors_onto
@@ -139,7 +140,7 @@ def vacancy_interest(request: HttpRequest, volunteer: Volunteer, external_id: st
 @profile_page
 def matches(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
     """Open assignments ranked for this volunteer, best first, with the reasons in plain words."""
-    rows = list(matches_for_volunteer(volunteer_id=volunteer.pk)[:50])
+    rows = results_explain(matches_for_volunteer(volunteer_id=volunteer.pk)[:50])
     applied = set(
         Application.objects.filter(volunteer=volunteer, vacancy_id__in=[r.vacancy_id for r in rows]).values_list(
             "vacancy_id", flat=True

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assignments.models import Application
 from assignments.services import application_advance
+from matching.explain import results_explain
 from matching.models import MatchResult
 from web.manager import once
 from web.manager.access import manageable_application, manager_page, user_of
@@ -41,7 +42,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": application,
             "form": MoveForm(application=application),
-            "match": candidate_view(match) if match else None,
+            "match": candidate_view(results_explain([match])[0]) if match else None,
             "labels": STEP_LABELS,
         },
     )

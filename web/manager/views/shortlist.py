@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from assignments.models import Vacancy
 from core.validators import validate_external_id
-from matching.explain import candidate_explain
+from matching.explain import candidate_explain, results_explain, results_explain_stream
 from matching.models import MatchResult
 from matching.selectors import candidate_contact, shortlist_for_vacancy
 from volunteers.models import Volunteer
@@ -52,7 +52,7 @@ def shortlist(request: HttpRequest, external_id: str) -> HttpResponse:
     results = shortlist_for_vacancy(vacancy=vacancy, **filters.filters())
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     start = page.start_index()
-    rows = [candidate_view(result, rank=start + i) for i, result in enumerate(page.object_list)]
+    rows = [candidate_view(result, rank=start + i) for i, result in enumerate(results_explain(page.object_list))]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -78,7 +78,7 @@ def shortlist_export(request: HttpRequest, external_id: str) -> StreamingHttpRes
     filters = ShortlistFilterForm(request.GET or None)
     results = shortlist_for_vacancy(vacancy=vacancy, **filters.filters())
     response = StreamingHttpResponse(
-        shortlist_csv(results.iterator(chunk_size=500)), content_type="text/csv; charset=utf-8"
+        shortlist_csv(results_explain_stream(results.iterator(chunk_size=500))), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="shortlist-{vacancy.external_id}.csv"'
     return response
@@ -144,7 +144,7 @@ def compare(request: HttpRequest, external_id: str) -> HttpResponse:
     vacancy = shortlist_vacancy(request, external_id)
     # Only what can be an id reaches the query (PostgreSQL refuses a NUL in a parameter).
     chosen = [v for v in request.GET.getlist("v") if _looks_like_id(v)][:10]
-    results = list(shortlist_for_vacancy(vacancy=vacancy).filter(volunteer__external_id__in=chosen))
+    results = results_explain(shortlist_for_vacancy(vacancy=vacancy).filter(volunteer__external_id__in=chosen))
     form = CompareForm(
         request.GET or None, choices=[(r.volunteer.external_id, r.volunteer.external_id) for r in results]
     )
