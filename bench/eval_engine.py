@@ -2,7 +2,7 @@
 ablation, and the hard cases (look-alikes of another occupation, people of the right
 occupation in other words).
 
-python bench/eval_engine.py [--data DIR] [--hard bench/hard_cases.jsonl] [--out FILE]
+python bench/eval_engine.py [--data DIR] [--hard FILE ...] [--out FILE]
                             [--no-ablation] [--per-vacancy]
 
 - dev: the shipped model (matching/engine/data/ranker_v*.json) ranks the dev set. Its
@@ -11,8 +11,10 @@ python bench/eval_engine.py [--data DIR] [--hard bench/hard_cases.jsonl] [--out 
   repeated for 3 shuffles (mean, and the spread max-min across them). This is the
   figure to judge a change by.
 - ablation: the cross-validated figure with each component switched off (weights refitted).
-- hard cases: bench/hard_cases.jsonl (invented people, written for this bench, not
-  taken from the dev set) ranked among the dev roster, and the dev set's own cases.json.
+- hard cases: bench/hard_cases.jsonl and bench/hard_cases_more.jsonl (invented people,
+  written for this bench, not taken from the dev set; the second file was written after
+  the first had been looked at while changing the engine, as a fresh check) each ranked
+  among the dev roster, and the dev set's own cases.json.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ TODAY = date(2026, 11, 30)
 RULES = ProgrammeRules(residence_outside_duty_country=True)
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "dev"
-DEFAULT_HARD = ROOT / "bench" / "hard_cases.jsonl"
+DEFAULT_HARD = (ROOT / "bench" / "hard_cases.jsonl", ROOT / "bench" / "hard_cases_more.jsonl")
 ABLATIONS = (
     "use_lexicon",
     "use_families",
@@ -158,10 +160,31 @@ def dev_case_figures(index: ProfileIndex, vacancies: list[Vacancy], cases_path: 
     return {"lookalikes_top10": (look, look_n), "hard_wording_top10": (hard, hard_n)}
 
 
+def _print_hard_cases(profiles: list[Profile], path: Path, *, per_vacancy: bool) -> None:
+    """One file of own hard cases, its people ranked among the dev roster."""
+    cases = _jsonl(path)
+    hard_profiles = [profile_from_record(r) for c in cases for r in (*c["other_words"], *c["lookalikes"])]
+    hindex = ProfileIndex.build([*profiles, *hard_profiles])
+    h = hard_case_figures(hindex, cases)
+    print(f"own ({path.name}, {len(cases)} vacancies among the dev roster):")
+    print(
+        f"  right occupation in other words, in the top 10:   {h['found'][0]}/{h['found'][1]}"
+        f" (sharing <= {FEW_WORDS} word with title and skills: {h['few_found'][0]}/{h['few_found'][1]})"
+    )
+    print(f"  look-alikes of another occupation in a top 10:    {h['lookalikes_top10'][0]}/{h['lookalikes_top10'][1]}")
+    print(
+        f"  look-alikes above a right person of their vacancy: "
+        f"{h['lookalikes_above_a_right_person'][0]}/{h['lookalikes_above_a_right_person'][1]}"
+    )
+    if per_vacancy:
+        for vid, right, looks in h["detail"]:
+            print(f"  {vid}: right at {right}, look-alikes at {looks}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    ap.add_argument("--hard", type=Path, default=DEFAULT_HARD)
+    ap.add_argument("--hard", type=Path, nargs="+", default=list(DEFAULT_HARD), help="hard-case files")
     ap.add_argument("--out", type=Path, default=None, help="dev ranking JSONL to write (default: temp file)")
     ap.add_argument("--no-ablation", action="store_true")
     ap.add_argument("--per-vacancy", action="store_true")
@@ -199,23 +222,8 @@ def main() -> int:
         f"dev cases.json: look-alikes in a top 10 {d['lookalikes_top10'][0]}/{d['lookalikes_top10'][1]}; "
         f"hard-wording grade-3 people in the top 10 {d['hard_wording_top10'][0]}/{d['hard_wording_top10'][1]}"
     )
-    cases = _jsonl(args.hard)
-    hard_profiles = [profile_from_record(r) for c in cases for r in (*c["other_words"], *c["lookalikes"])]
-    hindex = ProfileIndex.build([*profiles, *hard_profiles])
-    h = hard_case_figures(hindex, cases)
-    print(f"own ({args.hard.name}, {len(cases)} vacancies among the dev roster):")
-    print(
-        f"  right occupation in other words, in the top 10:   {h['found'][0]}/{h['found'][1]}"
-        f" (sharing <= {FEW_WORDS} word with title and skills: {h['few_found'][0]}/{h['few_found'][1]})"
-    )
-    print(f"  look-alikes of another occupation in a top 10:    {h['lookalikes_top10'][0]}/{h['lookalikes_top10'][1]}")
-    print(
-        f"  look-alikes above a right person of their vacancy: "
-        f"{h['lookalikes_above_a_right_person'][0]}/{h['lookalikes_above_a_right_person'][1]}"
-    )
-    if args.per_vacancy:
-        for vid, right, looks in h["detail"]:
-            print(f"  {vid}: right at {right}, look-alikes at {looks}")
+    for hard in args.hard:
+        _print_hard_cases(profiles, hard, per_vacancy=args.per_vacancy)
     _ = np  # numpy is used through the learn module's arrays
     return 0
 

@@ -3,7 +3,9 @@
 A graded pair is (vacancy, volunteer, grade 0-3) as roster-format.md grades them: the
 dev set's qrels today, managers' and volunteers' recorded outcomes later. For every
 eligible graded pair the engine's signals (`model.FEATURES`) are computed once; a
-logistic regression on "grade >= 2" (pairs weighted by grade) gives the weights.
+pairwise logistic regression (within each vacancy, a person graded 2-3 against one graded
+lower, weighted by the NDCG gain between the grades) gives the weights, and a one-feature
+logistic fit on "grade >= 2" turns the weighted sum into a probability.
 Every figure is cross-validated over vacancies: the weights that score a vacancy were
 fitted without any pair of it. The bands and the floor are calibrated on those
 held-back scores too. No Django here.
@@ -26,8 +28,10 @@ from matching.engine.model import FEATURES, TEXT_FEATURES, RankerModel
 from matching.engine.ranking import rank
 from matching.engine.types import EngineConfig, Profile, ProgrammeRules, Vacancy
 
-C = 10.0  # inverse regularisation; chosen by cross-validation over vacancies, not per fold
-GRADE_WEIGHT = {0: 1.0, 1: 1.0, 2: 2.0, 3: 3.0}
+C = 1.0  # inverse regularisation of the pairwise fit; chosen by cross-validation over vacancies
+CALIBRATION_C = 100.0  # the calibration has two parameters and thousands of pairs: barely regularised
+GAIN = {0: 0, 1: 1, 2: 3, 3: 7}  # 2**grade - 1, as NDCG counts a grade
+POSITIVE_GRADES = (2, 3)  # pairs are formed from people who do the work against the rest
 FOLDS = 5
 SEEDS = (0, 1, 2)
 STRONG_SHARE = 0.5  # "strong": at least half the pairs at this score or above were graded 3
@@ -105,28 +109,80 @@ def pair_signals(
     )
 
 
-def _fit_lr(
-    X: NDArray[np.float64], grades: NDArray[np.int64], keep: Sequence[int]
-) -> tuple[NDArray[np.float64], float]:
-    y = (grades >= 2).astype(int)
-    w = np.array([GRADE_WEIGHT.get(int(g), 1.0) for g in grades])
-    lr = LogisticRegression(C=C, max_iter=5000).fit(X[:, keep], y, sample_weight=w)
+def _pair_differences(
+    X: NDArray[np.float64], grades: NDArray[np.int64], groups: NDArray[np.str_]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Signal differences (better - worse) of every pair of volunteers graded for the same
+    vacancy where the better one is a grade 2-3 (does the work) and the other is graded
+    lower, each weighted by the gain in NDCG between the two grades."""
+    diffs: list[NDArray[np.float64]] = []
+    gains: list[NDArray[np.float64]] = []
+    for vacancy in np.unique(groups):
+        rows = np.flatnonzero(groups == vacancy)
+        own = grades[rows]
+        for better in POSITIVE_GRADES:
+            top = X[rows[own == better]]
+            for worse in range(better):
+                low = X[rows[own == worse]]
+                if len(top) and len(low):
+                    diffs.append((top[:, None, :] - low[None, :, :]).reshape(-1, X.shape[1]))
+                    gains.append(np.full(len(top) * len(low), GAIN[better] - GAIN[worse], dtype=np.float64))
+    if not diffs:
+        return np.zeros((0, X.shape[1])), np.zeros(0)
+    return np.vstack(diffs), np.concatenate(gains)
+
+
+def _fit_pairwise(
+    X: NDArray[np.float64], grades: NDArray[np.int64], groups: NDArray[np.str_], keep: Sequence[int]
+) -> NDArray[np.float64]:
+    """Weights that order, within each vacancy, the people who do the work above the rest."""
+    diffs, gains = _pair_differences(X[:, keep], grades, groups)
     coef = np.zeros(X.shape[1])
+    if not len(diffs):
+        return coef
+    # Both orders of every pair, so the two classes are balanced and no intercept is needed.
+    both = np.vstack([diffs, -diffs])
+    label = np.r_[np.ones(len(diffs)), np.zeros(len(diffs))]
+    weight = np.r_[gains, gains] / gains.mean()
+    lr = LogisticRegression(C=C, max_iter=5000, fit_intercept=False).fit(both, label, sample_weight=weight)
     coef[list(keep)] = lr.coef_[0]
-    return coef, float(lr.intercept_[0])
+    return coef
 
 
-def fit_weights(X: NDArray[np.float64], grades: NDArray[np.int64]) -> tuple[NDArray[np.float64], float]:
-    """Logistic weights; a text signal that comes out negative is dropped and the rest refitted,
-    so that more evidence of the work never lowers a score."""
+def _calibrated(
+    coef: NDArray[np.float64], X: NDArray[np.float64], grades: NDArray[np.int64]
+) -> tuple[NDArray[np.float64], float]:
+    """Scale and intercept that turn the ranking score into the probability of grade >= 2."""
+    score = X @ coef
+    y = (grades >= 2).astype(int)
+    if np.ptp(score) == 0 or len(set(y.tolist())) < 2:
+        return coef, 0.0
+    platt = LogisticRegression(C=CALIBRATION_C, max_iter=5000).fit(score[:, None], y)
+    return coef * float(platt.coef_[0][0]), float(platt.intercept_[0])
+
+
+def fit_weights(
+    X: NDArray[np.float64], grades: NDArray[np.int64], groups: NDArray[np.str_] | None = None
+) -> tuple[NDArray[np.float64], float]:
+    """Weights fitted to order the pairs within each vacancy (`groups`: its id per row; one
+    vacancy if None), then scaled into a probability of grade >= 2.
+
+    Pairwise, not pointwise: a pointwise fit learns what separates all the grade-0 pairs of
+    every vacancy from the rest, chiefly the sector, and leans on it; within a vacancy what
+    counts is who does this work among the people of its sector. A text signal that comes
+    out negative is dropped and the rest refitted, so that more evidence of the work never
+    lowers a score.
+    """
+    groups = np.zeros(len(grades), dtype=str) if groups is None else groups
     keep = [i for i in range(X.shape[1]) if np.ptp(X[:, i]) > 0]
+    coef = np.zeros(X.shape[1])
     for _ in range(len(FEATURES)):
-        coef, intercept = _fit_lr(X, grades, keep)
+        coef = _fit_pairwise(X, grades, groups, keep)
         negative = [i for i in keep if FEATURES[i] in TEXT_FEATURES and coef[i] < 0]
         if not negative:
-            return coef, intercept
+            break
         keep = [i for i in keep if i not in negative]
-    return coef, intercept
+    return _calibrated(coef, X, grades)
 
 
 def logits(coef: NDArray[np.float64], intercept: float, X: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -194,7 +250,7 @@ def cross_validate(pairs: PairSet, *, k: int = FOLDS, seeds: Sequence[int] = SEE
         held = np.zeros(len(pairs.grades))
         for fold in folds(vacancies, min(k, len(vacancies)), seed):
             test = pairs.subset(fold)
-            coef, intercept = fit_weights(pairs.X[~test], pairs.grades[~test])
+            coef, intercept = fit_weights(pairs.X[~test], pairs.grades[~test], pairs.groups[~test])
             held[test] = logits(coef, intercept, pairs.X[test])
         runs.append(metrics(pairs, held))
         if first is None:
@@ -219,7 +275,7 @@ def compare_held_back(
         held = np.zeros(len(pairs.grades))
         for fold in folds(vacancies, min(k, len(vacancies)), seed):
             test = pairs.subset(fold)
-            coef, intercept = fit_weights(pairs.X[~test], pairs.grades[~test])
+            coef, intercept = fit_weights(pairs.X[~test], pairs.grades[~test], pairs.groups[~test])
             held[test] = logits(coef, intercept, pairs.X[test])
         new_runs.append(metrics(pairs, held)["ndcg@10"])
         cur_runs.append(metrics(pairs, cur)["ndcg@10"])
@@ -257,7 +313,7 @@ def _sigmoid(z: NDArray[np.float64]) -> NDArray[np.float64]:
 def train(pairs: PairSet, *, version: int, trained_on: str) -> tuple[RankerModel, CrossValidation]:
     """A model fitted on every pair, with thresholds calibrated on held-back scores."""
     cv = cross_validate(pairs)
-    coef, intercept = fit_weights(pairs.X, pairs.grades)
+    coef, intercept = fit_weights(pairs.X, pairs.grades, pairs.groups)
     floor, good, strong = calibrate(_sigmoid(cv.held_back_logits), pairs.grades)
     model = RankerModel(
         version=version,

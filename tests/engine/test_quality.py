@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from matching.engine import ProfileIndex, rank
-from matching.engine.learn import GradedPair, TrainingSet, calibrate, retrain, with_model
-from matching.engine.model import RankerModel, load_model
+from matching.engine.learn import GradedPair, TrainingSet, calibrate, fit_weights, retrain, with_model
+from matching.engine.model import FEATURES, RankerModel, load_model
 from matching.engine.records import profile_from_record, vacancy_from_record
 from matching.engine.types import EngineConfig
 from tests.engine.helpers import TODAY, profile, vacancy
@@ -178,3 +178,24 @@ def test_the_engine_scores_with_the_model_it_is_given() -> None:
     flat = replace(load_model(), coef={}, intercept=0.0)
     idx = ProfileIndex.build(ROSTER, with_model(EngineConfig(), flat))
     assert {round(c.score, 6) for c in rank(idx, NETWORK, today=TODAY, top_k=10)} == {0.5}
+
+
+def test_the_weights_order_people_within_a_vacancy_not_vacancies_against_each_other() -> None:
+    # Vacancy "a" has many people doing the work and a high sector signal for all its
+    # pairs; vacancy "b" has few and a low one. The sector tells the vacancies apart, not
+    # who does the work inside either: it must get no weight, occupation must.
+    rng = np.random.RandomState(0)
+    rows, grades, groups = [], [], []
+    sector, occupation = FEATURES.index("sector"), FEATURES.index("occupation")
+    for vac, sector_value, share in (("a", 1.0, 0.8), ("b", 0.0, 0.2)):
+        for _ in range(40):
+            good = rng.rand() < share
+            x = np.zeros(len(FEATURES))
+            x[sector] = sector_value
+            x[occupation] = (0.6 if good else 0.3) + 0.1 * rng.rand()
+            rows.append(x)
+            grades.append(3 if good else 0)
+            groups.append(vac)
+    coef, _ = fit_weights(np.array(rows), np.array(grades), np.array(groups))
+    assert coef[occupation] > 0
+    assert abs(coef[sector]) < 1e-9

@@ -61,6 +61,7 @@ def _candidate_json(candidate: engine.Candidate, external_ids: dict[str, str]) -
         "volunteer": external_ids[candidate.profile_id],
         "score": round(candidate.score, 4),
         "eligible": candidate.eligible,
+        "band": candidate.band,
         "reasons": candidate.reasons,
     }
     if not candidate.eligible:
