@@ -1,8 +1,8 @@
 """Celery tasks of alerts: named, on the "alerts" queue, taking ids, safe to run twice.
 
-Instant alerts go out in batches of ALERT_BATCH_SIZE ids of one channel
-(``send_alerts``): one claim, one SMTP connection, one inbox write for the
-lot. Sending tasks retry transient failures themselves, with a delay from
+Instant alerts go out in batches of one channel (``send_alerts``;
+ALERT_BATCH_SIZE ids for email, ALERT_INAPP_BATCH_SIZE in-app): one claim,
+one SMTP connection, one inbox write for the lot. Sending tasks retry transient failures themselves, with a delay from
 ``retry_delay`` (exponential, jittered, below the broker's visibility
 timeout); the try count lives on the alert row, so the cap holds across
 redeliveries. Database hiccups are retried by Celery's autoretry.
