@@ -1,4 +1,4 @@
-"""System checks: alert retries must never outlast the broker's visibility timeout.
+"""System checks: retries below the broker's visibility timeout; claims' leases longer than a renewal.
 
 A task waiting to retry is held unacknowledged by the worker (acks_late); if
 its delay passed the visibility timeout, Redis would hand it to a second
@@ -25,9 +25,23 @@ def retry_delays_below_visibility_timeout(app_configs: Any = None, **kwargs: Any
                 id="alerts.E001",
             )
         )
-    if settings.ALERT_CLAIM_TIMEOUT <= settings.ALERT_RETRY_MAX_DELAY:
-        errors.append(Error("ALERT_CLAIM_TIMEOUT must be longer than ALERT_RETRY_MAX_DELAY", id="alerts.E002"))
-    if settings.ALERT_CLAIM_TIMEOUT <= settings.CELERY_TASK_TIME_LIMIT:
-        # A claim younger than the hard time limit may belong to a task still running.
-        errors.append(Error("ALERT_CLAIM_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT", id="alerts.E003"))
+    return errors
+
+
+@register()
+def claim_leases_outlast_a_renewal(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    errors = []
+    if settings.ALERT_CLAIM_LEASE <= settings.ALERT_CLAIM_RENEW + settings.EMAIL_TIMEOUT:
+        # A worker renews its claims between two messages: the lease must outlast
+        # a renewal interval plus one SMTP operation stuck until the timeout, or
+        # the sweeper would hand a live worker's alert to another (a repeat).
+        errors.append(
+            Error(
+                f"ALERT_CLAIM_LEASE ({settings.ALERT_CLAIM_LEASE}s) must be longer than ALERT_CLAIM_RENEW "
+                f"({settings.ALERT_CLAIM_RENEW}s) plus EMAIL_TIMEOUT ({settings.EMAIL_TIMEOUT}s)",
+                id="alerts.E002",
+            )
+        )
+    if settings.ALERT_CLAIM_RENEW <= 0:
+        errors.append(Error("ALERT_CLAIM_RENEW must be at least 1 second", id="alerts.E003"))
     return errors

@@ -107,8 +107,14 @@ class Alert(models.Model):
 
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
-    # When a sender claimed it or, while pending, when the sweeper last queued it again.
+    # When a sender last claimed it.
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The lease. While "sending": the claim holds until then, and the sending
+    # worker moves it on as it works (a heartbeat); past it, the worker is
+    # taken for dead and the sweeper gives the alert back. While "pending": a
+    # task is expected to claim it by then (a retry's countdown, a batch queued
+    # again); past it, the task is taken for lost and the sweeper queues it again.
+    claimed_until = models.DateTimeField(null=True, blank=True)
     # Set when a digest claims several alerts at once, to read back exactly those.
     claim_token = models.CharField(max_length=36, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

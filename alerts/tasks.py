@@ -1,8 +1,8 @@
 """Celery tasks of alerts: named, on the "alerts" queue, taking ids, safe to run twice.
 
-Instant alerts go out in batches of ALERT_BATCH_SIZE ids of one channel
-(``send_alerts``): one claim, one SMTP connection, one inbox write for the
-lot. Sending tasks retry transient failures themselves, with a delay from
+Instant alerts go out in batches of one channel (``send_alerts``;
+ALERT_BATCH_SIZE ids for email, ALERT_INAPP_BATCH_SIZE in-app): one claim,
+one SMTP connection, one inbox write for the lot. Sending tasks retry transient failures themselves, with a delay from
 ``retry_delay`` (exponential, jittered, below the broker's visibility
 timeout); the try count lives on the alert row, so the cap holds across
 redeliveries. Database hiccups are retried by Celery's autoretry.
@@ -44,7 +44,7 @@ def send_alert(alert_id: int) -> str:
     """Send one alert if it is still pending (a replay); schedule a retry on a transient failure."""
     outcome, attempts = alert_deliver(alert_id=alert_id)
     if outcome == Outcome.RETRY:
-        # The row is pending again; whichever task claims it next sends it.
+        # The row is pending again, leased to this retry; whichever task claims it next sends it.
         send_alert.apply_async(kwargs={"alert_id": alert_id}, countdown=retry_delay(attempts))
     return outcome.value
 
@@ -54,26 +54,34 @@ def send_alerts(alert_ids: list[int]) -> dict[str, int]:
     """Send a batch of alerts, those still pending; schedule one retry for the transient failures."""
     result = alerts_deliver(alert_ids=alert_ids)
     if result.retry:
-        send_alerts.apply_async(kwargs={"alert_ids": result.retry}, countdown=retry_delay(result.retry_attempts))
+        send_alerts.apply_async(kwargs={"alert_ids": result.retry}, countdown=result.retry_delay)
     return {"sent": len(result.sent), "skipped": len(result.skipped), "failed": len(result.failed),
             "retry": len(result.retry)}  # fmt: skip
 
 
-# Broker priority of a channel's batches (Redis: 0, the default, goes first).
-# An in-app batch is milliseconds of database work; an email batch is an SMTP
-# conversation. Without this, the in-app alerts of the fifth vacancy opened
-# waited behind the email of the first four.
-CHANNEL_PRIORITY: dict[str, int] = {Channel.INAPP: 0, Channel.EMAIL: 6}
+# Broker priority of a channel's batches (Redis: 0, the default, goes first;
+# the filesystem broker ignores it). An in-app batch is milliseconds of
+# database work; an email batch is an SMTP conversation. Without this, the
+# in-app alerts of the fifth vacancy opened waited behind the email of the
+# first four. Everything else on the queue (creating a vacancy's alerts,
+# dispatching them, the sweep, batches the sweeper reclaimed) keeps 0 and goes
+# before both, so that the alerts of the last vacancy opened are created and
+# queued while the first one's are still being sent, and a killed worker's
+# alerts do not wait behind the whole backlog.
+CHANNEL_PRIORITY: dict[str, int] = {Channel.INAPP: 3, Channel.EMAIL: 6}
 
 
-def queue_batches(alert_ids: Sequence[tuple[int, str]]) -> int:
+def queue_batches(alert_ids: Sequence[tuple[int, str]], *, priority: int | None = None) -> int:
     """Queue ``(id, channel)`` pairs as send_alerts batches of one channel each, in-app first; return the batches."""
-    size = max(1, settings.ALERT_BATCH_SIZE)
     batches = 0
     for channel in (Channel.INAPP, *(c for c in Channel.values if c != Channel.INAPP)):
         ids = [pk for pk, c in alert_ids if c == channel]
+        size = max(1, settings.ALERT_BATCH_SIZE if channel != Channel.INAPP else settings.ALERT_INAPP_BATCH_SIZE)
         for start in range(0, len(ids), size):
-            send_alerts.apply_async(args=[ids[start : start + size]], priority=CHANNEL_PRIORITY.get(channel, 0))
+            send_alerts.apply_async(
+                args=[ids[start : start + size]],
+                priority=CHANNEL_PRIORITY.get(channel, 0) if priority is None else priority,
+            )
             batches += 1
     return batches
 
@@ -124,7 +132,7 @@ def _queue_has_backlog(queue: str) -> bool:
 def sweep() -> int:
     """Beat: reclaim alerts from workers that died mid-send and queue pending ones whose task was lost."""
     instant, digest_keys = alerts_sweep(backlog=_queue_has_backlog("alerts"))
-    queue_batches(list(Alert.objects.filter(pk__in=instant).order_by("pk").values_list("pk", "channel")))
+    queue_batches(list(Alert.objects.filter(pk__in=instant).order_by("pk").values_list("pk", "channel")), priority=0)
     for volunteer_id, deliver in digest_keys:
         send_digest.delay(volunteer_id, deliver)
     if instant or digest_keys:

@@ -408,19 +408,40 @@ ALERT_STALE_DAYS = env.int("ALERT_STALE_DAYS", default=14)
 ALERT_MAX_ATTEMPTS = env.int("ALERT_MAX_ATTEMPTS", default=6)
 ALERT_RETRY_BASE_DELAY = env.int("ALERT_RETRY_BASE_DELAY", default=30)
 ALERT_RETRY_MAX_DELAY = env.int("ALERT_RETRY_MAX_DELAY", default=900)
-# A "sending" claim older than this belongs to a worker that died: the sweeper
-# puts it back. Longer than the longest retry delay and the task time limit.
-ALERT_CLAIM_TIMEOUT = env.int("ALERT_CLAIM_TIMEOUT", default=1800)
-ALERT_SWEEP_INTERVAL = env.float("ALERT_SWEEP_INTERVAL", default=60.0)
+# A claim is a lease: it holds ALERT_CLAIM_LEASE seconds and the sending worker
+# renews it every ALERT_CLAIM_RENEW seconds while it works (checked between two
+# messages, so the lease outlasts a renewal interval plus one SMTP operation
+# stuck until EMAIL_TIMEOUT; a system check says so). A lease that ran out
+# belongs to a dead worker: the sweeper, run every ALERT_SWEEP_INTERVAL seconds,
+# gives the alert back and queues it again, so a worker killed mid-batch costs
+# at most lease + sweep interval (40 s by default) before its alerts go again,
+# on Redis and on the filesystem broker alike (there a received task is gone,
+# and late acknowledgement redelivers nothing). The fixed 30-minute claim
+# timeout this replaces made a killed alert wait half an hour (issue #11).
+ALERT_CLAIM_LEASE = env.int("ALERT_CLAIM_LEASE", default=30)
+ALERT_CLAIM_RENEW = env.int("ALERT_CLAIM_RENEW", default=5)
+ALERT_SWEEP_INTERVAL = env.float("ALERT_SWEEP_INTERVAL", default=10.0)
+# A pending instant alert that no task claimed this long after it was queued
+# (and the alerts queue is empty) lost its task: the sweeper queues it again.
+ALERT_REQUEUE_AFTER = env.int("ALERT_REQUEUE_AFTER", default=30)
 # Instant alerts go out in batches: one claim, one read, one SMTP connection
 # and one bulk inbox write for this many alerts of one channel. A batch must
 # finish well within CELERY_TASK_TIME_LIMIT; a kill mid-batch repeats at most
 # the one email the server had accepted and the worker had not marked yet.
 ALERT_BATCH_SIZE = env.int("ALERT_BATCH_SIZE", default=100)
+# In-app batches are one INSERT and one UPDATE in one transaction: larger ones
+# cost little more than small ones, and a kill repeats none of them.
+ALERT_INAPP_BATCH_SIZE = env.int("ALERT_INAPP_BATCH_SIZE", default=500)
 ALERT_DIGEST_HOUR = env.int("ALERT_DIGEST_HOUR", default=7)
 ALERT_LINK_MAX_AGE_DAYS = env.int("ALERT_LINK_MAX_AGE_DAYS", default=30)
 CELERY_BEAT_SCHEDULE |= {
-    "alerts-sweep": {"task": tasknames.SWEEP_ALERTS, "schedule": ALERT_SWEEP_INTERVAL},
+    # Ahead of the send batches (Redis priority 0 goes first), or a backlog of
+    # batches would hold back the very sweep that reclaims a dead worker's claims.
+    "alerts-sweep": {
+        "task": tasknames.SWEEP_ALERTS,
+        "schedule": ALERT_SWEEP_INTERVAL,
+        "options": {"priority": 0, "expires": ALERT_SWEEP_INTERVAL * 3},
+    },
     "alerts-daily-digests": {
         "task": tasknames.SEND_DIGESTS,
         "schedule": crontab(hour=ALERT_DIGEST_HOUR, minute=0),

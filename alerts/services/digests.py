@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from alerts.models import Alert, Channel, Rhythm
 from alerts.services.messages import digest_message
-from alerts.services.sending import Outcome, alert_blocked_reason, alerts_mark, alerts_release
+from alerts.services.sending import Outcome, alert_blocked_reason, alerts_mark, alerts_release, lease_end
 from alerts.transports import PermanentDeliveryError, TransientDeliveryError, transport_for
 
 DIGEST_RHYTHMS = (Rhythm.DAILY, Rhythm.WEEKLY)
@@ -38,7 +38,13 @@ def digest_send(*, volunteer_id: int, deliver: str) -> tuple[Outcome, int]:
     token = str(uuid.uuid4())
     claimed = Alert.objects.filter(
         volunteer_id=volunteer_id, deliver=deliver, channel=Channel.EMAIL, status=Alert.Status.PENDING
-    ).update(status=Alert.Status.SENDING, claimed_at=timezone.now(), claim_token=token, attempts=F("attempts") + 1)
+    ).update(
+        status=Alert.Status.SENDING,
+        claimed_at=timezone.now(),
+        claimed_until=lease_end(),
+        claim_token=token,
+        attempts=F("attempts") + 1,
+    )
     if not claimed:
         return Outcome.NOT_CLAIMED, 0
     alerts = list(

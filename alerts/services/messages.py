@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import secrets
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlparse
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.html import conditional_escape
 from django_countries import countries
 
 from alerts.links import answer_url, unsubscribe_url
@@ -106,8 +109,10 @@ def _subject(alert: Alert) -> str:
     return f"Your application for {title}"
 
 
-def message_for(alert: Alert) -> Message:
-    """Render one alert (any kind) for its channel."""
+def message_for(alert: Alert, *, cache: RenderCache | None = None) -> Message:
+    """Render one alert (any kind) for its channel; with ``cache``, a match alert's templates once a batch."""
+    if cache is not None and alert.kind == Alert.Kind.MATCH:
+        return cache.match_message(alert)
     email, user_id, name = _recipient(alert)
     context: dict[str, Any] = {"name": name, "alert": alert, "site_url": settings.SITE_URL, **_vacancy_context(alert)}
     headers: dict[str, str] = {}
@@ -179,3 +184,91 @@ def digest_message(alerts: Sequence[Alert]) -> Message:
         alert_id=first.pk,
         headers=headers,
     )
+
+
+class RenderCache:
+    """Match alerts of one batch rendered once per vacancy, channel and reasons, the recipient's parts filled in after.
+
+    Templates cost more than anything else in sending a batch (two templates
+    with includes per email, about 2 ms on the benchmark machine). What
+    differs between the recipients of one vacancy is their name and their
+    signed links: those are rendered as slot markers (a random token per
+    cache, so no text can forge one) and replaced per recipient, escaped
+    where the template escapes (HTML) and raw where it does not (text), so
+    the result is the very message ``message_for`` renders on its own
+    (tests/alerts/test_render_cache.py compares them). A match template may
+    use only these per-recipient values: anything else it read from the
+    alert or the person would be the first recipient's for all.
+    """
+
+    SLOTS = ("name", "interested_url", "not_for_me_url", "unavailable_url", "unsubscribe_url")
+
+    def __init__(self) -> None:
+        self._mark = f"slot{secrets.token_hex(8)}"
+        self._pattern = re.compile(rf"{self._mark}-([a-z_]+)-")
+        self._rendered: dict[tuple[Any, ...], tuple[str, str, str, str]] = {}
+
+    def _slot(self, name: str) -> str:
+        return f"{self._mark}-{name}-"
+
+    def _templates(self, alert: Alert) -> tuple[str, str, str, str]:
+        """(subject, text, html, view url) with slots, rendered once per vacancy, channel and reasons."""
+        reasons = alert.context.get("reasons", [])
+        key = (alert.vacancy_id, alert.channel, json.dumps(reasons, sort_keys=True, default=str))
+        if key not in self._rendered:
+            slot = self._slot
+            vacancy = _vacancy_context(alert)
+            item = {
+                **vacancy,
+                "alert": None,
+                "reasons": reasons,
+                "interested_url": slot("interested_url"),
+                "not_for_me_url": slot("not_for_me_url"),
+                "unavailable_url": slot("unavailable_url"),
+            }
+            subject = _subject(alert)
+            context = {
+                "name": slot("name"),
+                "alert": None,
+                "site_url": settings.SITE_URL,
+                **vacancy,
+                "item": item,
+                "unsubscribe_url": slot("unsubscribe_url"),
+                "subject": subject,
+            }
+            if alert.channel == Channel.EMAIL:
+                text, html = _render(alert.kind, context)
+            else:
+                text, html = render_to_string(f"alerts/email/{alert.kind}.txt", context), ""
+            self._rendered[key] = (subject, text, html, vacancy.get("view_url", ""))
+        return self._rendered[key]
+
+    def _fill(self, template: str, values: dict[str, str], *, escape: bool) -> str:
+        if escape:
+            values = {k: str(conditional_escape(v)) for k, v in values.items()}
+        return self._pattern.sub(lambda m: values[m[1]], template)
+
+    def match_message(self, alert: Alert) -> Message:
+        """What ``message_for`` renders for a match alert, from this batch's templates."""
+        email, user_id, name = _recipient(alert)
+        subject, text, html, url = self._templates(alert)
+        unsubscribe, headers = _unsubscribe_headers(alert.volunteer_id or 0)
+        values = {
+            "name": name,
+            "interested_url": answer_url(alert_id=alert.pk, action="interested"),
+            "not_for_me_url": answer_url(alert_id=alert.pk, action="not_for_me"),
+            "unavailable_url": answer_url(alert_id=alert.pk, action="unavailable"),
+            "unsubscribe_url": unsubscribe,
+        }
+        if alert.channel == Channel.EMAIL:
+            headers["Message-ID"] = message_id(f"alert.{alert.pk}.{alert.key}")
+        return Message(
+            subject=subject,
+            text=self._fill(text, values, escape=False),
+            html=self._fill(html, values, escape=True) if html else "",
+            to_email=email,
+            user_id=user_id,
+            alert_id=alert.pk,
+            url=url,
+            headers=headers,
+        )

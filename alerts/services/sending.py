@@ -4,9 +4,11 @@ The claim is one conditional UPDATE of a batch from ``pending`` to
 ``sending``, tagging the rows it changed with a fresh token; the rows are read
 back by that token, so each alert belongs to the one caller whose UPDATE
 changed it (a duplicate task, a retry racing a redelivery, two workers given
-overlapping batches: the others get nothing). A worker that dies holding
-claims leaves them ``sending``; the sweeper puts them back after
-ALERT_CLAIM_TIMEOUT. In-app is exactly once: the batch's inbox rows (unique
+overlapping batches: the others get nothing). A claim is a lease
+(``claimed_until``, ALERT_CLAIM_LEASE seconds) that the sending worker renews
+every ALERT_CLAIM_RENEW seconds while it works; a worker that dies stops
+renewing, and the sweeper gives its alerts back once the lease has run out
+(seconds, not the 30-minute timeout of before). In-app is exactly once: the batch's inbox rows (unique
 per alert) and their "sent" commit together. Email is at least once: each
 message is marked sent as soon as the server took it, so a kill repeats at
 most the one message in flight per process, and that repeat carries the same
@@ -19,20 +21,21 @@ import enum
 import logging
 import random
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from accounts.models import User
 from alerts.models import Alert, Rhythm
 from alerts.selectors import volunteer_may_receive
 from alerts.services.dispatch import alert_send_requested
-from alerts.services.messages import message_for
+from alerts.services.messages import RenderCache, message_for
 from alerts.transports import (
     DeliveryError,
     Message,
@@ -66,23 +69,86 @@ def retry_delay(attempt: int, *, rng: random.Random | None = None) -> int:
     return max(1, int(ceiling / 2 + rng.uniform(0, ceiling / 2)))
 
 
+# What sending never reads of a profile: JSON and long text, costly to load for each row of a batch.
+UNUSED_PROFILE_FIELDS = ("summary", "skills", "languages", "heritage_countries", "headline")
+
+
+def lease_end(seconds: float | None = None) -> datetime:
+    """When a claim (or the expectation that a queued task claims a pending alert) taken now runs out."""
+    return timezone.now() + timedelta(seconds=settings.ALERT_CLAIM_LEASE if seconds is None else seconds)
+
+
 def alerts_claim(*, alert_ids: Iterable[int]) -> list[Alert]:
     """Take those of ``alert_ids`` still pending for sending, in one UPDATE; return them, loaded for sending.
 
     Each row is claimed on its own condition (still pending), so a racing
-    caller gets the others or none, never one of these.
+    caller gets the others or none, never one of these. The claim is leased
+    until ALERT_CLAIM_LEASE seconds from now; ``ClaimLease`` renews it.
     """
     token = str(uuid.uuid4())
     claimed = Alert.objects.filter(pk__in=list(alert_ids), status=Alert.Status.PENDING).update(
-        status=Alert.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1, claim_token=token
+        status=Alert.Status.SENDING,
+        claimed_at=timezone.now(),
+        claimed_until=lease_end(),
+        attempts=F("attempts") + 1,
+        claim_token=token,
     )
     if not claimed:
         return []
+    # The vacancy (most batches are about one) is read once and shared, not
+    # joined into every row; the profile's long fields are not read at all.
     return list(
-        Alert.objects.select_related("volunteer__alert_preference", "user", "vacancy__host_institution", "application")
+        Alert.objects.select_related("volunteer__alert_preference", "user", "application")
+        .prefetch_related(Prefetch("vacancy", queryset=Vacancy.objects.select_related("host_institution")))
+        .defer(*(f"volunteer__{name}" for name in UNUSED_PROFILE_FIELDS))
         .filter(claim_token=token, status=Alert.Status.SENDING)
         .order_by("pk")
     )
+
+
+def alerts_renew(*, token: str, expected: int) -> set[int] | None:
+    """Move the lease of the claims tagged ``token`` on; return the ids still held, or None when all expected are.
+
+    ``expected`` is how many claims the caller holds: when the UPDATE changes
+    as many, nothing was lost and no second query is needed.
+    """
+    held = Alert.objects.filter(claim_token=token, status=Alert.Status.SENDING)
+    if held.update(claimed_until=lease_end()) == expected:
+        return None
+    return set(held.values_list("pk", flat=True))
+
+
+class ClaimLease:
+    """The heartbeat of a batch's claims: renewed between two messages, every ALERT_CLAIM_RENEW seconds.
+
+    ``holds(pk)`` says whether an alert is still this worker's. It is not
+    when the lease ran out meanwhile (the worker was stalled longer than
+    the lease) and the sweeper gave it back: then whoever claims it next
+    sends it, and this worker must not.
+    """
+
+    def __init__(self, alerts: Sequence[Alert]) -> None:
+        self.token = alerts[0].claim_token if alerts else ""
+        self.ids = {alert.pk for alert in alerts}
+        self.renewed = timezone.now()
+        self.renewals = 0
+
+    def holds(self, pk: int) -> bool:
+        if (timezone.now() - self.renewed).total_seconds() >= settings.ALERT_CLAIM_RENEW:
+            self.renew()
+        return pk in self.ids
+
+    def renew(self) -> None:
+        held = alerts_renew(token=self.token, expected=len(self.ids))
+        if held is not None:
+            logger.warning("%d alert claim(s) ran out while this worker held them", len(self.ids - held))
+            self.ids &= held
+        self.renewed = timezone.now()
+        self.renewals += 1
+
+    def done(self, pk: int) -> None:
+        """An alert marked (sent, failed): no longer held, so no longer renewed."""
+        self.ids.discard(pk)
 
 
 def alert_claim(*, alert_id: int) -> bool:
@@ -98,10 +164,12 @@ def alerts_mark(*, ids: Iterable[int], status: str, error: str = "") -> None:
     Alert.objects.filter(pk__in=list(ids), status__in=[Alert.Status.SENDING, Alert.Status.PENDING]).update(**fields)
 
 
-def alerts_release(*, alerts: Iterable[Alert], error: str) -> bool:
-    """Put claimed alerts back to pending for a retry, or mark them failed after ALERT_MAX_ATTEMPTS.
+def alerts_release(*, alerts: Iterable[Alert], error: str, delay: float = 0) -> bool:
+    """Put claimed alerts back to pending for a retry in ``delay`` seconds, or fail them after ALERT_MAX_ATTEMPTS.
 
-    Returns True when a retry is worth scheduling.
+    Returns True when a retry is worth scheduling. The pending rows are
+    leased to that retry: the sweeper takes its task for lost (and queues
+    the alerts again) only ALERT_REQUEUE_AFTER seconds after it was due.
     """
     alerts = list(alerts)
     spent = [a.pk for a in alerts if a.attempts >= settings.ALERT_MAX_ATTEMPTS]
@@ -112,7 +180,10 @@ def alerts_release(*, alerts: Iterable[Alert], error: str) -> bool:
         )
     if again:
         Alert.objects.filter(pk__in=again, status=Alert.Status.SENDING).update(
-            status=Alert.Status.PENDING, last_error=error[:2000], claim_token=""
+            status=Alert.Status.PENDING,
+            last_error=error[:2000],
+            claim_token="",
+            claimed_until=lease_end(delay + settings.ALERT_REQUEUE_AFTER),
         )
     return bool(again)
 
@@ -166,47 +237,71 @@ class BatchResult:
     retry: list[int] = field(default_factory=list)
     attempts: int = 0
     retry_attempts: int = 0
+    # Seconds until the retry of ``retry`` is due (its task's countdown).
+    retry_delay: int = 0
 
 
 def _send_channel(alerts: list[Alert], result: BatchResult) -> None:
-    """Send claimed alerts of one channel over one transport session, marking them as their results come."""
+    """Send claimed alerts of one channel over one transport session, marking them as their results come.
+
+    Messages are rendered one at a time as the transport asks for the next,
+    and the claims' lease is renewed between two of them; an alert whose
+    claim ran out meanwhile (the sweeper gave it back) is left to whoever
+    claims it next.
+    """
     transport = transport_for(alerts[0].channel)
     by_id = {alert.pk: alert for alert in alerts}
-    messages = []
-    for alert in alerts:
-        try:
-            messages.append(message_for(alert))
-        except Exception as exc:
-            # Not known to pass (a template error): failed at once with the real
-            # error, where staff replay it once fixed, rather than left "sending".
-            logger.exception("alert %s: could not be rendered", alert.pk)
-            alerts_mark(
-                ids=[alert.pk], status=Alert.Status.FAILED, error=f"unexpected error: {type(exc).__name__}: {exc}"
-            )
-            result.failed.append(alert.pk)
-    if not messages:
-        return
-    failed: dict[str, list[int]] = {}
-    transient: dict[str, list[Alert]] = {}
+    lease = ClaimLease(alerts)
+    cache = RenderCache()
+
+    def messages() -> Iterator[Message]:
+        for alert in alerts:
+            if not lease.holds(alert.pk):
+                continue
+            try:
+                message = message_for(alert, cache=cache)
+            except Exception as exc:
+                # Not known to pass (a template error): failed at once with the real
+                # error, where staff replay it once fixed, rather than left "sending".
+                logger.exception("alert %s: could not be rendered", alert.pk)
+                alerts_mark(
+                    ids=[alert.pk], status=Alert.Status.FAILED, error=f"unexpected error: {type(exc).__name__}: {exc}"
+                )
+                lease.done(alert.pk)
+                result.failed.append(alert.pk)
+                continue
+            yield message
+
     outcomes: list[tuple[int | None, DeliveryError | None]] = []
     try:
         if transport.local:
-            outcomes = _send_local(transport, messages)
+            outcomes = _send_local(transport, list(messages()))
         else:
-            for message, error in transport.send_many(messages):
-                if error is None and message.alert_id is not None:
-                    # Marked at once: a kill from here on no longer repeats this message.
-                    _mark_sent_at_once(message.alert_id)
-                outcomes.append((message.alert_id, error))
+            with _asynchronous_commits():
+                for message, error in transport.send_many(messages()):
+                    if error is None and message.alert_id is not None:
+                        # Marked at once: a kill from here on no longer repeats this message.
+                        _mark_sent_at_once(message.alert_id)
+                        lease.done(message.alert_id)
+                    outcomes.append((message.alert_id, error))
     except Exception as exc:
         # Not known to pass (BadHeaderError, a bug in a transport): the alerts
         # not yet answered for fail at once with the real error, where staff see
         # and replay them. Left "sending", they waited for the sweeper and came
         # back as "reclaimed from a worker that stopped", again and again.
         logger.exception("unexpected error in the %s transport", transport.channel)
-        answered = {pk for pk, _ in outcomes}
+        answered = {pk for pk, _ in outcomes} | set(result.failed)
         unexpected = PermanentDeliveryError(f"unexpected error: {type(exc).__name__}: {exc}")
-        outcomes += [(m.alert_id, unexpected) for m in messages if m.alert_id not in answered]
+        outcomes += [(pk, unexpected) for pk in by_id if pk in lease.ids and pk not in answered]
+    _record(outcomes, by_id, result)
+
+
+def _record(
+    outcomes: list[tuple[int | None, DeliveryError | None]], by_id: dict[int, Alert], result: BatchResult
+) -> None:
+    """Mark the failures and put the transient ones back for one retry of them all, leased to its countdown."""
+    failed: dict[str, list[int]] = {}
+    transient: dict[str, list[Alert]] = {}
     for pk, error in outcomes:
         if pk is None:
             continue
@@ -219,12 +314,14 @@ def _send_channel(alerts: list[Alert], result: BatchResult) -> None:
     for error_text, ids in failed.items():
         alerts_mark(ids=ids, status=Alert.Status.FAILED, error=error_text)
         result.failed += ids
+    again = [a for retry in transient.values() for a in retry if a.attempts < settings.ALERT_MAX_ATTEMPTS]
+    if again:
+        result.retry_attempts = max(result.retry_attempts, *(a.attempts for a in again))
+        result.retry_delay = retry_delay(result.retry_attempts)
     for error_text, retry in transient.items():
-        again = {a.pk for a in retry if a.attempts < settings.ALERT_MAX_ATTEMPTS}
-        alerts_release(alerts=retry, error=error_text)
-        result.retry += sorted(again)
-        result.failed += [a.pk for a in retry if a.pk not in again]
-        result.retry_attempts = max([result.retry_attempts, *(a.attempts for a in retry if a.pk in again)])
+        alerts_release(alerts=retry, error=error_text, delay=result.retry_delay)
+        result.retry += sorted(a.pk for a in retry if a.attempts < settings.ALERT_MAX_ATTEMPTS)
+        result.failed += [a.pk for a in retry if a.attempts >= settings.ALERT_MAX_ATTEMPTS]
 
 
 def _send_local(transport: Transport, messages: list[Message]) -> list[tuple[int | None, DeliveryError | None]]:
@@ -248,19 +345,34 @@ def _send_local(transport: Transport, messages: list[Message]) -> list[tuple[int
 
 
 def _mark_sent_at_once(alert_id: int) -> None:
-    """Mark one email sent without waiting for the WAL flush (PostgreSQL's synchronous_commit off, this commit only).
+    """Mark one email sent: one statement, committed on its own (inside ``_asynchronous_commits``)."""
+    alerts_mark(ids=[alert_id], status=Alert.Status.SENT)
+
+
+@contextmanager
+def _asynchronous_commits() -> Iterator[None]:
+    """While a batch's emails are marked: commits that do not wait for the WAL flush (PostgreSQL).
 
     Waiting for the flush cost about 7 ms a message on the benchmark machine,
-    more than the SMTP conversation. A mark lost to a database crash in the
+    more than the SMTP conversation; and a mark in a transaction of its own
+    (BEGIN, SET LOCAL, UPDATE, COMMIT) cost four round trips to the database
+    where one autocommitted UPDATE costs one (on a loaded machine each round
+    trip waits for a core: 2-3 ms). A mark lost to a database crash in the
     fraction of a second before the flush leaves the alert "sending": the
     sweeper sends it again, with the same Message-ID, as after a worker's
-    kill. Email is at least once either way; nothing is lost.
+    kill. Email is at least once either way; nothing is lost. Inside a
+    transaction (the tests') nothing changes.
     """
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        alerts_mark(ids=[alert_id], status=Alert.Status.SENT)
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
 
 def alerts_deliver(*, alert_ids: Iterable[int]) -> BatchResult:
@@ -309,16 +421,21 @@ def alerts_sweep(*, backlog: bool = False) -> tuple[list[int], list[tuple[int, s
     """Reclaim alerts whose worker died mid-send, and find pending alerts whose task was lost.
 
     Returns the instant alerts to queue again and the (volunteer, rhythm)
-    digests to queue again. With `backlog` (the alerts queue still holds
-    tasks), an old pending alert is most likely waiting its turn, not lost:
-    only what was reclaimed from dead workers is queued again.
+    digests to queue again. A claim whose lease ran out belongs to a dead
+    worker (a live one renews it). A pending instant alert past its
+    ``claimed_until`` (or, never queued again, ALERT_REQUEUE_AFTER past its
+    creation) lost its task; with `backlog` (the alerts queue still holds
+    tasks) it is most likely waiting its turn instead, and only what was
+    reclaimed from dead workers is queued again.
     """
     now = timezone.now()
-    stale = now - timedelta(seconds=settings.ALERT_CLAIM_TIMEOUT)
+    dead_claim = Q(claimed_until__lt=now) | Q(
+        claimed_until__isnull=True, claimed_at__lt=now - timedelta(seconds=settings.ALERT_CLAIM_LEASE)
+    )
     with transaction.atomic():
         dead = list(
             Alert.objects.select_for_update(skip_locked=True)
-            .filter(status=Alert.Status.SENDING, claimed_at__lt=stale)
+            .filter(dead_claim, status=Alert.Status.SENDING)
             .values_list("pk", "attempts")
         )
         spent = [pk for pk, attempts in dead if attempts >= settings.ALERT_MAX_ATTEMPTS]
@@ -327,20 +444,21 @@ def alerts_sweep(*, backlog: bool = False) -> tuple[list[int], list[tuple[int, s
         Alert.objects.filter(pk__in=[pk for pk, a in dead if pk not in spent], status=Alert.Status.SENDING).update(
             status=Alert.Status.PENDING, claim_token="", last_error="reclaimed from a worker that stopped"
         )
-    # Instant alerts left pending longer than a claim may last lost their task
-    # (or were just reclaimed): queue them again. Claims keep this harmless.
     lost = Alert.objects.filter(status=Alert.Status.PENDING, deliver=Rhythm.INSTANT).filter(
-        Q(claimed_at__lt=stale) | Q(claimed_at__isnull=True, created_at__lt=stale)
+        Q(claimed_until__lt=now)
+        | Q(claimed_until__isnull=True, created_at__lt=now - timedelta(seconds=settings.ALERT_REQUEUE_AFTER))
     )
     if backlog:
         lost = lost.filter(pk__in=[pk for pk, _ in dead])
     lost_ids = list(lost.order_by("pk").values_list("pk", flat=True)[:1000])
-    # A lease on what is queued again: not again before another claim timeout.
-    # Without it, alerts merely waiting in a backlog older than the timeout were
-    # queued once more on every sweep, the same rows each time, swelling the
-    # very queue they wait in (the fault run of bench/bench_alerts.py: 14,159
-    # extra tasks for 10,000 alerts).
-    Alert.objects.filter(pk__in=lost_ids, status=Alert.Status.PENDING).update(claimed_at=now)
+    # A lease on what is queued again: not again before ALERT_REQUEUE_AFTER.
+    # Without it, alerts merely waiting in a backlog were queued once more on
+    # every sweep, the same rows each time, swelling the very queue they wait
+    # in (the fault run of bench/bench_alerts.py: 14,159 extra tasks for
+    # 10,000 alerts).
+    Alert.objects.filter(pk__in=lost_ids, status=Alert.Status.PENDING).update(
+        claimed_until=lease_end(settings.ALERT_REQUEUE_AFTER)
+    )
     digests = (
         Alert.objects.filter(status=Alert.Status.PENDING, pk__in=[pk for pk, _ in dead])
         .exclude(deliver=Rhythm.INSTANT)
@@ -357,7 +475,7 @@ def alerts_replay(*, alert_ids: Iterable[int]) -> int:
     alerts = list(Alert.objects.select_for_update().filter(pk__in=list(alert_ids), status=Alert.Status.FAILED))
     for alert in alerts:
         alert.status, alert.attempts, alert.last_error, alert.claim_token = Alert.Status.PENDING, 0, "", ""
-        alert.claimed_at = None
-        alert.save(update_fields=["status", "attempts", "last_error", "claim_token", "claimed_at"])
+        alert.claimed_at, alert.claimed_until = None, lease_end(settings.ALERT_REQUEUE_AFTER)
+        alert.save(update_fields=["status", "attempts", "last_error", "claim_token", "claimed_at", "claimed_until"])
         alert_send_requested(alert=alert)
     return len(alerts)

@@ -181,9 +181,7 @@ def test_a_kill_between_send_and_mark_repeats_one_email_of_the_batch_at_most(
         alerts_deliver(alert_ids=emails)
     assert len(server.received) == 3
     # The sweeper gives back the dead worker's claims once they are old; they are sent again.
-    Alert.objects.filter(status="sending").update(
-        claimed_at=timezone.now() - timedelta(seconds=settings.ALERT_CLAIM_TIMEOUT + 1)
-    )
+    Alert.objects.filter(status="sending").update(claimed_until=timezone.now() - timedelta(seconds=1))
     instant, _ = alerts_sweep()
     alerts_deliver(alert_ids=instant)
 
@@ -243,8 +241,8 @@ def test_an_alert_deleted_while_its_batch_is_written_ends_quietly_and_the_rest_i
     inapp = _ids(alerts, "inapp")
     render = sending.message_for
 
-    def render_then_lose_the_first(alert: Alert) -> Any:
-        message = render(alert)
+    def render_then_lose_the_first(alert: Alert, **kwargs: Any) -> Any:
+        message = render(alert, **kwargs)
         if alert.pk == inapp[0]:  # its vacancy or volunteer deleted meanwhile, say
             Alert.objects.filter(pk=alert.pk).delete()
         return message

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from alerts import tasks
 from alerts.models import Alert
-from alerts.services.sending import Outcome, alert_deliver, alerts_replay, alerts_sweep, retry_delay
+from alerts.services.sending import Outcome, alert_deliver, alerts_replay, alerts_sweep, lease_end, retry_delay
 from core.models import OutboxMessage
 from core.tasknames import SEND_ALERT as TASK_SEND_ALERT
 from tests.alerts.conftest import StoreShortlist
@@ -140,9 +140,10 @@ def test_the_system_check_refuses_delays_at_or_past_the_visibility_timeout(setti
     assert "alerts.E001" in {e.id for e in run_checks()}
 
 
-def test_the_sweeper_reclaims_an_alert_whose_worker_died(email_alert: Alert, settings: Any) -> None:
+def test_the_sweeper_reclaims_an_alert_whose_worker_died(email_alert: Alert) -> None:
+    # Its lease ran out: the worker stopped renewing it.
     assert Alert.objects.filter(pk=email_alert.pk, status="pending").update(
-        status="sending", attempts=1, claimed_at=timezone.now() - timedelta(seconds=settings.ALERT_CLAIM_TIMEOUT + 1)
+        status="sending", attempts=1, claimed_until=timezone.now() - timedelta(seconds=1)
     )
 
     instant, digests = alerts_sweep()
@@ -156,7 +157,9 @@ def test_the_sweeper_reclaims_an_alert_whose_worker_died(email_alert: Alert, set
 
 def test_the_sweeper_leaves_a_fresh_claim_alone(email_alert: Alert) -> None:
     # A claim taken now, by a worker still at work.
-    Alert.objects.filter(pk=email_alert.pk).update(status="sending", attempts=1, claimed_at=timezone.now())
+    Alert.objects.filter(pk=email_alert.pk).update(
+        status="sending", attempts=1, claimed_at=timezone.now(), claimed_until=lease_end()
+    )
 
     instant, _ = alerts_sweep()
 
@@ -168,7 +171,7 @@ def test_the_sweeper_fails_a_dead_claim_that_used_up_its_tries(email_alert: Aler
     Alert.objects.filter(pk=email_alert.pk).update(
         status="sending",
         attempts=settings.ALERT_MAX_ATTEMPTS,
-        claimed_at=timezone.now() - timedelta(seconds=settings.ALERT_CLAIM_TIMEOUT + 1),
+        claimed_until=timezone.now() - timedelta(seconds=1),
     )
 
     alerts_sweep()
@@ -176,9 +179,9 @@ def test_the_sweeper_fails_a_dead_claim_that_used_up_its_tries(email_alert: Aler
     assert _state(email_alert)[0] == "failed"
 
 
-def test_the_sweep_task_queues_reclaimed_alerts_and_is_idempotent(email_alert: Alert, settings: Any) -> None:
+def test_the_sweep_task_queues_reclaimed_alerts_and_is_idempotent(email_alert: Alert) -> None:
     Alert.objects.filter(pk=email_alert.pk).update(
-        status="sending", attempts=1, claimed_at=timezone.now() - timedelta(seconds=settings.ALERT_CLAIM_TIMEOUT + 1)
+        status="sending", attempts=1, claimed_until=timezone.now() - timedelta(seconds=1)
     )
     with mock.patch.object(tasks.send_alerts, "apply_async") as queue:
         tasks.sweep()
@@ -188,14 +191,14 @@ def test_the_sweep_task_queues_reclaimed_alerts_and_is_idempotent(email_alert: A
     assert _state(email_alert) == ("pending", 1)
 
 
-def test_the_sweeper_queues_a_waiting_alert_again_once_per_claim_timeout(email_alert: Alert, settings: Any) -> None:
-    # Pending for longer than a claim may last: its task is lost, or it waits in a long backlog.
-    long_ago = timezone.now() - timedelta(seconds=settings.ALERT_CLAIM_TIMEOUT + 1)
+def test_the_sweeper_queues_a_waiting_alert_again_once_per_requeue_period(email_alert: Alert, settings: Any) -> None:
+    # Pending for longer than a queued task takes to claim it: its task is lost, or it waits in a long backlog.
+    long_ago = timezone.now() - timedelta(seconds=settings.ALERT_REQUEUE_AFTER + 1)
     Alert.objects.filter(pk=email_alert.pk).update(created_at=long_ago)
 
     first, _ = alerts_sweep()
     second, _ = alerts_sweep()
-    Alert.objects.filter(pk=email_alert.pk).update(claimed_at=long_ago)  # another timeout went by
+    Alert.objects.filter(pk=email_alert.pk).update(claimed_until=long_ago)  # another period went by
     third, _ = alerts_sweep()
 
     assert (email_alert.pk in first, email_alert.pk in second, email_alert.pk in third) == (True, False, True)
@@ -222,11 +225,12 @@ def test_replay_leaves_sent_alerts_alone(email_alert: Alert) -> None:
 
 
 def test_with_a_backlog_the_sweeper_leaves_waiting_alerts_to_their_turn(email_alert: Alert, settings: Any) -> None:
-    long_ago = timezone.now() - timedelta(seconds=settings.ALERT_CLAIM_TIMEOUT + 1)
+    long_ago = timezone.now() - timedelta(seconds=settings.ALERT_REQUEUE_AFTER + 1)
     Alert.objects.filter(pk=email_alert.pk).update(created_at=long_ago)  # old, never claimed: waiting, or lost
     reclaimed = Alert.objects.exclude(pk=email_alert.pk).first()
     assert reclaimed is not None
-    Alert.objects.filter(pk=reclaimed.pk).update(status="sending", attempts=1, claimed_at=long_ago)  # a dead worker's
+    # A dead worker's claim.
+    Alert.objects.filter(pk=reclaimed.pk).update(status="sending", attempts=1, claimed_until=long_ago)
 
     instant, _ = alerts_sweep(backlog=True)
 
@@ -236,7 +240,7 @@ def test_with_a_backlog_the_sweeper_leaves_waiting_alerts_to_their_turn(email_al
 
 def test_the_sweep_task_asks_the_broker_whether_the_alerts_queue_is_waiting(email_alert: Alert, settings: Any) -> None:
     Alert.objects.filter(pk=email_alert.pk).update(
-        created_at=timezone.now() - timedelta(seconds=settings.ALERT_CLAIM_TIMEOUT + 1)
+        created_at=timezone.now() - timedelta(seconds=settings.ALERT_REQUEUE_AFTER + 1)
     )
     with (
         mock.patch.object(tasks, "_queue_has_backlog", return_value=True) as backlog,

@@ -164,11 +164,12 @@ def test_dispatch_queues_every_pending_instant_alert_of_the_vacancy_in_batches_o
         tasks.send_alert(alerts["email"].pk)
         assert tasks.dispatch_vacancy(alerts["email"].vacancy_id) == 1
 
-    # In-app first, and ahead of email at the broker: its batches are quick and need not wait behind SMTP.
+    # In-app first, and ahead of email at the broker: its batches are quick and need not wait behind SMTP;
+    # both behind creating and dispatching (priority 0), so the next vacancy's alerts are queued meanwhile.
     assert [(call.kwargs["args"], call.kwargs["priority"]) for call in queue.call_args_list] == [
-        ([[alerts["inapp"].pk]], 0),
+        ([[alerts["inapp"].pk]], 3),
         ([[alerts["email"].pk]], 6),
-        ([[alerts["inapp"].pk]], 0),
+        ([[alerts["inapp"].pk]], 3),
     ]
 
 

@@ -29,10 +29,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 KILLS = 2
 PROCESSES = 2
 VOLUNTEERS = 25  # 50 match alerts, email and in-app
-# Claims left by a killed process come back after 4 s; alerts/checks.py wants
-# the claim timeout above the hard time limit and the longest retry delay.
+# Claims left by a killed process come back once their 4 s lease runs out (a
+# live worker renews it every second); alerts/checks.py wants the lease above a
+# renewal plus the SMTP timeout.
 FAULT_SETTINGS = {
-    "ALERT_CLAIM_TIMEOUT": "4",
+    "ALERT_CLAIM_LEASE": "4",
+    "ALERT_CLAIM_RENEW": "1",
+    "EMAIL_TIMEOUT": "2",
+    "ALERT_REQUEUE_AFTER": "4",
     "CELERY_TASK_TIME_LIMIT": "3",
     "CELERY_TASK_SOFT_TIME_LIMIT": "2",
     "ALERT_RETRY_BASE_DELAY": "1",
@@ -43,6 +47,7 @@ FAULT_SETTINGS = {
     "ALERT_TOP_N": str(VOLUNTEERS),
     # Batches of 5 (0.75 s at the sink's pace, inside the 3 s time limit): a kill lands mid-batch.
     "ALERT_BATCH_SIZE": "5",
+    "ALERT_INAPP_BATCH_SIZE": "5",
 }
 
 
