@@ -370,9 +370,15 @@ CELERY_TASK_ROUTES = [
 # could not take then, on this period (seconds).
 OUTBOX_RELAY_ON_COMMIT = env.bool("OUTBOX_RELAY_ON_COMMIT", default=True)
 OUTBOX_RELAY_INTERVAL = env.float("OUTBOX_RELAY_INTERVAL", default=30.0)
+# A ranking lost with its worker (killed, or its message gone with the embedded
+# broker) is redone by the reconciler: a run whose lease (seconds, renewed while
+# it works) ran out, or a vacancy whose request went out that long ago without a
+# run, is ranked again at the next pass. Lease + interval stays under 60 s.
+MATCHING_RUN_LEASE = env.int("MATCHING_RUN_LEASE", default=30)
+MATCHING_RECONCILE_INTERVAL = env.float("MATCHING_RECONCILE_INTERVAL", default=15.0)
 CELERY_BEAT_SCHEDULE = {
     "core-relay-outbox": {"task": tasknames.RELAY_OUTBOX, "schedule": OUTBOX_RELAY_INTERVAL},
-    "matching-reconcile": {"task": tasknames.RECONCILE_OPEN_VACANCIES, "schedule": 300.0},
+    "matching-reconcile": {"task": tasknames.RECONCILE_OPEN_VACANCIES, "schedule": MATCHING_RECONCILE_INTERVAL},
     "matching-nightly-rematch": {"task": tasknames.REMATCH_ALL, "schedule": crontab(hour=2, minute=0)},
 }
 

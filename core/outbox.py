@@ -87,9 +87,14 @@ def outbox_relay(*, limit: int = 500) -> int:
 # in the transaction of the change that calls for it.
 
 
+def rank_vacancy_key(vacancy_id: int) -> str:
+    """The key of a vacancy's ranking request (matching's reconciler looks for recent ones)."""
+    return f"vacancy:{vacancy_id}"
+
+
 def rank_vacancy_requested(*, vacancy_id: int) -> None:
     """A vacancy opened or changed: rank the roster for it (matching)."""
-    outbox_enqueue(task=tasknames.RANK_VACANCY, key=f"vacancy:{vacancy_id}", kwargs={"vacancy_id": vacancy_id})
+    outbox_enqueue(task=tasknames.RANK_VACANCY, key=rank_vacancy_key(vacancy_id), kwargs={"vacancy_id": vacancy_id})
 
 
 def rescore_volunteer_requested(*, volunteer_id: int) -> None:

@@ -68,10 +68,10 @@ def record_outcome(application_event_id: int) -> None:
 
 @shared_task(name=tasknames.RECONCILE_OPEN_VACANCIES, acks_late=True)
 def reconcile_open_vacancies() -> int:
-    """Re-queue every open vacancy that has no current finished ranking."""
-    vacancy_ids = rank.vacancies_needing_rank()
-    for vacancy_id in vacancy_ids:
-        rank_vacancy.delay(vacancy_id)
+    """Rank again every open vacancy without a current ranking: lost tasks, and runs whose worker died."""
+    vacancy_ids = rank.vacancies_reconcile()
+    if vacancy_ids:
+        logger.info("reconciler requested a ranking of %d open vacancies: %s", len(vacancy_ids), vacancy_ids[:20])
     return len(vacancy_ids)
 
 
