@@ -97,6 +97,15 @@ def rank_vacancy_requested(*, vacancy_id: int) -> None:
     outbox_enqueue(task=tasknames.RANK_VACANCY, key=rank_vacancy_key(vacancy_id), kwargs={"vacancy_id": vacancy_id})
 
 
+def rank_vacancies_batch_requested(*, vacancy_ids: list[int]) -> None:
+    """Rank several open vacancies in one engine pass (matching's nightly rematch)."""
+    outbox_enqueue(
+        task=tasknames.RANK_VACANCY_BATCH,
+        key=f"batch:{vacancy_ids[0]}-{vacancy_ids[-1]}:{len(vacancy_ids)}",
+        kwargs={"vacancy_ids": vacancy_ids},
+    )
+
+
 def rescore_volunteer_requested(*, volunteer_id: int) -> None:
     """A profile or its consent changed: rescore it against the open vacancies (matching)."""
     outbox_enqueue(

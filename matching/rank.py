@@ -18,7 +18,7 @@ from django.utils import timezone
 from assignments.models import Vacancy
 from core import tasknames
 from core.models import OutboxMessage
-from core.outbox import rank_vacancy_key, rank_vacancy_requested
+from core.outbox import rank_vacancies_batch_requested, rank_vacancy_requested
 from matching import engine
 from matching.convert import rules_for_programme, vacancy_to_engine
 from matching.index_cache import partition_index, roster_index, vocabulary_current
@@ -202,7 +202,11 @@ def vacancies_rank_batch(*, vacancy_ids: Sequence[int]) -> tuple[list[MatchRun],
         top_k=settings.MATCHING_TOP_K,
         explain_top=explain_top(),
     )
-    for key, candidates in ranked.items():
+    for stored, (key, candidates) in enumerate(ranked.items()):
+        if stored % 8 == 0:  # storing a batch takes a while: keep the runs still to store alive
+            MatchRun.objects.filter(pk__in=[r.pk for r in runs.values()], status=MatchRun.Status.RUNNING).update(
+                lease_until=_lease_end()
+            )
         run_finish(run=runs[key], candidates=[StoredCandidate.from_engine(c) for c in candidates], scored=len(index))
     return list(runs.values()), []
 
@@ -223,14 +227,25 @@ def vacancies_needing_rank() -> list[int]:
     working = current.filter(
         status__in=[MatchRun.Status.RUNNING, MatchRun.Status.MERGING], lease_until__gte=timezone.now()
     )
-    recent = timezone.now() - timedelta(seconds=settings.MATCHING_RUN_LEASE)
-    requested = set(
-        OutboxMessage.objects.filter(task=tasknames.RANK_VACANCY)
-        .filter(Q(sent_at__isnull=True) | Q(sent_at__gte=recent))
-        .values_list("key", flat=True)
-    )
     candidates = Vacancy.objects.open().filter(~Exists(done), ~Exists(working)).order_by("pk")
-    return [pk for pk in candidates.values_list("pk", flat=True) if rank_vacancy_key(pk) not in requested]
+    requested = _recently_requested()
+    return [pk for pk in candidates.values_list("pk", flat=True) if pk not in requested]
+
+
+def _recently_requested() -> set[int]:
+    """Vacancies whose ranking (alone or in a batch) waits in the outbox or went out less than a lease ago."""
+    recent = timezone.now() - timedelta(seconds=settings.MATCHING_RUN_LEASE)
+    requests = (
+        OutboxMessage.objects.filter(task__in=[tasknames.RANK_VACANCY, tasknames.RANK_VACANCY_BATCH])
+        .filter(Q(sent_at__isnull=True) | Q(sent_at__gte=recent))
+        .values_list("kwargs", flat=True)
+    )
+    requested: set[int] = set()
+    for kwargs in requests:
+        if "vacancy_id" in kwargs:
+            requested.add(int(kwargs["vacancy_id"]))
+        requested.update(int(pk) for pk in kwargs.get("vacancy_ids", ()))
+    return requested
 
 
 def vacancies_reconcile() -> list[int]:
@@ -249,3 +264,21 @@ def vacancies_reconcile() -> list[int]:
 
 def open_vacancy_ids() -> list[int]:
     return list(Vacancy.objects.open().order_by("pk").values_list("pk", flat=True))
+
+
+# Vacancies scored together by one nightly task: large enough for the batched
+# sparse product to pay, small enough that a batch finishes in seconds.
+REMATCH_BATCH = 64
+
+
+def vacancies_rematch() -> int:
+    """Request a fresh ranking of every open vacancy, in batches of REMATCH_BATCH (the nightly rematch).
+
+    Through the outbox, so that the reconciler sees the batches as requested
+    and does not queue each of their vacancies again while they wait.
+    """
+    vacancy_ids = open_vacancy_ids()
+    with transaction.atomic():
+        for start in range(0, len(vacancy_ids), REMATCH_BATCH):
+            rank_vacancies_batch_requested(vacancy_ids=vacancy_ids[start : start + REMATCH_BATCH])
+    return len(vacancy_ids)

@@ -75,11 +75,6 @@ def reconcile_open_vacancies() -> int:
     return len(vacancy_ids)
 
 
-# Vacancies scored together by one nightly task: large enough for the batched
-# sparse product to pay, small enough that a batch finishes in seconds.
-REMATCH_BATCH = 64
-
-
 @shared_task(name=tasknames.RANK_VACANCY_BATCH, acks_late=True, **DB_RETRY)
 def rank_vacancy_batch(vacancy_ids: list[int]) -> None:
     """Rank a batch of vacancies in one engine pass; large rosters go one chunked task each."""
@@ -100,10 +95,7 @@ def rematch_all() -> int:
     """
     if rank.partitioned():
         vocabulary_refit()
-    vacancy_ids = rank.open_vacancy_ids()
-    for start in range(0, len(vacancy_ids), REMATCH_BATCH):
-        rank_vacancy_batch.delay(vacancy_ids[start : start + REMATCH_BATCH])
-    return len(vacancy_ids)
+    return rank.vacancies_rematch()
 
 
 @worker_process_init.connect

@@ -22,7 +22,7 @@ from core.outbox import rank_vacancy_key
 from matching import rank
 from matching.index_cache import roster_index_reset
 from matching.models import MatchResult, MatchRun
-from matching.tasks import reconcile_open_vacancies
+from matching.tasks import reconcile_open_vacancies, rematch_all
 from tests.factories import VacancyFactory, VolunteerFactory
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +161,15 @@ def test_the_redone_ranking_stores_each_candidate_once() -> None:
     assert again == first
     assert len(again) == len(volunteers)
     assert reconcile_open_vacancies() == 0
+
+
+def test_vacancies_waiting_in_a_rematch_batch_are_left_alone() -> None:
+    first, second = VacancyFactory(), VacancyFactory()
+
+    assert rematch_all() == 2
+
+    batch = OutboxMessage.objects.get(task=tasknames.RANK_VACANCY_BATCH)
+    assert batch.kwargs == {"vacancy_ids": [first.pk, second.pk]}
+    assert reconcile_open_vacancies() == 0
+    OutboxMessage.objects.filter(pk=batch.pk).update(sent_at=timezone.now() - timedelta(seconds=6))
+    assert reconcile_open_vacancies() == 2  # the batch went out a lease ago and ranked nothing: lost
