@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from assignments.models import Vacancy
 from core import tasknames
-from core.models import OutboxMessage
+from core.models import DeadLetter, OutboxMessage
 from core.outbox import rank_vacancies_batch_requested, rank_vacancy_requested
 from matching import engine
 from matching.convert import rules_for_programme, vacancy_to_engine
@@ -229,7 +229,18 @@ def vacancies_needing_rank() -> list[int]:
     )
     candidates = Vacancy.objects.open().filter(~Exists(done), ~Exists(working)).order_by("pk")
     requested = _recently_requested()
-    return [pk for pk in candidates.values_list("pk", flat=True) if pk not in requested]
+    # A ranking set aside because it killed its worker each time (core/deliveries.py)
+    # is not tried again until someone edits the vacancy: staff see it in the admin.
+    dead = {
+        int(kwargs["vacancy_id"]): at
+        for kwargs, at in DeadLetter.objects.filter(task=tasknames.RANK_VACANCY).values_list("kwargs", "created_at")
+        if "vacancy_id" in kwargs
+    }
+    return [
+        pk
+        for pk, updated_at in candidates.values_list("pk", "updated_at")
+        if pk not in requested and not (pk in dead and dead[pk] >= updated_at)
+    ]
 
 
 def _recently_requested() -> set[int]:

@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 
 from core import tasknames
-from core.models import OutboxMessage
+from core.models import DeadLetter, OutboxMessage
 from core.outbox import rank_vacancy_key
 from matching import rank
 from matching.index_cache import roster_index_reset
@@ -173,3 +173,14 @@ def test_vacancies_waiting_in_a_rematch_batch_are_left_alone() -> None:
     assert reconcile_open_vacancies() == 0
     OutboxMessage.objects.filter(pk=batch.pk).update(sent_at=timezone.now() - timedelta(seconds=6))
     assert reconcile_open_vacancies() == 2  # the batch went out a lease ago and ranked nothing: lost
+
+
+def test_a_ranking_dead_lettered_is_not_requested_again_until_the_vacancy_is_edited() -> None:
+    poison = VacancyFactory()
+    DeadLetter.objects.create(task=tasknames.RANK_VACANCY, task_id="t", kwargs={"vacancy_id": poison.pk}, deliveries=3)
+
+    assert reconcile_open_vacancies() == 0
+
+    poison.title = "Midwifery tutor (fixed)"
+    poison.save()
+    assert reconcile_open_vacancies() == 1
