@@ -98,10 +98,13 @@ class Process:
                 os.killpg(self.popen.pid, signum)
 
     def stop(self, *, timeout: float = 20) -> None:
-        """SIGTERM the process group; SIGKILL it if it has not gone after ``timeout``."""
+        """SIGTERM the process; SIGKILL its group if it has not gone after ``timeout``."""
         if self.popen is None:
             return
-        self.signal(signal.SIGTERM)
+        # The main process only: a Celery worker then finishes its tasks and hands back what it had
+        # reserved (its pool's children, signalled too, would die mid-task as "worker lost").
+        with contextlib.suppress(ProcessLookupError):
+            self.popen.send_signal(signal.SIGTERM)
         try:
             self.popen.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -190,8 +193,9 @@ class Stack:
                 "127.0.0.1",
                 "--save",
                 "",
+                # As docker-compose runs it: what was queued survives a restart.
                 "--appendonly",
-                "no",
+                "yes",
                 "--dir",
                 str(self.workdir),
             ],
@@ -301,11 +305,22 @@ class Seeded:
         path.write_text(json.dumps({"volunteers": self.volunteer_tokens, "managers": self.managers}))
 
 
-def seed(*, volunteers: int, vacancies: int, accounts: int, managers: int, applications: int, rng_seed: int) -> Seeded:
+def seed(
+    *,
+    volunteers: int,
+    vacancies: int,
+    accounts: int,
+    managers: int,
+    applications: int,
+    rng_seed: int,
+    tokens: int | None = None,
+    email: bool = False,
+) -> Seeded:
     """Write the roster, programmes, open vacancies and applications in bulk; issue API tokens.
 
     ``accounts`` volunteers get a log-in (with alerts consent, in-app only, so
-    their inbox fills as rankings store them) and ``applications`` applications
+    their inbox fills as rankings store them; by email too with ``email``), and
+    ``tokens`` of them (all by default) an API token; ``applications`` applications
     each per vacancy; each of ``managers`` managers runs one programme.
     Returns the tokens the load run signs in with.
     """
@@ -356,8 +371,9 @@ def seed(*, volunteers: int, vacancies: int, accounts: int, managers: int, appli
         )
     roster = Volunteer.objects.bulk_create(rows, batch_size=2000)
     with_accounts = roster[:accounts]
+    channels = [Channel.EMAIL, Channel.INAPP] if email else [Channel.INAPP]
     AlertPreference.objects.bulk_create(
-        [AlertPreference(volunteer=v, channels=[Channel.INAPP], rhythm=Rhythm.INSTANT) for v in with_accounts]
+        [AlertPreference(volunteer=v, channels=channels, rhythm=Rhythm.INSTANT) for v in with_accounts]
     )
 
     host = HostInstitution.objects.create(name="Ministry of Health", country="SO")
@@ -407,8 +423,8 @@ def seed(*, volunteers: int, vacancies: int, accounts: int, managers: int, appli
                 "applications": [a.pk for a in apps],
             }
         )
-    tokens = [api_token_issue(user=user)[1] for user in users]
-    return Seeded(volunteer_tokens=tokens, managers=people)
+    keys = [api_token_issue(user=user)[1] for user in users[: accounts if tokens is None else tokens]]
+    return Seeded(volunteer_tokens=keys, managers=people)
 
 
 def ranked_open_vacancies() -> tuple[int, int]:
