@@ -350,6 +350,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # DeadLetter (core/deliveries.py, in the admin) instead of running again.
 CELERY_TASK_MAX_DELIVERIES = env.int("CELERY_TASK_MAX_DELIVERIES", default=3)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A pool process reports "up" only after worker_process_init, where it builds its
+# roster index (MATCHING_PREWARM_INDEX): seconds on a busy machine. Celery's 4 s
+# default then kills each new process as it starts, and a pool that lost one (a
+# crashed task, a SIGKILL) never recovers; seen in `make faults` at load 12.
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = env.float("CELERY_WORKER_PROC_ALIVE_TIMEOUT", default=120.0)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Rosters larger than one worker's memory: volunteers are split by primary key
 # modulo MATCHING_PARTITIONS; partition k's tasks go to the queue "match.p<k>" and a
