@@ -3,14 +3,40 @@
 import os
 from typing import Any
 
-from celery import Celery
+from celery import Celery, Task
 from celery.signals import before_task_publish, task_postrun, task_prerun
 
 from config.logging import new_request_id, request_id_var
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-app = Celery("diaspora_match")
+
+class DeliveryCountedTask(Task):  # type: ignore[misc]
+    """Every task: its deliveries counted at start, and set aside once its process has died too often running it.
+
+    See core/deliveries.py. A direct call (tests, the shell) is not a delivery.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        request = self.request
+        if request.called_directly or not request.id:
+            return super().__call__(*args, **kwargs)
+        from core.deliveries import delivery_dead_letter, delivery_end, delivery_start
+
+        retries = int(request.retries or 0)
+        deliveries = delivery_start(task=self.name, task_id=request.id, retries=retries)
+        if deliveries is not None and delivery_dead_letter(
+            task=self.name, task_id=request.id, retries=retries, args=args, kwargs=kwargs, deliveries=deliveries
+        ):
+            return None
+        try:
+            return super().__call__(*args, **kwargs)
+        finally:
+            if deliveries is not None:
+                delivery_end(task_id=request.id, retries=retries)
+
+
+app = Celery("diaspora_match", task_cls=DeliveryCountedTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -346,7 +346,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A task whose process died this many times running it is set aside as a
+# DeadLetter (core/deliveries.py, in the admin) instead of running again.
+CELERY_TASK_MAX_DELIVERIES = env.int("CELERY_TASK_MAX_DELIVERIES", default=3)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A pool process reports "up" only after worker_process_init, where it builds its
+# roster index (MATCHING_PREWARM_INDEX): seconds on a busy machine. Celery's 4 s
+# default then kills each new process as it starts, and a pool that lost one (a
+# crashed task, a SIGKILL) never recovers; seen in `make faults` at load 12.
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = env.float("CELERY_WORKER_PROC_ALIVE_TIMEOUT", default=120.0)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Rosters larger than one worker's memory: volunteers are split by primary key
 # modulo MATCHING_PARTITIONS; partition k's tasks go to the queue "match.p<k>" and a
@@ -370,9 +378,15 @@ CELERY_TASK_ROUTES = [
 # could not take then, on this period (seconds).
 OUTBOX_RELAY_ON_COMMIT = env.bool("OUTBOX_RELAY_ON_COMMIT", default=True)
 OUTBOX_RELAY_INTERVAL = env.float("OUTBOX_RELAY_INTERVAL", default=30.0)
+# A ranking lost with its worker (killed, or its message gone with the embedded
+# broker) is redone by the reconciler: a run whose lease (seconds, renewed while
+# it works) ran out, or a vacancy whose request went out that long ago without a
+# run, is ranked again at the next pass. Lease + interval stays under 60 s.
+MATCHING_RUN_LEASE = env.int("MATCHING_RUN_LEASE", default=30)
+MATCHING_RECONCILE_INTERVAL = env.float("MATCHING_RECONCILE_INTERVAL", default=15.0)
 CELERY_BEAT_SCHEDULE = {
     "core-relay-outbox": {"task": tasknames.RELAY_OUTBOX, "schedule": OUTBOX_RELAY_INTERVAL},
-    "matching-reconcile": {"task": tasknames.RECONCILE_OPEN_VACANCIES, "schedule": 300.0},
+    "matching-reconcile": {"task": tasknames.RECONCILE_OPEN_VACANCIES, "schedule": MATCHING_RECONCILE_INTERVAL},
     "matching-nightly-rematch": {"task": tasknames.REMATCH_ALL, "schedule": crontab(hour=2, minute=0)},
 }
 

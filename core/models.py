@@ -40,3 +40,38 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}({self.key})"
+
+
+class TaskDelivery(models.Model):
+    """How many times a worker has started one delivery of a task (one row per task id and retry).
+
+    Written at task start, before any work, and deleted when the task returns
+    or raises: a row that stays and grows is a task whose process keeps dying
+    (killed, out of memory, a crash in C), which no exception handler sees.
+    """
+
+    key = models.CharField(max_length=200, unique=True, help_text="task id and retry number")
+    task = models.CharField(max_length=100)
+    deliveries = models.PositiveIntegerField(default=1)
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.key}: {self.deliveries}"
+
+
+class DeadLetter(models.Model):
+    """A task set aside after its process died CELERY_TASK_MAX_DELIVERIES times running it: for staff to look at."""
+
+    task = models.CharField(max_length=100)
+    task_id = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    deliveries = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.task}({self.kwargs}) dead after {self.deliveries} deliveries"

@@ -87,9 +87,23 @@ def outbox_relay(*, limit: int = 500) -> int:
 # in the transaction of the change that calls for it.
 
 
+def rank_vacancy_key(vacancy_id: int) -> str:
+    """The key of a vacancy's ranking request (matching's reconciler looks for recent ones)."""
+    return f"vacancy:{vacancy_id}"
+
+
 def rank_vacancy_requested(*, vacancy_id: int) -> None:
     """A vacancy opened or changed: rank the roster for it (matching)."""
-    outbox_enqueue(task=tasknames.RANK_VACANCY, key=f"vacancy:{vacancy_id}", kwargs={"vacancy_id": vacancy_id})
+    outbox_enqueue(task=tasknames.RANK_VACANCY, key=rank_vacancy_key(vacancy_id), kwargs={"vacancy_id": vacancy_id})
+
+
+def rank_vacancies_batch_requested(*, vacancy_ids: list[int]) -> None:
+    """Rank several open vacancies in one engine pass (matching's nightly rematch)."""
+    outbox_enqueue(
+        task=tasknames.RANK_VACANCY_BATCH,
+        key=f"batch:{vacancy_ids[0]}-{vacancy_ids[-1]}:{len(vacancy_ids)}",
+        kwargs={"vacancy_ids": vacancy_ids},
+    )
 
 
 def rescore_volunteer_requested(*, volunteer_id: int) -> None:

@@ -26,6 +26,12 @@ class MatchRun(models.Model):
     scored = models.PositiveIntegerField(default=0)
     stored = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(auto_now_add=True)
+    # A running run is alive while this is in the future: set when it starts and
+    # renewed as its chunks work. A worker killed mid-run stops renewing it, and
+    # the reconciler (every MATCHING_RECONCILE_INTERVAL) fails the run and ranks
+    # the vacancy again; no broker redelivery is needed (the embedded
+    # filesystem broker has none).
+    lease_until = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
 

@@ -8,13 +8,17 @@ Every function here is safe to run twice.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from assignments.models import Vacancy
+from core import tasknames
+from core.models import DeadLetter, OutboxMessage
+from core.outbox import rank_vacancies_batch_requested, rank_vacancy_requested
 from matching import engine
 from matching.convert import rules_for_programme, vacancy_to_engine
 from matching.index_cache import partition_index, roster_index, vocabulary_current
@@ -33,10 +37,33 @@ def open_vacancies() -> QuerySet[Vacancy]:
     return Vacancy.objects.open().select_related("programme", "host_institution")
 
 
+def _lease_end() -> datetime:
+    return timezone.now() + timedelta(seconds=settings.MATCHING_RUN_LEASE)
+
+
 def _new_run(vacancy: Vacancy) -> MatchRun:
     return MatchRun.objects.create(
-        vacancy=vacancy, engine_version=engine.ENGINE_VERSION, vacancy_updated_at=vacancy.updated_at
+        vacancy=vacancy,
+        engine_version=engine.ENGINE_VERSION,
+        vacancy_updated_at=vacancy.updated_at,
+        lease_until=_lease_end(),
     )
+
+
+def run_renew(*, run_id: int) -> bool:
+    """Extend a working run's lease; False when the run is no longer working (done, failed or gone)."""
+    working = [MatchRun.Status.RUNNING, MatchRun.Status.MERGING]
+    return bool(MatchRun.objects.filter(pk=run_id, status__in=working).update(lease_until=_lease_end()))
+
+
+def runs_expire() -> int:
+    """Fail every working run whose lease ran out (its worker died); return how many.
+
+    A conditional update: a chunk that renews the lease first keeps its run alive.
+    """
+    working = [MatchRun.Status.RUNNING, MatchRun.Status.MERGING]
+    stale = MatchRun.objects.filter(status__in=working, lease_until__lt=timezone.now())
+    return stale.update(status=MatchRun.Status.FAILED, finished_at=timezone.now())
 
 
 def partitioned() -> bool:
@@ -110,7 +137,7 @@ def vacancy_rank_partition(*, run_id: int, partition: int, vocabulary_id: int) -
     by acks_late) overwrites its own chunk row; only one caller wins the merge.
     """
     run = MatchRun.objects.select_related("vacancy__programme", "vacancy__host_institution").filter(pk=run_id).first()
-    if run is None or run.status != MatchRun.Status.RUNNING:
+    if run is None or run.status != MatchRun.Status.RUNNING or not run_renew(run_id=run.pk):
         return False
     index = partition_index(partition, vocabulary_id=vocabulary_id)
     candidates, scored = _rank_slice(run.vacancy, index=index)
@@ -125,7 +152,7 @@ def vacancy_rank_chunk(*, run_id: int, number: int, low_id: int, high_id: int) -
     update from running to merging).
     """
     run = MatchRun.objects.select_related("vacancy__programme", "vacancy__host_institution").filter(pk=run_id).first()
-    if run is None or run.status != MatchRun.Status.RUNNING:
+    if run is None or run.status != MatchRun.Status.RUNNING or not run_renew(run_id=run.pk):
         return False
     ids = Volunteer.objects.matchable().filter(pk__gte=low_id, pk__lte=high_id).values_list("pk", flat=True)
     candidates, scored = _rank_slice(run.vacancy, only_ids={str(pk) for pk in ids})
@@ -138,6 +165,7 @@ def _chunk_done(run: MatchRun, number: int, candidates: list[StoredCandidate], s
         run=run, number=number, defaults={"scored": scored, "candidates": [c.to_json() for c in candidates]}
     )
     if MatchRunChunk.objects.filter(run=run).count() < run.chunks_total:
+        run_renew(run_id=run.pk)
         return False
     won = MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.RUNNING).update(status=MatchRun.Status.MERGING)
     if not won:
@@ -174,21 +202,94 @@ def vacancies_rank_batch(*, vacancy_ids: Sequence[int]) -> tuple[list[MatchRun],
         top_k=settings.MATCHING_TOP_K,
         explain_top=explain_top(),
     )
-    for key, candidates in ranked.items():
+    for stored, (key, candidates) in enumerate(ranked.items()):
+        if stored % 8 == 0:  # storing a batch takes a while: keep the runs still to store alive
+            MatchRun.objects.filter(pk__in=[r.pk for r in runs.values()], status=MatchRun.Status.RUNNING).update(
+                lease_until=_lease_end()
+            )
         run_finish(run=runs[key], candidates=[StoredCandidate.from_engine(c) for c in candidates], scored=len(index))
     return list(runs.values()), []
 
 
 def vacancies_needing_rank() -> list[int]:
-    """Open vacancies without a current finished run (never ranked, edited since, or an older engine)."""
+    """Open vacancies without a current finished run (never ranked, edited since, or an older engine).
+
+    Left out: a vacancy whose current run is still working within its lease, and
+    one whose ranking was requested less than a lease ago (its task may still
+    be queued) or is waiting in the outbox for the broker.
+    """
     current = MatchRun.objects.filter(
         vacancy=OuterRef("pk"),
-        status=MatchRun.Status.DONE,
         engine_version=engine.ENGINE_VERSION,
         vacancy_updated_at__gte=OuterRef("updated_at"),
     )
-    return list(Vacancy.objects.open().filter(~Exists(current)).order_by("pk").values_list("pk", flat=True))
+    done = current.filter(status=MatchRun.Status.DONE)
+    working = current.filter(
+        status__in=[MatchRun.Status.RUNNING, MatchRun.Status.MERGING], lease_until__gte=timezone.now()
+    )
+    candidates = Vacancy.objects.open().filter(~Exists(done), ~Exists(working)).order_by("pk")
+    requested = _recently_requested()
+    # A ranking set aside because it killed its worker each time (core/deliveries.py)
+    # is not tried again until someone edits the vacancy: staff see it in the admin.
+    dead = {
+        int(kwargs["vacancy_id"]): at
+        for kwargs, at in DeadLetter.objects.filter(task=tasknames.RANK_VACANCY).values_list("kwargs", "created_at")
+        if "vacancy_id" in kwargs
+    }
+    return [
+        pk
+        for pk, updated_at in candidates.values_list("pk", "updated_at")
+        if pk not in requested and not (pk in dead and dead[pk] >= updated_at)
+    ]
+
+
+def _recently_requested() -> set[int]:
+    """Vacancies whose ranking (alone or in a batch) waits in the outbox or went out less than a lease ago."""
+    recent = timezone.now() - timedelta(seconds=settings.MATCHING_RUN_LEASE)
+    requests = (
+        OutboxMessage.objects.filter(task__in=[tasknames.RANK_VACANCY, tasknames.RANK_VACANCY_BATCH])
+        .filter(Q(sent_at__isnull=True) | Q(sent_at__gte=recent))
+        .values_list("kwargs", flat=True)
+    )
+    requested: set[int] = set()
+    for kwargs in requests:
+        if "vacancy_id" in kwargs:
+            requested.add(int(kwargs["vacancy_id"]))
+        requested.update(int(pk) for pk in kwargs.get("vacancy_ids", ()))
+    return requested
+
+
+def vacancies_reconcile() -> list[int]:
+    """Fail the runs whose worker died and request a ranking of every open vacancy left without one.
+
+    The requests go through the outbox, so their publication time is what the
+    next pass reads to leave them be for a lease. Returns the vacancies requested.
+    """
+    runs_expire()
+    vacancy_ids = vacancies_needing_rank()
+    with transaction.atomic():
+        for vacancy_id in vacancy_ids:
+            rank_vacancy_requested(vacancy_id=vacancy_id)
+    return vacancy_ids
 
 
 def open_vacancy_ids() -> list[int]:
     return list(Vacancy.objects.open().order_by("pk").values_list("pk", flat=True))
+
+
+# Vacancies scored together by one nightly task: large enough for the batched
+# sparse product to pay, small enough that a batch finishes in seconds.
+REMATCH_BATCH = 64
+
+
+def vacancies_rematch() -> int:
+    """Request a fresh ranking of every open vacancy, in batches of REMATCH_BATCH (the nightly rematch).
+
+    Through the outbox, so that the reconciler sees the batches as requested
+    and does not queue each of their vacancies again while they wait.
+    """
+    vacancy_ids = open_vacancy_ids()
+    with transaction.atomic():
+        for start in range(0, len(vacancy_ids), REMATCH_BATCH):
+            rank_vacancies_batch_requested(vacancy_ids=vacancy_ids[start : start + REMATCH_BATCH])
+    return len(vacancy_ids)

@@ -68,16 +68,11 @@ def record_outcome(application_event_id: int) -> None:
 
 @shared_task(name=tasknames.RECONCILE_OPEN_VACANCIES, acks_late=True)
 def reconcile_open_vacancies() -> int:
-    """Re-queue every open vacancy that has no current finished ranking."""
-    vacancy_ids = rank.vacancies_needing_rank()
-    for vacancy_id in vacancy_ids:
-        rank_vacancy.delay(vacancy_id)
+    """Rank again every open vacancy without a current ranking: lost tasks, and runs whose worker died."""
+    vacancy_ids = rank.vacancies_reconcile()
+    if vacancy_ids:
+        logger.info("reconciler requested a ranking of %d open vacancies: %s", len(vacancy_ids), vacancy_ids[:20])
     return len(vacancy_ids)
-
-
-# Vacancies scored together by one nightly task: large enough for the batched
-# sparse product to pay, small enough that a batch finishes in seconds.
-REMATCH_BATCH = 64
 
 
 @shared_task(name=tasknames.RANK_VACANCY_BATCH, acks_late=True, **DB_RETRY)
@@ -100,10 +95,7 @@ def rematch_all() -> int:
     """
     if rank.partitioned():
         vocabulary_refit()
-    vacancy_ids = rank.open_vacancy_ids()
-    for start in range(0, len(vacancy_ids), REMATCH_BATCH):
-        rank_vacancy_batch.delay(vacancy_ids[start : start + REMATCH_BATCH])
-    return len(vacancy_ids)
+    return rank.vacancies_rematch()
 
 
 @worker_process_init.connect

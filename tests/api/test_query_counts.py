@@ -61,3 +61,42 @@ def test_it_lists_in_a_fixed_number_of_queries(
     assert large_rows > small_rows
     assert large == small, f"{url}: {small} queries for {small_rows} rows but {large} for {large_rows}"
     assert response.status_code == 200
+
+
+def _rows(client: Any, url: str) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    body = response.json()
+    return len(queries), len(body["results"] if isinstance(body, dict) else body)
+
+
+def _same_for_few_and_many(client: Any, url: str, grow: Any) -> None:
+    grow(1)
+    few, few_rows = _rows(client, url)
+    grow(7)
+    many, many_rows = _rows(client, url)
+    assert many_rows > few_rows
+    assert many == few, f"{url}: {few} queries for {few_rows} rows but {many} for {many_rows}"
+
+
+def test_a_vacancys_ranking_runs_list_in_a_fixed_number_of_queries(world: World) -> None:
+    from matching.models import MatchRun
+
+    vacancy = VacancyFactory(programme=world.programme)
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            MatchRun.objects.create(vacancy=vacancy, engine_version="test", vacancy_updated_at=vacancy.updated_at)
+
+    _same_for_few_and_many(client_for(world.manager), f"/api/v1/vacancies/{vacancy.external_id}/match-runs", grow)
+
+
+def test_a_users_api_tokens_list_in_a_fixed_number_of_queries(world: World, settings: Any) -> None:
+    from accounts.services import api_token_issue
+
+    settings.API_TOKENS_PER_USER = 50
+    client = client_for(world.manager)
+    _same_for_few_and_many(
+        client, "/api/v1/auth/tokens", lambda n: [api_token_issue(user=world.manager) for _ in range(n)]
+    )

@@ -126,3 +126,35 @@ def test_a_vacancy_opened_while_the_broker_is_down_is_ranked_once_it_is_back(
     # allowed (ranking is idempotent), so wait for at least one finished run.
     wait_for(lambda: _done_runs(data["vacancy"]) >= 1, timeout=60, what="the ranking after the broker came back")
     assert _shortlist(data["manager"], data["vacancy"])
+
+
+def test_a_ranking_lost_with_its_worker_is_redone_within_a_minute(
+    worker: Worker, wait_for: Callable[..., None]
+) -> None:
+    """Defaults (30 s lease, reconciler every 15 s): no broker redelivery is needed."""
+    from django.utils import timezone
+
+    from core import tasknames
+    from core.outbox import rank_vacancy_key
+    from matching import rank
+
+    data = _roster()
+    # A request published this instant whose message a killed worker took with it...
+    lost = VacancyFactory(programme=data["vacancy"].programme)
+    OutboxMessage.objects.create(
+        task=tasknames.RANK_VACANCY,
+        key=rank_vacancy_key(lost.pk),
+        kwargs={"vacancy_id": lost.pk},
+        sent_at=timezone.now(),
+    )
+    # ...and a run that started this instant on a worker that then died.
+    killed = VacancyFactory(programme=data["vacancy"].programme)
+    dead_run = rank._new_run(killed)
+
+    wait_for(lambda: _done_runs(lost) == 1 and _done_runs(killed) == 1, timeout=60, what="both rankings redone")
+    dead_run.refresh_from_db()
+    assert dead_run.status == MatchRun.Status.FAILED
+    assert _shortlist(data["manager"], killed)
+    for vacancy in (lost, killed):
+        ids = list(MatchResult.objects.filter(vacancy=vacancy).values_list("volunteer_id", flat=True))
+        assert len(ids) == len(set(ids))

@@ -1,0 +1,122 @@
+"""The mix `make load` drives (scripts/load runs it headless): volunteers and programme managers over the API.
+
+Volunteers read their matches and inbox (and now and then edit their profile,
+which rescores it); managers read shortlists and their applications, move
+applications a step, and open new vacancies. Each simulated person signs in
+with a token scripts/load issued (LOAD_PERSONAS, a JSON file); all together
+they aim at LOAD_RPS requests a second.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from collections import deque
+from itertools import count
+from typing import Any
+
+from locust import HttpUser, constant_throughput, task
+
+PERSONAS: dict[str, Any] = json.loads(open(os.environ["LOAD_PERSONAS"]).read())  # noqa: SIM115
+USERS = int(os.environ.get("LOAD_USERS", "25"))
+RPS = float(os.environ.get("LOAD_RPS", "50"))
+# Applications still "interest", per manager: each move takes one, so no two
+# simulated managers move the same one and no move is refused as out of order.
+WAITING: list[deque[int]] = [deque(m["applications"]) for m in PERSONAS["managers"]]
+NEW_VACANCY = count(1)
+
+
+class _Person(HttpUser):
+    abstract = True
+    # Each simulated person paces itself so that USERS of them make RPS in all.
+    wait_time = constant_throughput(RPS / USERS)
+
+    def sign_in(self, token: str) -> None:
+        self.client.headers.update({"Authorization": f"Token {token}", "Accept": "application/json"})
+
+
+class Volunteer(_Person):
+    weight = 3
+
+    def on_start(self) -> None:
+        self.sign_in(random.choice(PERSONAS["volunteers"]))
+
+    @task(6)
+    def matches(self) -> None:
+        self.client.get("/api/v1/matches")
+
+    @task(4)
+    def inbox(self) -> None:
+        self.client.get("/api/v1/inbox/")
+
+    @task(2)
+    def unread(self) -> None:
+        self.client.get("/api/v1/inbox/unread-count")
+
+    @task(2)
+    def vacancies(self) -> None:
+        self.client.get("/api/v1/vacancies/")
+
+    @task(1)
+    def edit_profile(self) -> None:
+        years = random.randint(3, 30)
+        self.client.patch("/api/v1/profile", json={"years_experience": years})
+
+
+class Manager(_Person):
+    weight = 1
+
+    def on_start(self) -> None:
+        self.number = random.randrange(len(PERSONAS["managers"]))
+        self.me = PERSONAS["managers"][self.number]
+        self.sign_in(self.me["token"])
+
+    @task(6)
+    def shortlist(self) -> None:
+        vacancy = random.choice(self.me["vacancies"])
+        self.client.get(f"/api/v1/vacancies/{vacancy}/shortlist", name="/api/v1/vacancies/[id]/shortlist")
+
+    @task(3)
+    def applications(self) -> None:
+        self.client.get("/api/v1/applications/")
+
+    @task(3)
+    def move_application(self) -> None:
+        waiting = WAITING[self.number]
+        if not waiting:
+            return
+        application = waiting.popleft()
+        self.client.post(
+            f"/api/v1/applications/{application}/transition",
+            json={"status": "shortlisted"},
+            name="/api/v1/applications/[id]/transition",
+        )
+
+    @task(1)
+    def open_vacancy(self) -> None:
+        number = next(NEW_VACANCY)
+        created = self.client.post(
+            "/api/v1/vacancies/",
+            json={
+                "programme": self.me["programme"],
+                "host_institution": "Ministry of Health",
+                "title": f"Midwifery tutor {number}",
+                "country": "SO",
+                "location": "Hargeisa",
+                "sector": "Health",
+                "description": "Train midwifery students and tutors on the labour ward and in the skills lab.",
+                "required_skills": ["midwifery"],
+                "preferred_skills": ["clinical teaching"],
+                "min_education": "bachelor",
+                "min_years_experience": 3,
+                "start_date": "2027-03-01",
+                "end_date": "2027-09-30",
+            },
+        )
+        if created.status_code != 201:
+            return
+        external_id = created.json()["external_id"]
+        self.client.post(
+            f"/api/v1/vacancies/{external_id}/status", json={"status": "open"}, name="/api/v1/vacancies/[id]/status"
+        )
