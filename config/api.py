@@ -6,13 +6,17 @@ turns it, and DRF's own errors, into one shape so clients parse one thing.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
 from django.views.defaults import bad_request, page_not_found
+from django.views.defaults import server_error as django_server_error
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -92,3 +96,31 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"errors": {"non_field_errors": ["Not found."]}}, status=404)
     return page_not_found(request, exception)
+
+
+# A database that refuses or drops connections (a restart, a fail-over): the
+# request did not happen, and trying again shortly is right.
+DATABASE_OUTAGES = (OperationalError, InterfaceError)
+RETRY_AFTER_OUTAGE = "5"
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """An uncaught error: 503 with Retry-After while the database is away, 500 otherwise; JSON under /api/.
+
+    Django calls this inside its ``except`` block, so the exception is the one being handled.
+    """
+    exc = sys.exc_info()[1]
+    outage = isinstance(exc, DATABASE_OUTAGES)
+    if request.path.startswith("/api/"):
+        if outage:
+            reason = "The service is briefly unavailable: try again in a few seconds."
+        else:
+            reason = "Something went wrong on our side."
+        response: HttpResponse = JsonResponse({"errors": {"non_field_errors": [reason]}}, status=503 if outage else 500)
+    elif outage:
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    else:
+        return django_server_error(request)
+    if outage:
+        response["Retry-After"] = RETRY_AFTER_OUTAGE
+    return response

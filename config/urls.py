@@ -41,3 +41,4 @@ if settings.METRICS_ENABLED:
 
 handler404 = "config.api.not_found"
 handler400 = "config.api.bad_request_handler"
+handler500 = "config.api.server_error"
