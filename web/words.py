@@ -35,7 +35,9 @@ def strength(score: float) -> str:
         return _("Strong fit")
     if band == "good":
         return _("Good fit")
-    return _("Partial fit")
+    if band == "partial":
+        return _("Partial fit")
+    return _("Little evidence of a fit")
 
 
 def _sentence(reason: str) -> str | None:

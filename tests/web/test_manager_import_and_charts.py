@@ -120,7 +120,7 @@ def test_a_vacancys_scores_fall_into_bins_and_show_on_its_page() -> None:
     w = world(candidates=3)
     page = signed_in(w.manager).get(f"/manage/vacancies/{w.vacancy.external_id}/").content.decode()
     assert '<svg role="img" aria-label="Match scores of the ranked candidates"' in page
-    assert "<caption>Candidates per score band</caption>" in page
+    assert "<caption>Candidates per score range</caption>" in page
 
 
 @pytest.mark.parametrize("kind", ["manager_first", "stale_reminder", "manager_summary"])
