@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 from django_countries import countries
 
 from alerts.models import Alert
@@ -22,20 +24,20 @@ from assignments.models import Application, Vacancy
 
 PARTICIPATION_MIN_CELL = 10
 STAGES: tuple[tuple[str, str], ...] = (
-    ("alerted", "Alerted"),
-    ("interested", "Interested"),
-    ("shortlisted", "Shortlisted"),
-    ("selected", "Selected"),
+    ("alerted", N_("Alerted")),
+    ("interested", N_("Interested")),
+    ("shortlisted", N_("Shortlisted")),
+    ("selected", N_("Selected")),
 )
 GENDER_LABELS = {
-    "female": "Women",
-    "male": "Men",
-    "other": "Another gender",
-    "undisclosed": "Not disclosed",
-    "": "Not given",
+    "female": N_("Women"),
+    "male": N_("Men"),
+    "other": N_("Another gender"),
+    "undisclosed": N_("Not disclosed"),
+    "": N_("Not given"),
 }
-OTHER_COUNTRIES = "Other countries"
-OTHER_COUNTRY = "Another country"
+OTHER_COUNTRIES = N_("Other countries")
+OTHER_COUNTRY = N_("Another country")
 
 _S = Application.Status
 _REACHED_SHORTLIST = (_S.SHORTLISTED, _S.INTERVIEW, _S.SELECTED, _S.DEPLOYED, _S.COMPLETED)
@@ -93,7 +95,7 @@ def participation_by_stage(*, vacancies: QuerySet[Vacancy]) -> Participation:
     country = [_counts(qs, "volunteer__residence_country", person) for qs, person in stages]
 
     by_gender = [
-        ParticipationRow(label=label, cells=tuple(_hide(column.get(key, 0)) for column in gender))
+        ParticipationRow(label=gettext(label), cells=tuple(_hide(column.get(key, 0)) for column in gender))
         for key, label in GENDER_LABELS.items()
         if any(column.get(key, 0) for column in gender)
     ]
@@ -110,8 +112,10 @@ def participation_by_stage(*, vacancies: QuerySet[Vacancy]) -> Participation:
     if pooled:
         by_country.append(
             ParticipationRow(
-                label=OTHER_COUNTRIES if len(pooled) > 1 else OTHER_COUNTRY,
+                label=gettext(OTHER_COUNTRIES if len(pooled) > 1 else OTHER_COUNTRY),
                 cells=tuple(_hide(sum(column.get(code, 0) for code in pooled)) for column in country),
             )
         )
-    return Participation(stages=tuple(label for _, label in STAGES), by_gender=by_gender, by_country=by_country)
+    return Participation(
+        stages=tuple(gettext(label) for _, label in STAGES), by_gender=by_gender, by_country=by_country
+    )

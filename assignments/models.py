@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core import validators as v
 from core import vocabulary
@@ -61,10 +62,10 @@ class Vacancy(models.Model):
     """An assignment posted from a host institution's terms of reference."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
-        FILLED = "filled", "Filled"
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        FILLED = "filled", _("Filled")
 
     external_id = models.CharField(
         max_length=64, unique=True, default=_new_external_id, validators=[v.validate_external_id]
@@ -128,14 +129,14 @@ class Application(models.Model):
     """A volunteer's interest in a vacancy, moved through selection by a manager."""
 
     class Status(models.TextChoices):
-        INTEREST = "interest", "Interest expressed"
-        SHORTLISTED = "shortlisted", "Shortlisted"
-        INTERVIEW = "interview", "Interview"
-        SELECTED = "selected", "Selected"
-        NOT_SELECTED = "not_selected", "Not selected"
-        DEPLOYED = "deployed", "Deployed"
-        COMPLETED = "completed", "Completed"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        INTEREST = "interest", _("Interest expressed")
+        SHORTLISTED = "shortlisted", _("Shortlisted")
+        INTERVIEW = "interview", _("Interview")
+        SELECTED = "selected", _("Selected")
+        NOT_SELECTED = "not_selected", _("Not selected")
+        DEPLOYED = "deployed", _("Deployed")
+        COMPLETED = "completed", _("Completed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     vacancy = models.ForeignKey(Vacancy, on_delete=models.CASCADE, related_name="applications")
     # Null once the volunteer erased their account: the row stays for anonymous statistics.
