@@ -82,12 +82,15 @@ def volunteer_export_data(*, user: User) -> dict[str, Any]:
     return data
 
 
-def _scrub_admin_log(*, obj: models.Model) -> None:
-    # The admin log names the objects staff edited; the name of an erased
-    # person must not survive there.
-    LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True), object_id=str(obj.pk)
-    ).update(object_repr="[erased]", change_message="")
+def _scrub_admin_log(*, model: type[models.Model], pks: list[Any]) -> None:
+    # The admin log keeps the repr of every object staff edited (a profile's
+    # repr is the name, an allauth address's is the address itself) and
+    # outlives the object: the name of an erased person must not survive there.
+    if pks:
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model, for_concrete_model=True),
+            object_id__in=[str(pk) for pk in pks],
+        ).update(object_repr="[erased]", change_message="")
 
 
 def _forget_sign_in_records(*, email: str) -> None:
@@ -112,12 +115,11 @@ def user_erase(*, user: User) -> None:
     """
     locked = User.objects.select_for_update().get(pk=user.pk)
     old_email = locked.email
-    volunteer = Volunteer.objects.filter(user=locked).first()
     for relation, qs, field, target in _relations(user=locked):
+        # Every row the registry deletes or blanks may have been edited by staff.
+        _scrub_admin_log(model=qs.model, pks=list(qs.values_list("pk", flat=True)))
         relation.erase(qs, field, target)
-    if volunteer is not None:
-        _scrub_admin_log(obj=volunteer)
-    _scrub_admin_log(obj=locked)
+    _scrub_admin_log(model=User, pks=[locked.pk])
     _forget_sign_in_records(email=old_email)
 
     locked.email = f"erased-{locked.pk}@erased.invalid"
