@@ -376,6 +376,15 @@ CELERY_BEAT_SCHEDULE = {
     "matching-nightly-rematch": {"task": tasknames.REMATCH_ALL, "schedule": crontab(hour=2, minute=0)},
 }
 
+# --- Privacy ------------------------------------------------------------------
+# A volunteer's profile with no log-in and no edit for this long is erased
+# (volunteers.privacy.retention), daily on beat and by `manage.py erase_inactive`.
+PRIVACY_RETENTION_DAYS = env.int("PRIVACY_RETENTION_DAYS", default=3 * 365)
+CELERY_BEAT_SCHEDULE["volunteers-erase-inactive"] = {
+    "task": tasknames.ERASE_INACTIVE_VOLUNTEERS,
+    "schedule": crontab(hour=3, minute=30),
+}
+
 # --- Matching -----------------------------------------------------------------
 MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=200)
 MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=20000)
