@@ -31,7 +31,14 @@ from assignments.services import application_advance, application_express_intere
 from core.models import OutboxMessage
 from matching.outcomes import outcome_from_application_event
 from matching.rank import vacancy_rank
-from tests.factories import ManagerFactory, ProgrammeFactory, StaffFactory, UserFactory, VacancyFactory, VolunteerFactory
+from tests.factories import (
+    ManagerFactory,
+    ProgrammeFactory,
+    StaffFactory,
+    UserFactory,
+    VacancyFactory,
+    VolunteerFactory,
+)
 from volunteers.privacy import user_erase
 
 pytestmark = pytest.mark.django_db
