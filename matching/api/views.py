@@ -40,15 +40,25 @@ def _manager_vacancy(request: Request, external_id: str) -> Vacancy:
 
 @extend_schema(
     parameters=[
-        OpenApiParameter("min_score", float, description="only candidates scoring at least this (0-1)"),
+        OpenApiParameter(
+            "min_score",
+            {"type": "number", "minimum": 0, "maximum": 1},
+            description="only candidates scoring at least this (0-1)",
+        ),
         OpenApiParameter(
             "include",
             str,
             enum=["all"],
             description="'all' also lists candidates below the floor (band 'none': no evidence of doing this work)",
         ),
-        OpenApiParameter("residence_country", str, description="ISO 3166-1 alpha-2"),
-        OpenApiParameter("language", str, description="ISO 639-1 code the candidate speaks"),
+        OpenApiParameter(
+            "residence_country", {"type": "string", "pattern": "^[A-Za-z]{2}$"}, description="ISO 3166-1 alpha-2"
+        ),
+        OpenApiParameter(
+            "language",
+            {"type": "string", "pattern": "^[A-Za-z]{2}$"},
+            description="ISO 639-1 code the candidate speaks",
+        ),
     ]
 )
 class ShortlistView(AuditedReadMixin, ListAPIView):
