@@ -9,6 +9,7 @@ filters carry their vocabulary so the schema lists the values accepted.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import django_filters
@@ -28,18 +29,23 @@ class StrictFilterBackend(DjangoFilterBackend):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is None:
             return None
-        errors: dict[str, list[str]] = {}
-        for name in filterset.filters:
-            if name not in request.query_params:
-                continue
-            values = request.query_params.getlist(name)
-            if len(values) > 1:
-                errors[name] = ["give this parameter once"]
-            elif not values[0].strip():
-                errors[name] = ["must not be empty (leave the parameter out not to filter by it)"]
-        if errors:
-            raise ValidationError(errors)
+        refuse_empty_or_repeated(request, names=filterset.filters)
         return filterset
+
+
+def refuse_empty_or_repeated(request: Request, *, names: Iterable[str]) -> None:
+    """400 naming each of ``names`` given empty or more than once (views that read filters by hand call it too)."""
+    errors: dict[str, list[str]] = {}
+    for name in names:
+        if name not in request.query_params:
+            continue
+        values = request.query_params.getlist(name)
+        if len(values) > 1:
+            errors[name] = ["give this parameter once"]
+        elif not values[0].strip():
+            errors[name] = ["must not be empty (leave the parameter out not to filter by it)"]
+    if errors:
+        raise ValidationError(errors)
 
 
 class IntegerFilter(django_filters.NumberFilter):

@@ -298,6 +298,8 @@ SPECTACULAR_SETTINGS = {
         "VacancyStatusEnum": "assignments.models.Vacancy.Status",
         "ApplicationStatusEnum": "assignments.models.Application.Status",
         "EducationLevelEnum": "core.vocabulary.EDUCATION_LEVELS",
+        "CountryCodeEnum": "core.validators.COUNTRY_CODES",
+        "LanguageCodeEnum": "core.validators.LANGUAGE_CODES",
     },
 }
 

@@ -60,11 +60,16 @@ class VacancyInputSerializer(StrictModelSerializer):
     """A vacancy as the roster format writes it; the host institution by name."""
 
     host_institution = serializers.CharField(max_length=300, validators=[v.validate_single_line])
-    required_skills = serializers.ListField(child=serializers.CharField(max_length=200), max_length=100, required=False)
-    preferred_skills = serializers.ListField(
-        child=serializers.CharField(max_length=200), max_length=100, required=False
+    # The models' validators, repeated here so the schema states them (config.schema.VALIDATOR_SCHEMAS).
+    required_skills = serializers.ListField(
+        child=serializers.CharField(max_length=200), max_length=100, required=False, validators=[v.validate_skill_list]
     )
-    required_languages = serializers.DictField(child=serializers.CharField(max_length=32), required=False)
+    preferred_skills = serializers.ListField(
+        child=serializers.CharField(max_length=200), max_length=100, required=False, validators=[v.validate_skill_list]
+    )
+    required_languages = serializers.DictField(
+        child=serializers.CharField(max_length=32), required=False, validators=[v.validate_languages]
+    )
 
     class Meta:
         model = Vacancy

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from assignments.models import Vacancy
 from assignments.selectors import vacancies_managed_by
 from config.audit import AuditedReadMixin
+from config.filters import refuse_empty_or_repeated
 from config.permissions import IsManagerOrStaff, IsVolunteer
 from core.audit import Action
 from core.outbox import rank_vacancy_requested
@@ -76,6 +77,7 @@ class ShortlistView(AuditedReadMixin, ListAPIView):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         vacancy = self.vacancy = _manager_vacancy(self.request, self.kwargs["external_id"])
+        refuse_empty_or_repeated(self.request, names=ShortlistFilterSerializer().fields)
         filters = ShortlistFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         params = dict(filters.validated_data)
