@@ -27,6 +27,9 @@ class OutboxMessage(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # The request (or task) that asked for the work, carried to the task when
+    # beat relays the row later, so its log lines join the request's.
+    request_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering: ClassVar = ["id"]
