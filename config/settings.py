@@ -176,6 +176,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 # they came from (per account and address, each new address bought 5 more
 # guesses); its owner is told by email (accounts.receivers).
 AXES_LOCKOUT_PARAMETERS = "accounts.axes.axes_lockout_parameters"
+# A lock does not apply at an address its owner logged in from in the last
+# LOGIN_KNOWN_ADDRESS_DAYS, so nobody can lock an owner out by failing on purpose.
+AXES_WHITELIST_CALLABLE = "accounts.axes.axes_known_address"
+LOGIN_KNOWN_ADDRESS_DAYS = env.int("LOGIN_KNOWN_ADDRESS_DAYS", default=30)
 AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 # Failed log-ins from one address across any accounts (password spraying):
 # past this many in the window (seconds), that address is refused (429).
