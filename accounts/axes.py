@@ -1,10 +1,15 @@
-"""How django-axes names the account a login attempt is for."""
+"""How django-axes names the account a login attempt is for, and which addresses its lock leaves open."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest
+
+from config.client_address import client_address
 
 
 def axes_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
@@ -35,3 +40,33 @@ def axes_lockout_parameters(request: Any, credentials: dict[str, Any] | None = N
     axes takes a setting it does not check.
     """
     return ["username"]
+
+
+def _known_address_key(email: str, address: str) -> str:
+    # Hashed: the cache holds no address or email in clear.
+    return "login-known:" + hashlib.sha256(f"{email.strip().lower()}\n{address}".encode()).hexdigest()
+
+
+def login_address_remember(request: Any, *, email: str) -> None:
+    """The owner of ``email`` just logged in from this client address: a lock-out will not shut them out of it."""
+    address = client_address(request)
+    if address:
+        ttl = settings.LOGIN_KNOWN_ADDRESS_DAYS * 86400
+        caches["default"].set(_known_address_key(email, address), 1, timeout=ttl)
+
+
+def axes_known_address(request: Any, credentials: dict[str, Any] | None = None) -> bool:
+    """Whether this log-in comes from an address the account's owner logged in from lately.
+
+    Anyone who knows an address could lock its account for the cool-off by
+    failing on purpose. A lock (and the failures that lead to it) therefore
+    applies only to other addresses: the owner keeps logging in from where
+    they logged in before (LOGIN_KNOWN_ADDRESS_DAYS). Guessing from such an
+    address is still capped by the per-address failure limit
+    (config.throttles.LoginFailureRateThrottle), which counts every failure.
+    """
+    email = axes_username(request, credentials)
+    address = client_address(request)
+    if not email or not address:
+        return False
+    return bool(caches["default"].get(_known_address_key(email, address)))

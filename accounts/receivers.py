@@ -6,10 +6,11 @@ from typing import Any
 
 from axes.helpers import get_cool_off, get_failure_limit
 from axes.signals import user_locked_out
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from accounts.axes import login_address_remember
 from accounts.services import account_lockout_notify
 from config.throttles import login_failure_record
 
@@ -20,6 +21,13 @@ def on_login_failed(
 ) -> None:
     if request is not None:
         login_failure_record(request)
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.remember_login_address")
+def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    email = str(getattr(user, "email", None) or "")
+    if request is not None and email:
+        login_address_remember(request, email=email)
 
 
 @receiver(user_locked_out, dispatch_uid="accounts.lockout_notice")

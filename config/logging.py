@@ -12,7 +12,6 @@ passwords and anything after ``password=``, and no code here logs a body.
 
 from __future__ import annotations
 
-import contextvars
 import json
 import logging
 import re
@@ -20,7 +19,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+from core.context import request_id_var
 
 _VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 

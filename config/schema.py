@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
@@ -10,6 +11,41 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
 from config.serializers import ErrorSerializer
+from core import validators as v
+from core.vocabulary import LANGUAGE_LEVELS
+
+# What the shared field validators (core.validators) refuse, stated in the schema, so that a value the
+# schema allows is one the API takes: an outside fuzzer's "valid" country "00" or a name with a control
+# character was refused with a 400 the schema could not predict (make fuzz, positive_data_acceptance).
+_NO_CONTROLS = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069"
+# One character or more: a field that may be blank is documented by drf-spectacular as oneOf this or
+# {maxLength: 0}, and the empty string must match only one of them.
+_CLEAN_TEXT = f"^[^{_NO_CONTROLS}]+$"
+_SINGLE_LINE = f"^[^{_NO_CONTROLS}\\u0009\\u000a\\u000d\\u2028\\u2029]+$"
+_COUNTRY = {"type": "string", "enum": list(v.COUNTRY_CODES)}
+VALIDATOR_SCHEMAS: dict[Callable[[Any], None], dict[str, Any]] = {
+    v.validate_country_code: {"enum": list(v.COUNTRY_CODES)},
+    v.validate_language_code: {"enum": list(v.LANGUAGE_CODES)},
+    v.validate_country_list: {"type": "array", "items": _COUNTRY},
+    # OpenAPI 3.0 has no propertyNames: every ISO 639-1 code is an optional property, no other is allowed.
+    v.validate_languages: {
+        "type": "object",
+        "properties": {code: {"type": "string", "enum": list(LANGUAGE_LEVELS)} for code in v.LANGUAGE_CODES},
+        "additionalProperties": False,
+    },
+    v.validate_skill_list: {
+        "type": "array",
+        "maxItems": v.MAX_SKILLS,
+        "items": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": v.MAX_SKILL_LENGTH,
+            "pattern": f"^[^{_NO_CONTROLS}]*[^\\s{_NO_CONTROLS}][^{_NO_CONTROLS}]*$",
+        },
+    },
+    v.validate_single_line: {"pattern": _SINGLE_LINE},
+    v.validate_clean_text: {"pattern": _CLEAN_TEXT},
+}
 
 
 def by_role(
@@ -79,6 +115,41 @@ class ApiAutoSchema(AutoSchema):
     - 404 where the path names an object, or a list can be paged past its end;
     - 413 and 415 where a body is read, 429 where a throttle counts.
     """
+
+    def _map_serializer_field(
+        self, field: serializers.Field[Any, Any, Any, Any], direction: Direction, bypass_extensions: bool = False
+    ) -> dict[str, Any]:
+        schema: dict[str, Any] = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request":
+            for validator in getattr(field, "validators", ()):
+                if callable(validator) and getattr(validator, "__module__", "") == v.__name__:
+                    schema |= VALIDATOR_SCHEMAS.get(validator, {})
+        return schema
+
+    def _get_filter_parameters(self) -> list[dict[str, Any]]:
+        # config.filters.StrictFilterBackend refuses an empty filter value, and a number filter's bounds
+        # are checked by its form field: both stated here.
+        parameters: list[dict[str, Any]] = super()._get_filter_parameters()
+        filterset_class = getattr(self.view, "filterset_class", None)
+        filters = filterset_class.base_filters if filterset_class else {}
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            if schema.get("type") == "string" and "enum" not in schema:
+                schema.setdefault("minLength", 1)
+            extra = getattr(filters.get(parameter["name"]), "extra", {})
+            if "min_value" in extra:
+                schema["minimum"] = extra["min_value"]
+            if "max_value" in extra:
+                schema["maximum"] = extra["max_value"]
+        return parameters
+
+    def _map_basic_serializer(self, serializer: Any, direction: Direction) -> dict[str, Any]:
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)
+        # A body that must name at least one field (consents: matching, alerts or both) says so.
+        minimum = getattr(serializer, "min_fields", None)
+        if direction == "request" and minimum:
+            schema["minProperties"] = minimum
+        return schema
 
     def _get_response_bodies(self, direction: Direction = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)

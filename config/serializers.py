@@ -54,9 +54,17 @@ def _json_type_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -
     ) and not isinstance(field, serializers.MultipleChoiceField):
         return "" if isinstance(value, str) else "must be a string"
     if isinstance(field, serializers.ListField | serializers.MultipleChoiceField):
-        return "" if isinstance(value, list) else "must be a list"
+        if not isinstance(value, list):
+            return "must be a list"
+        # Items too: [0] for a list of strings became ["0"].
+        child = getattr(field, "child", None)
+        reasons = [_json_type_error(child, item) for item in value] if child is not None else []
+        return next((f"every item {reason}" for reason in reasons if reason), "")
     if isinstance(field, serializers.DictField):
-        return "" if isinstance(value, dict) else "must be an object"
+        if not isinstance(value, dict):
+            return "must be an object"
+        reasons = [_json_type_error(field.child, item) for item in value.values()]
+        return next((f"every value {reason}" for reason in reasons if reason), "")
     return ""
 
 

@@ -176,6 +176,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 # they came from (per account and address, each new address bought 5 more
 # guesses); its owner is told by email (accounts.receivers).
 AXES_LOCKOUT_PARAMETERS = "accounts.axes.axes_lockout_parameters"
+# A lock does not apply at an address its owner logged in from in the last
+# LOGIN_KNOWN_ADDRESS_DAYS, so nobody can lock an owner out by failing on purpose.
+AXES_WHITELIST_CALLABLE = "accounts.axes.axes_known_address"
+LOGIN_KNOWN_ADDRESS_DAYS = env.int("LOGIN_KNOWN_ADDRESS_DAYS", default=30)
 AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 # Failed log-ins from one address across any accounts (password spraying):
 # past this many in the window (seconds), that address is refused (429).
@@ -271,8 +275,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["config.parsers.DepthLimitedJSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": ["config.filters.StrictFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "config.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "config.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
@@ -298,6 +302,8 @@ SPECTACULAR_SETTINGS = {
         "VacancyStatusEnum": "assignments.models.Vacancy.Status",
         "ApplicationStatusEnum": "assignments.models.Application.Status",
         "EducationLevelEnum": "core.vocabulary.EDUCATION_LEVELS",
+        "CountryCodeEnum": "core.validators.COUNTRY_CODES",
+        "LanguageCodeEnum": "core.validators.LANGUAGE_CODES",
     },
 }
 
@@ -388,6 +394,15 @@ CELERY_BEAT_SCHEDULE = {
     "core-relay-outbox": {"task": tasknames.RELAY_OUTBOX, "schedule": OUTBOX_RELAY_INTERVAL},
     "matching-reconcile": {"task": tasknames.RECONCILE_OPEN_VACANCIES, "schedule": MATCHING_RECONCILE_INTERVAL},
     "matching-nightly-rematch": {"task": tasknames.REMATCH_ALL, "schedule": crontab(hour=2, minute=0)},
+}
+
+# --- Privacy ------------------------------------------------------------------
+# A volunteer's profile with no log-in and no edit for this long is erased
+# (volunteers.privacy.retention), daily on beat and by `manage.py erase_inactive`.
+PRIVACY_RETENTION_DAYS = env.int("PRIVACY_RETENTION_DAYS", default=3 * 365)
+CELERY_BEAT_SCHEDULE["volunteers-erase-inactive"] = {
+    "task": tasknames.ERASE_INACTIVE_VOLUNTEERS,
+    "schedule": crontab(hour=3, minute=30),
 }
 
 # --- Matching -----------------------------------------------------------------

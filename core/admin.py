@@ -1,3 +1,5 @@
+"""Staff read the audit records and the dead letters; nobody edits them from the admin."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -5,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from core.models import DeadLetter
+from core.models import AuditRecord, DeadLetter
 
 
 @admin.register(DeadLetter)
@@ -21,4 +23,24 @@ class DeadLetterAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Who was shown a shortlist or someone's contact details: read-only, and never deleted here."""
+
+    list_display = ("at", "actor_id", "action", "object_type", "object_id")
+    list_filter = ("action", "object_type")
+    search_fields = ("=actor_id", "=object_id")
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class OutboxMessage(models.Model):
@@ -26,6 +27,9 @@ class OutboxMessage(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # The request (or task) that asked for the work, carried to the task when
+    # beat relays the row later, so its log lines join the request's.
+    request_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering: ClassVar = ["id"]
@@ -75,3 +79,35 @@ class DeadLetter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}({self.kwargs}) dead after {self.deliveries} deliveries"
+
+
+class AuditRecord(models.Model):
+    """Someone looked at something personal: who (a user id), what (a type and an id), when.
+
+    Written when a shortlist or a volunteer's contact details are shown, on
+    the API and on the pages. It holds no personal data itself, only ids, so
+    it can outlive an erasure: the ids then point at anonymised rows. The
+    actor is a plain id rather than a foreign key because core stands above
+    the accounts app; staff read the records in the admin, read-only.
+    """
+
+    class Action(models.TextChoices):
+        SHORTLIST_VIEW = "shortlist.view", "Viewed a shortlist"
+        SHORTLIST_EXPORT = "shortlist.export", "Downloaded a shortlist"
+        CONTACT_VIEW = "contact.view", "Viewed contact details"
+
+    actor_id = models.PositiveBigIntegerField(null=True, blank=True, help_text="the user's id; empty if anonymous")
+    action = models.CharField(max_length=32, choices=Action.choices)
+    object_type = models.CharField(max_length=32, help_text="e.g. vacancy, volunteer")
+    object_id = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-at", "-id"]
+        indexes: ClassVar = [
+            models.Index(fields=["object_type", "object_id", "at"], name="core_audit_object_idx"),
+            models.Index(fields=["actor_id", "at"], name="core_audit_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"user {self.actor_id} {self.action} {self.object_type} {self.object_id} at {self.at:%Y-%m-%d %H:%M}"

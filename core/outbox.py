@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core import tasknames
+from core.context import request_id_var
 from core.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def outbox_enqueue(*, task: str, key: str, kwargs: dict[str, Any]) -> None:
     if not OutboxMessage.objects.filter(task=task, key=key, sent_at__isnull=True).exists():
         try:
             with transaction.atomic():
-                OutboxMessage.objects.create(task=task, key=key, kwargs=kwargs)
+                OutboxMessage.objects.create(task=task, key=key, kwargs=kwargs, request_id=request_id_var.get()[:64])
         except IntegrityError:
             pass  # a concurrent transaction queued the same work
     if settings.OUTBOX_RELAY_ON_COMMIT:
@@ -72,7 +73,14 @@ def outbox_relay(*, limit: int = 500) -> int:
             continue  # another relay holds it
         held = OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=True)
         try:
-            current_app.send_task(message.task, kwargs=message.kwargs, retry=True, retry_policy=_PUBLISH_RETRY_POLICY)
+            current_app.send_task(
+                message.task,
+                kwargs=message.kwargs,
+                retry=True,
+                retry_policy=_PUBLISH_RETRY_POLICY,
+                # The id of the request that asked for it, not the relay's (beat's relay has its own).
+                headers={"request_id": message.request_id} if message.request_id else None,
+            )
         except Exception as exc:  # broker unreachable: release the row, try again later
             held.update(claimed_until=None, attempts=message.attempts + 1, last_error=str(exc)[:2000])
             logger.warning("broker unavailable, %d outbox message(s) left pending: %s", len(pending) - published, exc)

@@ -13,6 +13,9 @@ from typing import Final
 # core: the outbox relay (default queue).
 RELAY_OUTBOX: Final = "core.relay_outbox"
 
+# volunteers (default queue).
+ERASE_INACTIVE_VOLUNTEERS: Final = "volunteers.erase_inactive"
+
 # matching (the "matching" queue).
 RANK_VACANCY: Final = "matching.rank_vacancy"
 RANK_VACANCY_CHUNK: Final = "matching.rank_vacancy_chunk"

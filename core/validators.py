@@ -27,6 +27,10 @@ _ISO_3166_1 = frozenset(country.alpha_2 for country in pycountry.countries)
 # Bidirectional overrides and isolates let a name display as something else
 # ("evil\u202egnp.exe"); ordinary RTL text (Arabic, Somali in Arabic script)
 # needs none of them.
+# Sorted, for choices and the schema's enums.
+COUNTRY_CODES: tuple[str, ...] = tuple(sorted(_ISO_3166_1))
+LANGUAGE_CODES: tuple[str, ...] = tuple(sorted(_ISO_639_1))
+
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 

@@ -19,6 +19,7 @@ from accounts.api.serializers import (
     TokenInputSerializer,
     TokenOutputSerializer,
 )
+from accounts.axes import login_address_remember
 from accounts.models import ApiToken, User
 from accounts.selectors import api_tokens_of
 from accounts.services import api_token_issue, api_tokens_revoke
@@ -78,6 +79,7 @@ class TokenObtainView(APIView):
         )
         if user is None or not user.is_active:
             raise exceptions.ValidationError({"non_field_errors": ["Unable to log in with these credentials."]})
+        login_address_remember(request, email=user.email)
         token, key = api_token_issue(user=user)
         return Response(TokenOutputSerializer({"token": key, "expires_at": token.expires_at}).data)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import django_filters
@@ -17,10 +18,12 @@ from rest_framework.views import APIView
 from accounts.selectors import signed_in_user
 from assignments import selectors, services
 from assignments.models import Application, ApplicationEvent, Vacancy
+from config.audit import AuditedReadMixin
 from config.permissions import IsManagerOrStaff, IsVolunteer, user_is_staff, user_is_volunteer
 from config.schema import by_role
 from config.serializers import ErrorSerializer, StrictSerializer
 from core import validators as v
+from core.audit import Action
 from volunteers.models import Volunteer
 
 
@@ -136,7 +139,21 @@ def _output_serializer(user: Any) -> type[ApplicationOutputSerializer]:
     return ApplicationOutputSerializer if user_is_volunteer(user) else ApplicationManageOutputSerializer
 
 
-class _ApplicationReadView(generics.GenericAPIView):  # type: ignore[type-arg]
+class _ApplicationReadView(AuditedReadMixin, generics.GenericAPIView):  # type: ignore[type-arg]
+    # Managers and staff see each applicant's name and email: who saw them is recorded.
+    audit_action = Action.CONTACT_VIEW
+    audit_object_type = "volunteer"
+
+    def audit_ids(self, objects: Sequence[Any]) -> list[Any]:
+        if user_is_volunteer(self.request.user):
+            return []  # their own applications
+        staff = user_is_staff(self.request.user)
+        return [
+            a.volunteer_id
+            for a in objects
+            if a.volunteer_id is not None and (staff or a.status != Application.Status.WITHDRAWN)
+        ]
+
     def get_queryset(self) -> QuerySet[Application]:
         return selectors.applications_visible_to(user=self.request.user)
 

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from assignments import selectors, services
 from assignments.models import HostInstitution, Programme
+from config.filters import country_filter
 from config.permissions import IsManagerOrStaff, IsStaff
 from config.serializers import ErrorSerializer, StrictModelSerializer, StrictSerializer
 from core import validators as v
@@ -140,7 +141,7 @@ class HostInstitutionSerializer(StrictModelSerializer):
 
 
 class HostInstitutionFilter(django_filters.FilterSet):
-    country = django_filters.CharFilter(validators=[v.validate_country_code])
+    country = country_filter()
     search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=300)
 
     class Meta:

@@ -22,6 +22,7 @@ from assignments import selectors, services
 from assignments.api.applications import ApplicationOutputSerializer
 from assignments.models import Programme, Vacancy
 from assignments.services import VACANCY_TERMS
+from config.filters import country_filter
 from config.permissions import IsManagerOrStaff, IsVolunteer, user_is_manager, user_is_staff
 from config.schema import by_role
 from config.serializers import ErrorSerializer, StrictModelSerializer, StrictSerializer
@@ -59,11 +60,16 @@ class VacancyInputSerializer(StrictModelSerializer):
     """A vacancy as the roster format writes it; the host institution by name."""
 
     host_institution = serializers.CharField(max_length=300, validators=[v.validate_single_line])
-    required_skills = serializers.ListField(child=serializers.CharField(max_length=200), max_length=100, required=False)
-    preferred_skills = serializers.ListField(
-        child=serializers.CharField(max_length=200), max_length=100, required=False
+    # The models' validators, repeated here so the schema states them (config.schema.VALIDATOR_SCHEMAS).
+    required_skills = serializers.ListField(
+        child=serializers.CharField(max_length=200), max_length=100, required=False, validators=[v.validate_skill_list]
     )
-    required_languages = serializers.DictField(child=serializers.CharField(max_length=32), required=False)
+    preferred_skills = serializers.ListField(
+        child=serializers.CharField(max_length=200), max_length=100, required=False, validators=[v.validate_skill_list]
+    )
+    required_languages = serializers.DictField(
+        child=serializers.CharField(max_length=32), required=False, validators=[v.validate_languages]
+    )
 
     class Meta:
         model = Vacancy
@@ -111,7 +117,7 @@ class InterestInputSerializer(StrictSerializer):
 
 class VacancyFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Vacancy.Status.choices)
-    country = django_filters.CharFilter(validators=[v.validate_country_code])
+    country = country_filter()
     sector = django_filters.CharFilter(lookup_expr="iexact", max_length=200)
     programme = django_filters.CharFilter(field_name="programme__slug", max_length=64)
     start_date_from = django_filters.DateFilter(field_name="start_date", lookup_expr="gte")

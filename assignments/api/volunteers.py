@@ -14,9 +14,11 @@ from rest_framework import generics
 from rest_framework.serializers import BaseSerializer
 
 from assignments.selectors import volunteers_visible_to
+from config.audit import AuditedReadMixin
 from config.permissions import IsManagerOrStaff, user_is_staff
 from config.schema import by_role
 from config.serializers import ErrorSerializer
+from core.audit import Action
 from volunteers.api.filters import VolunteerFilter
 from volunteers.api.serializers import VolunteerManagerOutputSerializer, VolunteerStaffOutputSerializer
 from volunteers.models import Volunteer
@@ -27,9 +29,12 @@ VolunteerByRoleSerializer = by_role(
 )
 
 
-class _VolunteerReadView(generics.GenericAPIView):  # type: ignore[type-arg]
+class _VolunteerReadView(AuditedReadMixin, generics.GenericAPIView):  # type: ignore[type-arg]
     permission_classes = (IsManagerOrStaff,)
     lookup_field = "external_id"
+    # Every profile answered carries its contact details: who saw them is recorded.
+    audit_action = Action.CONTACT_VIEW
+    audit_object_type = "volunteer"
 
     def get_queryset(self) -> QuerySet[Volunteer]:
         return volunteers_visible_to(user=self.request.user)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -12,7 +15,10 @@ from rest_framework.views import APIView
 
 from assignments.models import Vacancy
 from assignments.selectors import vacancies_managed_by
+from config.audit import AuditedReadMixin
+from config.filters import refuse_empty_or_repeated
 from config.permissions import IsManagerOrStaff, IsVolunteer
+from core.audit import Action
 from core.outbox import rank_vacancy_requested
 from matching import selectors
 from matching.api.serializers import (
@@ -35,26 +41,43 @@ def _manager_vacancy(request: Request, external_id: str) -> Vacancy:
 
 @extend_schema(
     parameters=[
-        OpenApiParameter("min_score", float, description="only candidates scoring at least this (0-1)"),
+        OpenApiParameter(
+            "min_score",
+            {"type": "number", "minimum": 0, "maximum": 1},
+            description="only candidates scoring at least this (0-1)",
+        ),
         OpenApiParameter(
             "include",
             str,
             enum=["all"],
             description="'all' also lists candidates below the floor (band 'none': no evidence of doing this work)",
         ),
-        OpenApiParameter("residence_country", str, description="ISO 3166-1 alpha-2"),
-        OpenApiParameter("language", str, description="ISO 639-1 code the candidate speaks"),
+        OpenApiParameter(
+            "residence_country", {"type": "string", "pattern": "^[A-Za-z]{2}$"}, description="ISO 3166-1 alpha-2"
+        ),
+        OpenApiParameter(
+            "language",
+            {"type": "string", "pattern": "^[A-Za-z]{2}$"},
+            description="ISO 639-1 code the candidate speaks",
+        ),
     ]
 )
-class ShortlistView(ListAPIView):
+class ShortlistView(AuditedReadMixin, ListAPIView):
     """The ranked, explained shortlist of eligible candidates for a vacancy."""
 
     serializer_class = ShortlistCandidateSerializer
     permission_classes = (IsManagerOrStaff,)
     filter_backends = ()
+    # One record per page read: who looked at which vacancy's shortlist.
+    audit_action = Action.SHORTLIST_VIEW
+    audit_object_type = "vacancy"
+
+    def audit_ids(self, objects: Sequence[Any]) -> list[Any]:
+        return [self.vacancy.pk]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        vacancy = _manager_vacancy(self.request, self.kwargs["external_id"])
+        vacancy = self.vacancy = _manager_vacancy(self.request, self.kwargs["external_id"])
+        refuse_empty_or_repeated(self.request, names=ShortlistFilterSerializer().fields)
         filters = ShortlistFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         params = dict(filters.validated_data)

@@ -83,6 +83,8 @@ def test_anonymous_token_answers_stay_documented() -> None:
         ("/api/v1/me", {"full_name": 5}, "full_name"),
         ("/api/v1/profile", {"years_experience": "9"}, "years_experience"),
         ("/api/v1/profile", {"skills": "midwifery"}, "skills"),
+        ("/api/v1/profile", {"skills": [0]}, "skills"),
+        ("/api/v1/profile", {"languages": {"so": 1}}, "languages"),
     ],
 )
 def test_a_json_value_of_the_wrong_type_is_refused_not_coerced(world: World, path: str, body: Any, field: str) -> None:

@@ -11,8 +11,10 @@ from kombu.exceptions import OperationalError
 
 from assignments.models import Vacancy
 from assignments.services import vacancy_set_status
+from config.celery import carry_request_id
+from core.context import request_id_var
 from core.models import OutboxMessage
-from core.outbox import outbox_relay
+from core.outbox import outbox_relay, rank_vacancy_requested
 from core.tasknames import RANK_VACANCY as TASK_RANK_VACANCY
 from tests.factories import StaffFactory, VacancyFactory
 
@@ -91,3 +93,34 @@ def test_a_lease_left_by_a_relay_that_died_runs_out_and_the_message_goes_out() -
     message = OutboxMessage.objects.get()
     assert message.sent_at is not None
     assert message.claimed_until is None
+
+
+def test_a_message_relayed_later_carries_the_request_id_of_the_request_that_asked_for_it() -> None:
+    token = request_id_var.set("req-asked-for-it-1")
+    try:
+        vacancy = VacancyFactory()
+        rank_vacancy_requested(vacancy_id=vacancy.pk)
+    finally:
+        request_id_var.reset(token)
+
+    # Beat's relay runs later, under its own id.
+    token = request_id_var.set("task-the-relay")
+    try:
+        with mock.patch("core.outbox.current_app.send_task") as send_task:
+            outbox_relay()
+    finally:
+        request_id_var.reset(token)
+
+    assert send_task.call_args.kwargs["headers"] == {"request_id": "req-asked-for-it-1"}
+    headers = dict(send_task.call_args.kwargs["headers"])
+    carry_request_id(headers=headers)  # the publish signal keeps it
+    assert headers == {"request_id": "req-asked-for-it-1"}
+
+
+def test_work_nobody_asked_for_in_a_request_is_relayed_without_a_request_id() -> None:
+    rank_vacancy_requested(vacancy_id=VacancyFactory().pk)
+
+    with mock.patch("core.outbox.current_app.send_task") as send_task:
+        outbox_relay()
+
+    assert send_task.call_args.kwargs["headers"] is None

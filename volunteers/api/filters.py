@@ -3,7 +3,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 
-from core import validators as v
+from config.filters import IntegerFilter, country_filter, language_filter
 from core import vocabulary
 from volunteers.models import Volunteer
 
@@ -11,11 +11,11 @@ _EDUCATION = [(level, level) for level in vocabulary.EDUCATION_LEVELS]
 
 
 class VolunteerFilter(django_filters.FilterSet):
-    residence_country = django_filters.CharFilter(validators=[v.validate_country_code])
-    language = django_filters.CharFilter(method="filter_language", validators=[v.validate_language_code])
+    residence_country = country_filter()
+    language = language_filter(method="filter_language")
     education = django_filters.ChoiceFilter(choices=_EDUCATION)
     min_education = django_filters.ChoiceFilter(choices=_EDUCATION, method="filter_min_education")
-    min_years = django_filters.NumberFilter(field_name="years_experience", lookup_expr="gte", min_value=0, max_value=60)
+    min_years = IntegerFilter(field_name="years_experience", lookup_expr="gte", min_value=0, max_value=60)
 
     class Meta:
         model = Volunteer

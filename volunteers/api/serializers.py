@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from config.serializers import StrictModelSerializer, StrictSerializer
+from core import validators as v
 from core import vocabulary
 from volunteers.models import Volunteer
 from volunteers.services import PROFILE_FIELDS
@@ -22,10 +23,15 @@ def _gender_output() -> serializers.ChoiceField:
 class ProfileInputSerializer(StrictModelSerializer):
     """What a volunteer writes on their own profile (the roster fields but email and id)."""
 
-    skills = serializers.ListField(child=serializers.CharField(max_length=200), max_length=100, required=False)
-    languages = serializers.DictField(child=serializers.CharField(max_length=32), allow_empty=True)
+    # The model's validators, repeated here so the schema states them (config.schema.VALIDATOR_SCHEMAS).
+    skills = serializers.ListField(
+        child=serializers.CharField(max_length=200), max_length=100, required=False, validators=[v.validate_skill_list]
+    )
+    languages = serializers.DictField(
+        child=serializers.CharField(max_length=32), allow_empty=True, validators=[v.validate_languages]
+    )
     heritage_countries = serializers.ListField(
-        child=serializers.CharField(max_length=2), max_length=250, required=False
+        child=serializers.CharField(max_length=2), max_length=250, required=False, validators=[v.validate_country_list]
     )
 
     class Meta:
@@ -43,6 +49,7 @@ class ProfileOutputSerializer(serializers.ModelSerializer[Volunteer]):
 
 
 class ConsentInputSerializer(StrictSerializer):
+    min_fields = 1  # documented as minProperties (config.schema)
     matching = serializers.BooleanField(required=False)
     alerts = serializers.BooleanField(required=False)
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from volunteers.models import Volunteer
+from volunteers.privacy.anonymise import volunteer_anonymise
 from volunteers.privacy.registry import REGISTRY, Relation, as_json, row
 
 logger = logging.getLogger(__name__)
@@ -27,8 +28,9 @@ logger = logging.getLogger(__name__)
 EXPORT_FORMAT = "diaspora-match-export/1"
 
 
-def _targets(*, user: User) -> dict[type[models.Model], Any]:
-    volunteer = Volunteer.objects.filter(user=user).first()
+def _targets(*, user: User | None, volunteer: Volunteer | None = None) -> dict[type[models.Model], Any]:
+    if user is not None:
+        volunteer = Volunteer.objects.filter(user=user).first()
     # Applications live in an app above this one; like every model in the
     # registry they are reached by label, so erasure covers them without
     # volunteers importing assignments.
@@ -39,10 +41,12 @@ def _targets(*, user: User) -> dict[type[models.Model], Any]:
     return {User: user, Volunteer: volunteer, application: application_ids}
 
 
-def _relations(*, user: User) -> list[tuple[Relation, QuerySet[Any], models.Field[Any, Any], Any]]:
+def _relations(
+    *, user: User | None, volunteer: Volunteer | None = None
+) -> list[tuple[Relation, QuerySet[Any], models.Field[Any, Any], Any]]:
     # Querysets are built from ids taken before anything changes, so erasing
     # one relation (say, unlinking applications) cannot hide another's rows.
-    targets = _targets(user=user)
+    targets = _targets(user=user, volunteer=volunteer)
     out = []
     for (label, field_name), relation in REGISTRY.items():
         try:
@@ -82,12 +86,15 @@ def volunteer_export_data(*, user: User) -> dict[str, Any]:
     return data
 
 
-def _scrub_admin_log(*, obj: models.Model) -> None:
-    # The admin log names the objects staff edited; the name of an erased
-    # person must not survive there.
-    LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True), object_id=str(obj.pk)
-    ).update(object_repr="[erased]", change_message="")
+def _scrub_admin_log(*, model: type[models.Model], pks: list[Any]) -> None:
+    # The admin log keeps the repr of every object staff edited (a profile's
+    # repr is the name, an allauth address's is the address itself) and
+    # outlives the object: the name of an erased person must not survive there.
+    if pks:
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model, for_concrete_model=True),
+            object_id__in=[str(pk) for pk in pks],
+        ).update(object_repr="[erased]", change_message="")
 
 
 def _forget_sign_in_records(*, email: str) -> None:
@@ -102,6 +109,33 @@ def _forget_sign_in_records(*, email: str) -> None:
     attempts._raw_delete(attempts.db)
 
 
+def _erase_relations(relations: list[tuple[Relation, QuerySet[Any], models.Field[Any, Any], Any]]) -> None:
+    for relation, qs, field, target in relations:
+        # Every row the registry deletes or blanks may have been edited by staff.
+        _scrub_admin_log(model=qs.model, pks=list(qs.values_list("pk", flat=True)))
+        relation.erase(qs, field, target)
+
+
+@transaction.atomic
+def volunteer_erase(*, volunteer: Volunteer) -> None:
+    """Erase a profile: through its account when it has one (``user_erase``), else the profile alone.
+
+    A profile imported from a roster and never claimed has no account; its
+    profile, applications, rankings and alerts go the same way as an account
+    holder's. Running it twice is harmless.
+    """
+    locked = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if locked.user_id is not None:
+        user_erase(user=locked.user)  # type: ignore[arg-type]
+        return
+    old_email = locked.email
+    _erase_relations(_relations(user=None, volunteer=locked))
+    volunteer_anonymise(volunteer=locked)
+    _scrub_admin_log(model=Volunteer, pks=[locked.pk])
+    _forget_sign_in_records(email=old_email)
+    logger.info("volunteer %s erased", locked.pk)
+
+
 @transaction.atomic
 def user_erase(*, user: User) -> None:
     """Remove or anonymise every piece of personal data about ``user``.
@@ -112,12 +146,8 @@ def user_erase(*, user: User) -> None:
     """
     locked = User.objects.select_for_update().get(pk=user.pk)
     old_email = locked.email
-    volunteer = Volunteer.objects.filter(user=locked).first()
-    for relation, qs, field, target in _relations(user=locked):
-        relation.erase(qs, field, target)
-    if volunteer is not None:
-        _scrub_admin_log(obj=volunteer)
-    _scrub_admin_log(obj=locked)
+    _erase_relations(_relations(user=locked))
+    _scrub_admin_log(model=User, pks=[locked.pk])
     _forget_sign_in_records(email=old_email)
 
     locked.email = f"erased-{locked.pk}@erased.invalid"

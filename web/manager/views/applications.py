@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assignments.models import Application
 from assignments.services import application_advance
+from core.audit import Action, audit_viewed
 from matching.explain import results_explain
 from matching.models import MatchResult
 from web.manager import once
@@ -36,6 +37,15 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if application.volunteer is not None
         else None
     )
+    # After a withdrawal a manager no longer sees who it was (staff still do).
+    shown = application.status != Application.Status.WITHDRAWN or getattr(request.user, "is_staff", False)
+    if application.volunteer_id is not None and shown:
+        audit_viewed(
+            actor=request.user,
+            action=Action.CONTACT_VIEW,
+            object_type="volunteer",
+            object_ids=[application.volunteer_id],
+        )
     return render(
         request,
         "web/manager/application_detail.html",

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assignments.models import Vacancy
+from core.audit import Action, audit_viewed
 from core.validators import validate_external_id
 from matching.explain import candidate_explain, results_explain, results_explain_stream
 from matching.models import MatchResult
@@ -53,6 +54,7 @@ def shortlist(request: HttpRequest, external_id: str) -> HttpResponse:
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     start = page.start_index()
     rows = [candidate_view(result, rank=start + i) for i, result in enumerate(results_explain(page.object_list))]
+    audit_viewed(actor=request.user, action=Action.SHORTLIST_VIEW, object_type="vacancy", object_ids=[vacancy.pk])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -77,6 +79,7 @@ def shortlist_export(request: HttpRequest, external_id: str) -> StreamingHttpRes
     vacancy = shortlist_vacancy(request, external_id)
     filters = ShortlistFilterForm(request.GET or None)
     results = shortlist_for_vacancy(vacancy=vacancy, **filters.filters())
+    audit_viewed(actor=request.user, action=Action.SHORTLIST_EXPORT, object_type="vacancy", object_ids=[vacancy.pk])
     response = StreamingHttpResponse(
         shortlist_csv(results_explain_stream(results.iterator(chunk_size=500))), content_type="text/csv; charset=utf-8"
     )

@@ -1,0 +1,153 @@
+"""Audit records: who was shown a shortlist or a volunteer's contact details, on the API and on the pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.admin.sites import site
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from accounts.services import api_token_issue
+from assignments.models import Application
+from core.models import AuditRecord
+from matching.models import MatchResult
+from tests.factories import ManagerFactory, ProgrammeFactory, StaffFactory, VacancyFactory, VolunteerFactory
+
+pytestmark = pytest.mark.django_db
+
+CONTACT = AuditRecord.Action.CONTACT_VIEW
+SHORTLIST = AuditRecord.Action.SHORTLIST_VIEW
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(settings: pytest.FixtureRequest) -> None:
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "audit"}}
+    cache.clear()
+
+
+@pytest.fixture
+def manager() -> User:
+    return ManagerFactory()
+
+
+@pytest.fixture
+def application(manager: User) -> Application:
+    vacancy = VacancyFactory(programme=ProgrammeFactory(managers=[manager]))
+    volunteer = VolunteerFactory(full_name="Hodan Warsame")
+    MatchResult.objects.create(vacancy=vacancy, volunteer=volunteer, score=0.8, engine_version="test")
+    return Application.objects.create(vacancy=vacancy, volunteer=volunteer)
+
+
+def api(user: User) -> APIClient:
+    client = APIClient()
+    _, key = api_token_issue(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+def page(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def records() -> list[tuple[int | None, str, str, str]]:
+    return list(AuditRecord.objects.order_by("pk").values_list("actor_id", "action", "object_type", "object_id"))
+
+
+def test_it_records_who_read_a_shortlist_over_the_api(manager: User, application: Application) -> None:
+    response = api(manager).get(f"/api/v1/vacancies/{application.vacancy.external_id}/shortlist")
+
+    assert response.status_code == 200
+    assert records() == [(manager.pk, SHORTLIST, "vacancy", str(application.vacancy_id))]
+    assert AuditRecord.objects.get().at is not None
+
+
+def test_it_records_whose_contact_details_a_manager_read_over_the_api(manager: User, application: Application) -> None:
+    volunteer = application.volunteer
+    assert volunteer is not None
+    client = api(manager)
+
+    assert client.get("/api/v1/volunteers/").status_code == 200
+    assert client.get(f"/api/v1/volunteers/{volunteer.external_id}").status_code == 200
+    assert client.get("/api/v1/applications/").status_code == 200
+    assert client.get(f"/api/v1/applications/{application.pk}").status_code == 200
+
+    assert records() == [(manager.pk, CONTACT, "volunteer", str(volunteer.pk))] * 4
+
+
+def test_it_records_the_pages_a_manager_opened(manager: User, application: Application) -> None:
+    client = page(manager)
+    external_id = application.vacancy.external_id
+
+    assert client.get(f"/manage/vacancies/{external_id}/shortlist/").status_code == 200
+    assert client.get(f"/manage/vacancies/{external_id}/shortlist.csv").status_code == 200
+    assert client.get(f"/manage/applications/{application.pk}/").status_code == 200
+
+    assert records() == [
+        (manager.pk, SHORTLIST, "vacancy", str(application.vacancy_id)),
+        (manager.pk, AuditRecord.Action.SHORTLIST_EXPORT, "vacancy", str(application.vacancy_id)),
+        (manager.pk, CONTACT, "volunteer", str(application.volunteer_id)),
+    ]
+
+
+def test_it_records_nothing_for_refusals_or_a_volunteer_reading_their_own(
+    manager: User, application: Application
+) -> None:
+    other_manager = ManagerFactory()
+    volunteer = application.volunteer
+    assert volunteer is not None
+    assert volunteer.user is not None
+
+    assert api(other_manager).get(f"/api/v1/vacancies/{application.vacancy.external_id}/shortlist").status_code == 404
+    assert api(other_manager).get(f"/api/v1/applications/{application.pk}").status_code == 404
+    assert api(volunteer.user).get("/api/v1/applications/").status_code == 200
+
+    assert records() == []
+
+
+def test_a_record_holds_no_personal_data(manager: User, application: Application) -> None:
+    api(manager).get(f"/api/v1/applications/{application.pk}")
+
+    text = " ".join(str(value) for value in AuditRecord.objects.values().get().values())
+    volunteer = application.volunteer
+    assert volunteer is not None
+    assert volunteer.full_name not in text
+    assert volunteer.email not in text
+    assert manager.email not in text
+
+
+def test_a_list_records_in_one_insert_whatever_the_page_holds(manager: User, application: Application) -> None:
+    for _ in range(5):
+        Application.objects.create(vacancy=application.vacancy, volunteer=VolunteerFactory())
+    client = api(manager)
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/api/v1/volunteers/")
+    inserts = [q["sql"] for q in captured.captured_queries if "core_auditrecord" in q["sql"]]
+
+    assert len(inserts) == 1
+    assert AuditRecord.objects.count() == 6
+
+
+def test_staff_read_the_records_in_the_admin_and_nobody_edits_them(manager: User, application: Application) -> None:
+    api(manager).get(f"/api/v1/vacancies/{application.vacancy.external_id}/shortlist")
+    staff = StaffFactory(is_superuser=True)
+    client = page(staff)
+
+    listing = client.get("/admin/core/auditrecord/")
+    record = AuditRecord.objects.get()
+
+    assert listing.status_code == 200
+    assert "shortlist.view" in listing.content.decode() or "Viewed a shortlist" in listing.content.decode()
+    model_admin = site._registry[AuditRecord]
+    request = listing.wsgi_request
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request, record)
+    assert not model_admin.has_delete_permission(request, record)
+    assert client.post(f"/admin/core/auditrecord/{record.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert AuditRecord.objects.filter(pk=record.pk).exists()
