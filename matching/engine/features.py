@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from matching.engine.lexicon import Lexicon
 from matching.engine.occupations import with_pairs
@@ -82,6 +83,16 @@ def _terms(
     return stems, hits
 
 
+@lru_cache(maxsize=100_000)
+def _phrase_terms(
+    text: str, lexicon: Lexicon | None, use_families: bool
+) -> tuple[list[str], list[tuple[int, list[str], str]]]:
+    """`_terms` of a short phrase, kept: skill phrases repeat across a roster ("midwifery",
+    "financial audit"), so each is analysed once per process. Callers must not change the lists.
+    Keyed on the one switch `_terms` reads, not the whole config (whose model is a dict)."""
+    return _terms(text, lexicon, EngineConfig(use_families=use_families))
+
+
 def _concept_words(hits: list[tuple[int, list[str], str]], lexicon: Lexicon | None) -> list[str]:
     """English words of the lexicon concepts hit (not sectors): how "iibsiga dowladda" reaches ESCO."""
     if lexicon is None:
@@ -136,7 +147,7 @@ def profile_terms(profile: Profile, lexicon: Lexicon | None, config: EngineConfi
     skill_keys: list[tuple[str, frozenset[str], frozenset[str]]] = []
     w_skill = W_SKILL if weighting else W_HEADLINE
     for skill in profile.skills:
-        s_stems, s_hits = _terms(skill, lexicon, config)
+        s_stems, s_hits = _phrase_terms(skill, lexicon, config.use_families)
         concepts: set[str] = set()
         for s in s_stems:
             _bump(strengths, s, w_skill)
@@ -197,7 +208,7 @@ def vacancy_terms(vacancy: Vacancy, lexicon: Lexicon | None, config: EngineConfi
     does: Counter[str] = Counter(with_pairs(t_stems) * 2)
     does.update(_concept_words(t_hits, lexicon) * 2)
     for skill in (*vacancy.required_skills, *vacancy.preferred_skills):
-        s_stems, s_hits = _terms(skill, lexicon, config)
+        s_stems, s_hits = _phrase_terms(skill, lexicon, config.use_families)
         does.update(with_pairs(s_stems))
         does.update(_concept_words(s_hits, lexicon))
     return VacancyTerms(doc, title, skills, normalise(vacancy.title), sectors, does)

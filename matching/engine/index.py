@@ -22,6 +22,7 @@ from matching.engine.columns import Columns
 from matching.engine.explain import notes_of
 from matching.engine.features import SECTOR_SHARE, Notes, ProfileTerms, profile_terms, text_terms
 from matching.engine.lexicon import Lexicon, load_lexicon
+from matching.engine.model import load_model
 from matching.engine.occupations import OccupationSpace, load_occupations
 from matching.engine.types import EngineConfig, Profile
 
@@ -145,8 +146,18 @@ def _fit_words(counts: sp.csr_matrix, n_words: int) -> TfidfTransformer:
     return words.fit(counts if counts.shape[0] else sp.csr_matrix((1, n_words), dtype=DTYPE))
 
 
+def _chars_weigh(config: EngineConfig) -> bool:
+    """Whether headline character n-grams count in the score: switched on and given a
+    weight by the ranker (a learnt weight of 0 leaves them out of the index, saving
+    their fit, their columns and their transform of every query)."""
+    if not config.use_char_ngrams:
+        return False
+    model = config.model if config.model is not None else load_model()
+    return config.all_signals or model.weight("chars") != 0
+
+
 def _fit_chars(heads: list[str], config: EngineConfig) -> TfidfVectorizer | None:
-    if not (config.use_char_ngrams and sum(1 for h in heads if h) >= 2):
+    if not (_chars_weigh(config) and sum(1 for h in heads if h) >= 2):
         return None
     chars = TfidfVectorizer(**CHAR_PARAMS)
     try:

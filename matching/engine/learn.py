@@ -85,7 +85,7 @@ def pair_signals(
     today: date,
 ) -> PairSet:
     """The engine's signals for every eligible graded pair (ineligible ones are never ranked)."""
-    index = ProfileIndex.build(data.profiles, config)
+    index = ProfileIndex.build(data.profiles, replace(config or EngineConfig(), all_signals=True))
     graded: dict[str, dict[str, int]] = defaultdict(dict)
     for g in data.pairs:
         graded[g.vacancy_id][g.profile_id] = g.grade

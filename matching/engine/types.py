@@ -77,6 +77,9 @@ class EngineConfig:
     use_structured_fit: bool = True  # experience, languages, availability, sector
     use_occupations: bool = True  # ESCO occupation of what the person does vs the job asked for
     model: RankerModel | None = None  # None: the shipped model
+    # Compute every signal, even one the model gives no weight (left out otherwise, to save
+    # its cost): training must see them all to be able to weigh them.
+    all_signals: bool = False
     max_query_terms: int = 80  # description terms kept per vacancy (speed and noise)
 
 

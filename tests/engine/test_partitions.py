@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from matching.engine import Fitted, ProfileIndex, fit_statistics, merge_ranked, rank
-from matching.engine.types import Profile
+from matching.engine.model import load_model
+from matching.engine.types import EngineConfig, Profile
 from tests.engine.helpers import TODAY, random_profiles, random_vacancies
 
 
@@ -26,10 +27,14 @@ def _view(candidates: list) -> list[tuple]:
     return [(c.profile_id, c.score, c.parts, c.reasons, c.band) for c in candidates]
 
 
+# A ranker that weighs headline character n-grams, so that their statistics are fitted too.
+WITH_CHARS = EngineConfig(model=dataclasses.replace(load_model(), coef={**load_model().coef, "chars": 0.5}))
+
+
 def test_fitting_alone_gives_the_statistics_a_whole_index_fits() -> None:
     profiles = _numeric(random_profiles(4, 150))
-    whole = ProfileIndex.build(profiles).fitted()
-    fitted = fit_statistics(profiles)
+    whole = ProfileIndex.build(profiles, WITH_CHARS).fitted()
+    fitted = fit_statistics(profiles, WITH_CHARS)
     assert fitted.vocab == whole.vocab
     assert fitted.char_vocab == whole.char_vocab
     assert np.array_equal(fitted.idf, whole.idf)
@@ -40,6 +45,16 @@ def test_fitting_alone_gives_the_statistics_a_whole_index_fits() -> None:
     assert again.vocab == fitted.vocab
     assert np.array_equal(again.idf, fitted.idf)
     assert np.array_equal(again.char_idf, fitted.char_idf)
+
+
+def test_character_ngrams_the_ranker_gives_no_weight_are_neither_fitted_nor_indexed() -> None:
+    profiles = _numeric(random_profiles(4, 150))
+    unweighted = EngineConfig(model=dataclasses.replace(load_model(), coef={**load_model().coef, "chars": 0.0}))
+    assert fit_statistics(profiles, unweighted).char_vocab == ()
+    assert ProfileIndex.build(profiles, unweighted).n_chars == 0
+    assert ProfileIndex.build(profiles, WITH_CHARS).n_chars > 0
+    # Training computes them all the same, so that a new model may weigh them again.
+    assert ProfileIndex.build(profiles, dataclasses.replace(unweighted, all_signals=True)).n_chars > 0
 
 
 @pytest.mark.parametrize(("seed", "partitions", "top_k"), [(11, 4, 20), (12, 3, 50), (13, 2, 300)])
