@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from alerts.participation import participation_by_stage
+from alerts.participation import ParticipationRow, participation_by_stage
 from assignments.dashboard import PIPELINE, programme_dashboard
 from assignments.models import Application
 from assignments.selectors import programmes_managed_by, vacancies_managed_by
@@ -58,27 +60,17 @@ def charts(request: HttpRequest) -> HttpResponse:
         if sectors
         else ""
     )
-    gender_chart = (
-        bar_chart_svg(
-            title=_("Participation by gender at each stage (groups under 10 hidden)"),
-            categories=list(participation.stages),
-            series=[Series(row.label, list(row.cells)) for row in participation.by_gender],
-            value_label=_("People"),
-            salt="gender",
-        )
-        if any(c is not None for row in participation.by_gender for c in row.cells)
-        else ""
+    gender_chart = _participation_chart(
+        _("Participation by gender at each stage (groups under 10 hidden)"),
+        participation.stages,
+        participation.by_gender,
+        salt="gender",
     )
-    country_chart = (
-        bar_chart_svg(
-            title=_("Participation by country of residence at each stage (groups under 10 hidden)"),
-            categories=list(participation.stages),
-            series=[Series(row.label, list(row.cells)) for row in participation.by_country],
-            value_label=_("People"),
-            salt="country",
-        )
-        if any(c is not None for row in participation.by_country for c in row.cells)
-        else ""
+    country_chart = _participation_chart(
+        _("Participation by country of residence at each stage (groups under 10 hidden)"),
+        participation.stages,
+        participation.by_country,
+        salt="country",
     )
     return render(
         request,
@@ -90,4 +82,17 @@ def charts(request: HttpRequest) -> HttpResponse:
             "gender_chart": gender_chart,
             "country_chart": country_chart,
         },
+    )
+
+
+def _participation_chart(title: str, stages: Sequence[str], rows: Sequence[ParticipationRow], *, salt: str) -> str:
+    """One bar per group and stage; nothing when every cell is hidden (a chart of blanks says nothing)."""
+    if not any(c is not None for row in rows for c in row.cells):
+        return ""
+    return bar_chart_svg(
+        title=title,
+        categories=list(stages),
+        series=[Series(row.label, list(row.cells)) for row in rows],
+        value_label=_("People"),
+        salt=salt,
     )
