@@ -29,14 +29,22 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def wait_for(condition: Callable[[], bool], *, timeout: float, what: str, interval: float = 0.05) -> None:
-    """Poll `condition` until it holds, or fail after `timeout` seconds naming `what`."""
+def wait_for(
+    condition: Callable[[], bool],
+    *,
+    timeout: float,
+    what: str,
+    interval: float = 0.05,
+    state: Callable[[], str] | None = None,
+) -> None:
+    """Poll `condition` until it holds, or fail after `timeout` seconds naming `what` (and `state()`, if given)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+    detail = f"\n{state()}" if state is not None else ""
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}{detail}")
 
 
 def port_open(port: int) -> bool:
@@ -153,6 +161,10 @@ class Worker:
 
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def tail(self, lines: int = 40) -> str:
+        """The last lines of the log, for a failure message."""
+        return "\n".join(self.output().splitlines()[-lines:])
 
 
 @contextlib.contextmanager
