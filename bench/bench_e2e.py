@@ -67,6 +67,7 @@ def main() -> int:
     import django
 
     django.setup()
+    from deployed import vacancy_row, volunteer_row
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -85,21 +86,7 @@ def main() -> int:
     for i in range(args.volunteers):
         p = generator.profile(i)
         volunteers.append(
-            Volunteer(
-                external_id=p.id,
-                full_name=f"Volunteer {i}",
-                email=f"v{i}@bench.example.org",
-                headline=p.headline[:200],
-                summary=p.summary[:5000],
-                skills=list(p.skills),
-                languages=dict(p.languages),
-                education=p.education,
-                years_experience=p.years_experience,
-                residence_country=p.residence_country,
-                available_from=p.available_from,
-                available_until=p.available_until,
-                on_site_ok=p.on_site_ok,
-            )
+            volunteer_row(p, external_id=p.id, full_name=f"Volunteer {i}", email=f"v{i}@bench.example.org")
         )
     Volunteer.objects.bulk_create(volunteers, batch_size=2000)
     print(f"roster: {args.volunteers:,} synthetic volunteers written in {time.perf_counter() - started:.1f} s")
@@ -111,22 +98,9 @@ def main() -> int:
 
     def draft(i: int) -> Vacancy:
         v = generator.vacancy(i)
-        return Vacancy.objects.create(
-            external_id=v.id,
-            programme=programme,
-            host_institution=host,
-            title=v.title[:200],
-            country=v.country,
-            sector=v.sector,
-            description=v.description,
-            required_skills=list(v.required_skills),
-            preferred_skills=list(v.preferred_skills),
-            required_languages=dict(v.required_languages),
-            min_education=v.min_education,
-            min_years_experience=v.min_years_experience,
-            start_date=v.start_date,
-            end_date=v.end_date,
-        )
+        vacancy = vacancy_row(v, external_id=v.id, programme=programme, host_institution=host)
+        vacancy.save()
+        return vacancy
 
     broker = Broker(broker_url, workdir)
     broker.start()

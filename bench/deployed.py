@@ -305,6 +305,45 @@ class Seeded:
         path.write_text(json.dumps({"volunteers": self.volunteer_tokens, "managers": self.managers}))
 
 
+def volunteer_row(profile: Any, **fields: Any) -> Any:
+    """An unsaved Volunteer from a synthetic profile (bench/synthetic.py), with `fields` (name, email, ...) on top."""
+    from volunteers.models import Volunteer
+
+    return Volunteer(
+        headline=profile.headline[:200],
+        summary=profile.summary[:5000],
+        skills=list(profile.skills),
+        languages=dict(profile.languages),
+        education=profile.education,
+        years_experience=profile.years_experience,
+        residence_country=profile.residence_country,
+        available_from=profile.available_from,
+        available_until=profile.available_until,
+        on_site_ok=profile.on_site_ok,
+        **fields,
+    )
+
+
+def vacancy_row(vacancy: Any, **fields: Any) -> Any:
+    """An unsaved Vacancy from a synthetic one (bench/synthetic.py), with `fields` (programme, host, ...) on top."""
+    from assignments.models import Vacancy
+
+    terms = {
+        "title": vacancy.title[:200],
+        "country": vacancy.country,
+        "sector": vacancy.sector,
+        "description": vacancy.description,
+        "required_skills": list(vacancy.required_skills),
+        "preferred_skills": list(vacancy.preferred_skills),
+        "required_languages": dict(vacancy.required_languages),
+        "min_education": vacancy.min_education,
+        "min_years_experience": vacancy.min_years_experience,
+        "start_date": vacancy.start_date,
+        "end_date": vacancy.end_date,
+    }
+    return Vacancy(**{**terms, **fields})
+
+
 def seed(
     *,
     volunteers: int,
@@ -349,21 +388,12 @@ def seed(
         p = generator.profile(i)
         user = users[i] if i < accounts else None
         rows.append(
-            Volunteer(
-                user=user,
+            volunteer_row(
+                p,
                 external_id=f"V-{i:06d}",
                 full_name=f"Volunteer {i}",
                 email=f"v{i}@load.example.org",
-                headline=p.headline[:200],
-                summary=p.summary[:5000],
-                skills=list(p.skills),
-                languages=dict(p.languages),
-                education=p.education,
-                years_experience=p.years_experience,
-                residence_country=p.residence_country,
-                available_from=p.available_from,
-                available_until=p.available_until,
-                on_site_ok=p.on_site_ok,
+                user=user,
                 alerts_consent=user is not None,
                 alerts_consent_at=now if user is not None else None,
                 email_confirmed_at=now if user is not None else None,
@@ -387,21 +417,12 @@ def seed(
         for i in range(m, vacancies, managers):
             v = generator.vacancy(i)
             mine.append(
-                Vacancy(
+                vacancy_row(
+                    v,
                     external_id=f"LV-{i:05d}",
                     programme=programme,
                     host_institution=host,
-                    title=v.title[:200],
-                    country=v.country,
-                    sector=v.sector,
-                    description=v.description,
-                    required_skills=list(v.required_skills),
-                    preferred_skills=list(v.preferred_skills),
-                    required_languages=dict(v.required_languages),
-                    min_education=v.min_education,
-                    min_years_experience=v.min_years_experience,
                     start_date=v.start_date or date(2027, 3, 1),
-                    end_date=v.end_date,
                     status=Vacancy.Status.OPEN,
                 )
             )
