@@ -35,16 +35,22 @@ def volunteer_rescore(*, volunteer_id: int) -> int:
     if not vacancies:
         return 0
     on_day = today()
-    scored = {
-        vacancy.pk: engine.explain(
+    terms = {vacancy.pk: vacancy_to_engine(vacancy) for vacancy in vacancies}
+    rules = {terms[vacancy.pk].id: rules_for_programme(vacancy.programme) for vacancy in vacancies}
+
+    def score(pks: list[int], *, reasons: bool) -> dict[int, engine.Candidate]:
+        found = engine.score_profile(
             index,
-            vacancy_to_engine(vacancy),
+            [terms[pk] for pk in pks],
             str(volunteer_id),
-            rules=rules_for_programme(vacancy.programme),
+            rules_for=lambda v: rules[v.id],
             today=on_day,
+            reasons=reasons,
         )
-        for vacancy in vacancies
-    }
+        return {pk: found[terms[pk].id] for pk in pks}
+
+    # Scores for every open vacancy; reasons only for the lists the person enters.
+    scored = score(list(terms), reasons=False)
     vacancy_ids = list(scored)
     # Every open list's size and lowest score, and which lists hold this person, in two reads.
     lists = {
@@ -59,7 +65,6 @@ def volunteer_rescore(*, volunteer_id: int) -> int:
         )
     )
     leaving = [pk for pk, c in scored.items() if not c.eligible and pk in holding]
-    entering: list[StoredCandidate] = []
     entering_at: list[int] = []
     overflowing: list[int] = []
     for pk, candidate in scored.items():
@@ -70,12 +75,13 @@ def volunteer_rescore(*, volunteer_id: int) -> int:
         full = size >= settings.MATCHING_TOP_K
         if full and not already and lowest is not None and candidate.score <= lowest:
             continue
-        entering.append(StoredCandidate.from_engine(candidate))
         entering_at.append(pk)
         if size + (0 if already else 1) > settings.MATCHING_TOP_K:
             overflowing.append(pk)
-    if not leaving and not entering:
+    if not leaving and not entering_at:
         return 0
+    explained = score(entering_at, reasons=True)
+    entering = [StoredCandidate.from_engine(explained[pk]) for pk in entering_at]
     with transaction.atomic():
         if leaving:
             MatchResult.objects.filter(volunteer_id=volunteer_id, vacancy_id__in=leaving).delete()

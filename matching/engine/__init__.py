@@ -2,7 +2,7 @@
 
 from matching.engine.eligibility import check_eligibility
 from matching.engine.index import Fitted, ProfileIndex, fit_statistics
-from matching.engine.ranking import explain, merge_ranked, rank, rank_many
+from matching.engine.ranking import explain, merge_ranked, rank, rank_many, score_profile
 from matching.engine.types import Candidate, EngineConfig, Profile, ProgrammeRules, Vacancy
 
 ENGINE_VERSION = "2.1.0"  # 2: ESCO occupations, learnt weights (ranker_v*.json), bands; 2.1: ranker_v2, fitted pairwise
@@ -22,4 +22,5 @@ __all__ = [
     "merge_ranked",
     "rank",
     "rank_many",
+    "score_profile",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 
@@ -74,17 +75,21 @@ def _candidates(
     pos: NDArray[np.int64],
     rows: NDArray[np.int64],
     explain_top: int | None = None,
+    components: NDArray[np.float32] | None = None,
 ) -> list[Candidate]:
     """Candidates for index `rows`; `pos` locates them in the (aligned) fit/text/final arrays.
 
     Only the first `explain_top` rows (all when None) get reasons and skills; the
     others carry score and parts with ``explained=False``: their reasons can be
     computed later from the profile, the vacancy and the parts (`StoredExplainer`).
+    `components` (rows x COMPONENTS) are the text parts when the caller has them.
     """
     if len(rows) == 0:
         return []
     n_explain = len(rows) if explain_top is None else explain_top
-    comp = np.round(np.asarray((index.row_vectors(rows) @ query.parts.T).todense()), 4).tolist()
+    if components is None:
+        components = np.asarray((index.row_vectors(rows) @ query.parts.T).todense())
+    comp = np.round(components, 4).tolist()
     extra = np.round(
         np.stack([text[pos], fit.experience[pos], fit.languages[pos], fit.availability[pos]]),
         4,
@@ -236,6 +241,65 @@ def merge_ranked(lists: Iterable[Sequence[Candidate]], top_k: int = 200) -> list
     merged = [c for ranked in lists for c in ranked]
     merged.sort(key=lambda c: (-c.score, id_order(c.profile_id)))
     return merged[:top_k]
+
+
+# Compiled queries per index, by vacancy id, for `score_profile`: an index's vocabulary
+# and IDF never change after it is built (upserts are scored with them), so a vacancy's
+# query against it stays valid until the vacancy's terms change (compared in full).
+_QUERY_MEMO: weakref.WeakKeyDictionary[ProfileIndex, dict[str, tuple[Vacancy, Query]]] = weakref.WeakKeyDictionary()
+QUERY_MEMO_SIZE = 4096  # queries kept per index; more open vacancies than that only cost rebuilds
+
+
+def _memo_queries(index: ProfileIndex, vacancies: Sequence[Vacancy]) -> list[Query]:
+    memo = _QUERY_MEMO.setdefault(index, {})
+    missing = [v for v in vacancies if (hit := memo.get(v.id)) is None or hit[0] != v]
+    if missing:
+        if len(memo) + len(missing) > QUERY_MEMO_SIZE:
+            memo.clear()
+        for query in build_queries(index, missing):
+            memo[query.vacancy.id] = (query.vacancy, query)
+    return [memo[v.id][1] for v in vacancies]
+
+
+def score_profile(
+    index: ProfileIndex,
+    vacancies: Sequence[Vacancy],
+    profile_id: str,
+    *,
+    rules_for: Callable[[Vacancy], ProgrammeRules] | ProgrammeRules = ProgrammeRules(),  # noqa: B008
+    today: date,
+    reasons: bool = False,
+) -> dict[str, Candidate]:
+    """One profile against many vacancies (a changed profile rescored): a candidate per vacancy id.
+
+    The same score, parts and eligibility as `rank` gives that person for each
+    vacancy, computed for their row alone: one sparse product for all the
+    vacancies, the structured fit of one row each. Reasons only with `reasons`
+    (else ``explained=False``), so that a caller explains just the lists the
+    person enters. Queries are compiled once per index and vacancy.
+    """
+    row = index.rows.get(profile_id)
+    if row is None:
+        raise KeyError(profile_id)
+    if not vacancies:
+        return {}
+    queries = _memo_queries(index, vacancies)
+    rows = np.array([row], dtype=np.int64)
+    vector = index.row_vectors(rows).T
+    # The text score and its parts for every vacancy: two sparse products in all.
+    texts = np.asarray((sp.vstack([q.vector for q in queries], format="csr") @ vector).todense(), dtype=np.float32)
+    parts = np.asarray((sp.vstack([q.parts for q in queries], format="csr") @ vector).todense(), dtype=np.float32)
+    parts = parts.reshape(len(queries), 1, -1)
+    here = np.zeros(1, dtype=np.int64)
+    out: dict[str, Candidate] = {}
+    for i, query in enumerate(queries):
+        rules = rules_for(query.vacancy) if callable(rules_for) else rules_for
+        fit = structured_fit(index, query, rules, today, rows)
+        final = texts[i] + fit.bonus
+        out[query.vacancy.id] = _candidates(
+            index, query, fit, texts[i], final, here, rows, None if reasons else 0, components=parts[i]
+        )[0]
+    return out
 
 
 def explain(

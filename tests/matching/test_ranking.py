@@ -153,6 +153,26 @@ def test_a_changed_profile_enters_and_leaves_the_lists_of_open_vacancies() -> No
     assert not MatchResult.objects.filter(volunteer=newcomer).exists()
 
 
+def test_a_rescored_row_is_the_row_a_ranking_stores() -> None:
+    _midwives(3)
+    vacancies = [VacancyFactory(), VacancyFactory(title="Labour ward mentor", required_skills=["midwifery"])]
+    for vacancy in vacancies:
+        rank.vacancy_rank(vacancy_id=vacancy.pk)
+    newcomer = VolunteerFactory(
+        headline="Senior midwife",
+        summary="Twelve years on a labour ward; I train student midwives.",
+        years_experience=12,
+    )
+    rescore.volunteer_rescore(volunteer_id=newcomer.pk)
+    fields = ("vacancy_id", "score", "parts", "reasons", "matched_skills", "missing_skills", "explained")
+    rescored = sorted(MatchResult.objects.filter(volunteer=newcomer).values_list(*fields))
+    assert len(rescored) == 2
+
+    for vacancy in vacancies:
+        rank.vacancy_rank(vacancy_id=vacancy.pk)
+    assert sorted(MatchResult.objects.filter(volunteer=newcomer).values_list(*fields)) == rescored
+
+
 def test_rescoring_a_deleted_profile_ends_quietly() -> None:
     assert rescore.volunteer_rescore(volunteer_id=987654) == 0
 
