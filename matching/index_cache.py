@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models.functions import Mod
+from django.utils import timezone
 
 from matching.convert import PROFILE_FIELDS, profile_from_row
 from matching.engine import ENGINE_VERSION, Fitted, ProfileIndex, fit_statistics
@@ -47,6 +48,9 @@ class _State:
     index: ProfileIndex | None = None
     engine_version: str = ""
     synced_until: datetime | None = None
+    # When the last look began: rows updated more than _CLOCK_OVERLAP before it were
+    # committed by then and seen, however many share the newest timestamp (a bulk import).
+    looked_at: datetime | None = None
     # What the index holds, by primary key: the updated_at it was read at.
     versions: dict[int, datetime] = field(default_factory=dict)
     built_size: int = 0
@@ -74,6 +78,7 @@ def _matchable_rows(ids: Iterable[int] | None = None, state: _State = _state) ->
 
 
 def _rebuild(state: _State = _state) -> ProfileIndex:
+    state.looked_at = timezone.now()
     rows = _matchable_rows(state=state)
     profiles = [profile_from_row(row) for row in rows]
     if state.partition is None:
@@ -94,8 +99,16 @@ def _rebuild_done(state: _State, rows: list[dict[str, Any]]) -> None:
     state.changed_since_build = 0
 
 
+def _look_since(state: _State) -> datetime | None:
+    """From which updated_at the next look reads: the overlap before the newest row seen or
+    the last look, whichever is later (so a bulk import's shared timestamp is read once)."""
+    marks = [mark for mark in (state.synced_until, state.looked_at) if mark is not None]
+    return max(marks) - _CLOCK_OVERLAP if marks else None
+
+
 def _sync(index: ProfileIndex, state: _State = _state) -> ProfileIndex:
-    since = (state.synced_until - _CLOCK_OVERLAP) if state.synced_until else None
+    since = _look_since(state)
+    state.looked_at = timezone.now()
     rows = _volunteers(state)
     recent = rows.filter(updated_at__gte=since) if since else rows
     # Rows inside the overlap window come back on every look; only those whose
@@ -140,6 +153,7 @@ def roster_index_reset() -> None:
     with _lock:
         _state.index = None
         _state.synced_until = None
+        _state.looked_at = None
         _state.versions = {}
         _partitions.clear()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from unittest import mock
 
 import pytest
@@ -69,3 +70,27 @@ def test_it_rebuilds_once_changes_outgrow_what_the_index_was_fitted_on() -> None
     with _builds() as build:
         roster_index()
     assert build.call_count == 1
+
+
+def test_rows_of_a_bulk_import_are_read_again_only_within_the_overlap() -> None:
+    volunteers = VolunteerFactory.create_batch(3)
+    newest = max(v.updated_at for v in volunteers)
+    roster_index()
+    state = index_cache._state
+    assert index_cache._look_since(state) == max(newest, state.looked_at) - index_cache._CLOCK_OVERLAP
+    later = newest + timedelta(minutes=1)
+    with mock.patch.object(index_cache.timezone, "now", return_value=later):
+        roster_index()
+    # Every row updated before the last look less the overlap was committed and seen then.
+    assert index_cache._look_since(state) == later - index_cache._CLOCK_OVERLAP
+    assert all(v.updated_at < index_cache._look_since(state) for v in volunteers)
+
+
+def test_a_change_after_the_last_look_is_still_seen() -> None:
+    volunteer, *_ = VolunteerFactory.create_batch(3, headline="Midwife")
+    roster_index()
+    roster_index()
+    volunteer.headline = "Surgeon"
+    volunteer.save()
+    index = roster_index()
+    assert index.profile(index.rows[str(volunteer.pk)]).headline == "Surgeon"
