@@ -23,7 +23,7 @@ from config.permissions import IsManagerOrStaff, IsVolunteer, user_is_staff, use
 from config.schema import by_role
 from config.serializers import ErrorSerializer, StrictSerializer
 from core import validators as v
-from core.audit import Action
+from core.audit import Action, audit_viewed
 from volunteers.models import Volunteer
 
 
@@ -139,20 +139,25 @@ def _output_serializer(user: Any) -> type[ApplicationOutputSerializer]:
     return ApplicationOutputSerializer if user_is_volunteer(user) else ApplicationManageOutputSerializer
 
 
+def _contacts_shown(user: Any, applications: Sequence[Application]) -> list[int]:
+    """The volunteers whose name and email ``user`` is answered with, to audit (as the manage serializer rules)."""
+    if user_is_volunteer(user):
+        return []  # their own applications
+    staff = user_is_staff(user)
+    return [
+        a.volunteer_id
+        for a in applications
+        if a.volunteer_id is not None and (staff or a.status != Application.Status.WITHDRAWN)
+    ]
+
+
 class _ApplicationReadView(AuditedReadMixin, generics.GenericAPIView):  # type: ignore[type-arg]
     # Managers and staff see each applicant's name and email: who saw them is recorded.
     audit_action = Action.CONTACT_VIEW
     audit_object_type = "volunteer"
 
     def audit_ids(self, objects: Sequence[Any]) -> list[Any]:
-        if user_is_volunteer(self.request.user):
-            return []  # their own applications
-        staff = user_is_staff(self.request.user)
-        return [
-            a.volunteer_id
-            for a in objects
-            if a.volunteer_id is not None and (staff or a.status != Application.Status.WITHDRAWN)
-        ]
+        return _contacts_shown(self.request.user, objects)
 
     def get_queryset(self) -> QuerySet[Application]:
         return selectors.applications_visible_to(user=self.request.user)
@@ -200,7 +205,15 @@ class ApplicationTransitionView(APIView):
             note=serializer.validated_data.get("note", ""),
         )
         application = selectors.applications_visible_to(user=request.user).get(pk=pk)
-        return Response(ApplicationManageOutputSerializer(application).data)
+        data = ApplicationManageOutputSerializer(application).data
+        # The answer names the applicant, as a read of the application does.
+        audit_viewed(
+            actor=request.user,
+            action=Action.CONTACT_VIEW,
+            object_type="volunteer",
+            object_ids=_contacts_shown(request.user, [application]),
+        )
+        return Response(data)
 
 
 class ApplicationWithdrawView(APIView):
