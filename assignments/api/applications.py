@@ -19,7 +19,7 @@ from accounts.selectors import signed_in_user
 from assignments import selectors, services
 from assignments.models import Application, ApplicationEvent, Vacancy
 from config.audit import AuditedReadMixin
-from config.permissions import IsManagerOrStaff, IsVolunteer, user_is_staff, user_is_volunteer
+from config.permissions import IsManagerOrStaff, IsVolunteer, user_is_volunteer
 from config.schema import by_role
 from config.serializers import ErrorSerializer, StrictSerializer
 from core import validators as v
@@ -98,7 +98,7 @@ class ApplicationManageOutputSerializer(ApplicationOutputSerializer):
         data: dict[str, Any] = super().to_representation(instance)
         request = self.context.get("request")
         viewer = getattr(request, "user", None)
-        if instance.status == Application.Status.WITHDRAWN and data.get("volunteer") and not user_is_staff(viewer):
+        if data.get("volunteer") and not selectors.applicant_shown_to(application=instance, user=viewer):
             # Withdrawing takes back what applying disclosed to the programme.
             data["volunteer"] |= {"full_name": None, "email": None}
             for event in data.get("history", []):
@@ -143,11 +143,10 @@ def _contacts_shown(user: Any, applications: Sequence[Application]) -> list[int]
     """The volunteers whose name and email ``user`` is answered with, to audit (as the manage serializer rules)."""
     if user_is_volunteer(user):
         return []  # their own applications
-    staff = user_is_staff(user)
     return [
         a.volunteer_id
         for a in applications
-        if a.volunteer_id is not None and (staff or a.status != Application.Status.WITHDRAWN)
+        if a.volunteer_id is not None and selectors.applicant_shown_to(application=a, user=user)
     ]
 
 

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from accounts.services import api_token_issue
 from assignments.models import Application
+from assignments.services import application_withdraw
 from core.models import AuditRecord
 from matching.models import MatchResult
 from tests.factories import ManagerFactory, ProgrammeFactory, StaffFactory, VacancyFactory, VolunteerFactory
@@ -281,3 +282,26 @@ def test_a_move_page_refused_records_nothing(manager: User, application: Applica
     assert page(ManagerFactory()).post(url, form).status_code == 404
 
     assert records() == []
+
+
+def test_after_a_withdrawal_the_pages_show_a_manager_no_name_or_email_and_record_nothing(
+    manager: User, application: Application
+) -> None:
+    # As over the API: withdrawing takes back what applying disclosed (staff still see who it was).
+    volunteer = application.volunteer
+    assert volunteer is not None
+    assert volunteer.user is not None
+    application_withdraw(application=application, actor=volunteer.user, note="")
+    client = page(manager)
+
+    detail = client.get(f"/manage/applications/{application.pk}/").content.decode()
+    listing = client.get(f"/manage/vacancies/{application.vacancy.external_id}/").content.decode()
+
+    for html in (detail, listing):
+        assert volunteer.full_name not in html
+        assert volunteer.email not in html
+        assert volunteer.user.email not in html  # the withdrawal step's actor
+        assert volunteer.external_id in html
+    assert records() == []
+    staff_view = page(StaffFactory()).get(f"/manage/applications/{application.pk}/").content.decode()
+    assert volunteer.full_name in staff_view

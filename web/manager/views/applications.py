@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assignments.models import Application
+from assignments.selectors import applicant_shown_to
 from assignments.services import application_advance
 from core.audit import Action, audit_viewed
 from matching.explain import results_explain
@@ -26,10 +27,8 @@ def _detail_url(application: Application) -> str:
 
 
 def audit_contact_shown(request: HttpRequest, application: Application) -> None:
-    """Record that the application's page showed its applicant's name and email."""
-    # After a withdrawal a manager no longer sees who it was (staff still do).
-    shown = application.status != Application.Status.WITHDRAWN or getattr(request.user, "is_staff", False)
-    if application.volunteer_id is not None and shown:
+    """Record that the application's page showed its applicant's name and email (not after a withdrawal)."""
+    if application.volunteer_id is not None and applicant_shown_to(application=application, user=request.user):
         audit_viewed(
             actor=request.user,
             action=Action.CONTACT_VIEW,
