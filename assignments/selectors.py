@@ -119,6 +119,17 @@ def applications_visible_to(*, user: User | AnonymousUser) -> QuerySet[Applicati
     return applications.none()
 
 
+def applicant_shown_to(*, application: Application, user: User | AnonymousUser | None) -> bool:
+    """Whether a manager or staff member is shown who made ``application`` (name, email, their own steps).
+
+    Withdrawing takes back what applying disclosed to the programme: after it, only
+    staff still see who it was. An erased applicant is no one to show.
+    """
+    if application.volunteer_id is None:
+        return False
+    return application.status != Application.Status.WITHDRAWN or user_is_staff(user)
+
+
 def applications_manageable_by(*, user: User | AnonymousUser) -> QuerySet[Application]:
     """Applications a user may move through selection (managers of the programme, staff)."""
     if user_is_volunteer(user):

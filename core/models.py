@@ -84,7 +84,8 @@ class DeadLetter(models.Model):
 class AuditRecord(models.Model):
     """Someone looked at something personal: who (a user id), what (a type and an id), when.
 
-    Written when a shortlist or a volunteer's contact details are shown, on
+    Written when a shortlist, a volunteer's contact details, or one
+    candidate's profile or match explanation (why-not, compare) is shown, on
     the API and on the pages. It holds no personal data itself, only ids, so
     it can outlive an erasure: the ids then point at anonymised rows. The
     actor is a plain id rather than a foreign key because core stands above
@@ -95,6 +96,7 @@ class AuditRecord(models.Model):
         SHORTLIST_VIEW = "shortlist.view", "Viewed a shortlist"
         SHORTLIST_EXPORT = "shortlist.export", "Downloaded a shortlist"
         CONTACT_VIEW = "contact.view", "Viewed contact details"
+        CANDIDATE_VIEW = "candidate.view", "Viewed a candidate's profile or match explanation"
 
     actor_id = models.PositiveBigIntegerField(null=True, blank=True, help_text="the user's id; empty if anonymous")
     action = models.CharField(max_length=32, choices=Action.choices)

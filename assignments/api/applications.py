@@ -19,11 +19,11 @@ from accounts.selectors import signed_in_user
 from assignments import selectors, services
 from assignments.models import Application, ApplicationEvent, Vacancy
 from config.audit import AuditedReadMixin
-from config.permissions import IsManagerOrStaff, IsVolunteer, user_is_staff, user_is_volunteer
+from config.permissions import IsManagerOrStaff, IsVolunteer, user_is_volunteer
 from config.schema import by_role
 from config.serializers import ErrorSerializer, StrictSerializer
 from core import validators as v
-from core.audit import Action
+from core.audit import Action, audit_viewed
 from volunteers.models import Volunteer
 
 
@@ -98,7 +98,7 @@ class ApplicationManageOutputSerializer(ApplicationOutputSerializer):
         data: dict[str, Any] = super().to_representation(instance)
         request = self.context.get("request")
         viewer = getattr(request, "user", None)
-        if instance.status == Application.Status.WITHDRAWN and data.get("volunteer") and not user_is_staff(viewer):
+        if data.get("volunteer") and not selectors.applicant_shown_to(application=instance, user=viewer):
             # Withdrawing takes back what applying disclosed to the programme.
             data["volunteer"] |= {"full_name": None, "email": None}
             for event in data.get("history", []):
@@ -139,20 +139,24 @@ def _output_serializer(user: Any) -> type[ApplicationOutputSerializer]:
     return ApplicationOutputSerializer if user_is_volunteer(user) else ApplicationManageOutputSerializer
 
 
+def _contacts_shown(user: Any, applications: Sequence[Application]) -> list[int]:
+    """The volunteers whose name and email ``user`` is answered with, to audit (as the manage serializer rules)."""
+    if user_is_volunteer(user):
+        return []  # their own applications
+    return [
+        a.volunteer_id
+        for a in applications
+        if a.volunteer_id is not None and selectors.applicant_shown_to(application=a, user=user)
+    ]
+
+
 class _ApplicationReadView(AuditedReadMixin, generics.GenericAPIView):  # type: ignore[type-arg]
     # Managers and staff see each applicant's name and email: who saw them is recorded.
     audit_action = Action.CONTACT_VIEW
     audit_object_type = "volunteer"
 
     def audit_ids(self, objects: Sequence[Any]) -> list[Any]:
-        if user_is_volunteer(self.request.user):
-            return []  # their own applications
-        staff = user_is_staff(self.request.user)
-        return [
-            a.volunteer_id
-            for a in objects
-            if a.volunteer_id is not None and (staff or a.status != Application.Status.WITHDRAWN)
-        ]
+        return _contacts_shown(self.request.user, objects)
 
     def get_queryset(self) -> QuerySet[Application]:
         return selectors.applications_visible_to(user=self.request.user)
@@ -200,7 +204,15 @@ class ApplicationTransitionView(APIView):
             note=serializer.validated_data.get("note", ""),
         )
         application = selectors.applications_visible_to(user=request.user).get(pk=pk)
-        return Response(ApplicationManageOutputSerializer(application).data)
+        data = ApplicationManageOutputSerializer(application).data
+        # The answer names the applicant, as a read of the application does.
+        audit_viewed(
+            actor=request.user,
+            action=Action.CONTACT_VIEW,
+            object_type="volunteer",
+            object_ids=_contacts_shown(request.user, [application]),
+        )
+        return Response(data)
 
 
 class ApplicationWithdrawView(APIView):

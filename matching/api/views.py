@@ -18,7 +18,7 @@ from assignments.selectors import vacancies_managed_by
 from config.audit import AuditedReadMixin
 from config.filters import refuse_empty_or_repeated
 from config.permissions import IsManagerOrStaff, IsVolunteer
-from core.audit import Action
+from core.audit import Action, audit_viewed
 from core.outbox import rank_vacancy_requested
 from matching import selectors
 from matching.api.serializers import (
@@ -100,6 +100,9 @@ class ExplainCandidateView(APIView):
         vacancy = _manager_vacancy(request, external_id)
         volunteer = get_object_or_404(Volunteer.objects.live(), external_id=volunteer_external_id)
         payload = candidate_explain(vacancy=vacancy, volunteer=volunteer)
+        audit_viewed(
+            actor=request.user, action=Action.CANDIDATE_VIEW, object_type="volunteer", object_ids=[volunteer.pk]
+        )
         return Response(ExplanationSerializer(payload).data)
 
 

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from accounts.services import api_token_issue
 from assignments.models import Application
+from assignments.services import application_withdraw
 from core.models import AuditRecord
 from matching.models import MatchResult
 from tests.factories import ManagerFactory, ProgrammeFactory, StaffFactory, VacancyFactory, VolunteerFactory
@@ -151,3 +152,156 @@ def test_staff_read_the_records_in_the_admin_and_nobody_edits_them(manager: User
     assert not model_admin.has_delete_permission(request, record)
     assert client.post(f"/admin/core/auditrecord/{record.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AuditRecord.objects.filter(pk=record.pk).exists()
+
+
+# One candidate's profile or match explanation: the why-not answers (API and page), the compare page,
+# an application answered after a move. Each writes its row; a refusal or a 404 writes none.
+
+CANDIDATE = AuditRecord.Action.CANDIDATE_VIEW
+
+
+def test_it_records_whose_explanation_a_manager_read_over_the_api(manager: User, application: Application) -> None:
+    volunteer = application.volunteer
+    assert volunteer is not None
+    url = f"/api/v1/vacancies/{application.vacancy.external_id}/shortlist/{volunteer.external_id}"
+
+    assert api(manager).get(url).status_code == 200
+
+    assert records() == [(manager.pk, CANDIDATE, "volunteer", str(volunteer.pk))]
+
+
+def test_an_explanation_refused_or_not_found_over_the_api_records_nothing(
+    manager: User, application: Application
+) -> None:
+    volunteer = application.volunteer
+    assert volunteer is not None
+    vacancy = application.vacancy.external_id
+
+    assert (
+        api(ManagerFactory()).get(f"/api/v1/vacancies/{vacancy}/shortlist/{volunteer.external_id}").status_code == 404
+    )
+    assert api(manager).get(f"/api/v1/vacancies/{vacancy}/shortlist/V-NOBODY").status_code == 404
+    assert api(volunteer.user).get(f"/api/v1/vacancies/{vacancy}/shortlist/{volunteer.external_id}").status_code == 403
+
+    assert records() == []
+
+
+def test_it_records_whose_contact_details_a_move_over_the_api_answered_with(
+    manager: User, application: Application
+) -> None:
+    url = f"/api/v1/applications/{application.pk}/transition"
+
+    assert api(manager).post(url, {"status": "shortlisted"}, format="json").status_code == 200
+
+    assert records() == [(manager.pk, CONTACT, "volunteer", str(application.volunteer_id))]
+
+
+def test_a_move_refused_over_the_api_records_nothing(manager: User, application: Application) -> None:
+    url = f"/api/v1/applications/{application.pk}/transition"
+
+    assert api(ManagerFactory()).post(url, {"status": "shortlisted"}, format="json").status_code == 404
+    assert api(manager).post(url, {"status": "no-such-step"}, format="json").status_code == 400
+
+    assert records() == []
+
+
+def test_it_records_whose_why_not_page_a_manager_opened(manager: User, application: Application) -> None:
+    volunteer = application.volunteer
+    assert volunteer is not None
+    url = f"/manage/vacancies/{application.vacancy.external_id}/why-not/"
+
+    assert page(manager).get(url, {"who": volunteer.external_id}).status_code == 200
+
+    assert records() == [(manager.pk, CANDIDATE, "volunteer", str(volunteer.pk))]
+
+
+def test_a_why_not_page_refused_or_finding_no_one_records_nothing(manager: User, application: Application) -> None:
+    volunteer = application.volunteer
+    assert volunteer is not None
+    url = f"/manage/vacancies/{application.vacancy.external_id}/why-not/"
+
+    assert page(ManagerFactory()).get(url, {"who": volunteer.external_id}).status_code == 404
+    nobody = page(manager).get(url, {"who": "No Such Person"})
+    assert nobody.status_code == 200
+    assert "No one on the roster" in nobody.content.decode()
+    assert page(manager).get(url).status_code == 200  # the empty form
+
+    assert records() == []
+
+
+def test_it_records_each_candidate_a_manager_compared(manager: User, application: Application) -> None:
+    # The applicant's name and email show (contact); the other is shown by profile only.
+    other = VolunteerFactory()
+    MatchResult.objects.create(vacancy=application.vacancy, volunteer=other, score=0.7, engine_version="test")
+    volunteer = application.volunteer
+    assert volunteer is not None
+    url = f"/manage/vacancies/{application.vacancy.external_id}/compare/"
+
+    response = page(manager).get(url, {"v": [volunteer.external_id, other.external_id]})
+
+    assert response.status_code == 200
+    assert volunteer.full_name in response.content.decode()
+    assert records() == [
+        (manager.pk, CONTACT, "volunteer", str(volunteer.pk)),
+        (manager.pk, CANDIDATE, "volunteer", str(other.pk)),
+    ]
+
+
+def test_a_compare_page_refused_or_showing_no_one_records_nothing(manager: User, application: Application) -> None:
+    other = VolunteerFactory()
+    MatchResult.objects.create(vacancy=application.vacancy, volunteer=other, score=0.7, engine_version="test")
+    volunteer = application.volunteer
+    assert volunteer is not None
+    url = f"/manage/vacancies/{application.vacancy.external_id}/compare/"
+    both = {"v": [volunteer.external_id, other.external_id]}
+
+    assert page(ManagerFactory()).get(url, both).status_code == 404
+    one = page(manager).get(url, {"v": [other.external_id]})
+    assert one.status_code == 200
+    assert "Choose two or three candidates to compare." in one.content.decode()
+
+    assert records() == []
+
+
+def test_it_records_the_application_page_shown_again_after_a_refused_move(
+    manager: User, application: Application
+) -> None:
+    url = f"/manage/applications/{application.pk}/move/"
+    form = {"to_status": "shortlisted", "from_status": application.status, "note": "x" * 2001}
+
+    response = page(manager).post(url, form)
+
+    assert response.status_code == 400
+    assert records() == [(manager.pk, CONTACT, "volunteer", str(application.volunteer_id))]
+
+
+def test_a_move_page_refused_records_nothing(manager: User, application: Application) -> None:
+    url = f"/manage/applications/{application.pk}/move/"
+    form = {"to_status": "shortlisted", "from_status": application.status}
+
+    assert page(ManagerFactory()).post(url, form).status_code == 404
+
+    assert records() == []
+
+
+def test_after_a_withdrawal_the_pages_show_a_manager_no_name_or_email_and_record_nothing(
+    manager: User, application: Application
+) -> None:
+    # As over the API: withdrawing takes back what applying disclosed (staff still see who it was).
+    volunteer = application.volunteer
+    assert volunteer is not None
+    assert volunteer.user is not None
+    application_withdraw(application=application, actor=volunteer.user, note="")
+    client = page(manager)
+
+    detail = client.get(f"/manage/applications/{application.pk}/").content.decode()
+    listing = client.get(f"/manage/vacancies/{application.vacancy.external_id}/").content.decode()
+
+    for html in (detail, listing):
+        assert volunteer.full_name not in html
+        assert volunteer.email not in html
+        assert volunteer.user.email not in html  # the withdrawal step's actor
+        assert volunteer.external_id in html
+    assert records() == []
+    staff_view = page(StaffFactory()).get(f"/manage/applications/{application.pk}/").content.decode()
+    assert volunteer.full_name in staff_view

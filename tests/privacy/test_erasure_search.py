@@ -1,11 +1,13 @@
 """After an erasure, no text in any column of any table names the person.
 
-The person is put through the flows that write about them (ranking, match
-alerts sent by email and in-app, an application with a motivation, a
+The person is put through the flows that write about them (ranking, a ranking
+still working in chunks, match alerts sent by email and in-app, an application with a motivation, a
 manager's step with a note, reminders, the outbox, staff edits in the admin,
 sign-in records), then erased; every column of every table the database
 holds, found by introspection rather than from the models, is read back and
-searched for their name, email address and phone number.
+searched for their name, email address and phone number, and for words only
+their skills and summary hold (matching quotes a person's own skill phrases in
+the reasons it stores, per candidate, in results and in a run's chunks).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from allauth.account.models import EmailAddress
 from axes.models import AccessLog
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from alerts.models import Alert
@@ -29,8 +31,9 @@ from alerts.services.notes import application_status_note_create
 from alerts.services.sending import alert_deliver
 from assignments.services import application_advance, application_express_interest
 from core.models import OutboxMessage
+from matching.models import MatchRun, MatchRunChunk
 from matching.outcomes import outcome_from_application_event
-from matching.rank import vacancy_rank
+from matching.rank import vacancy_rank, vacancy_rank_chunk
 from tests.factories import (
     ManagerFactory,
     ProgrammeFactory,
@@ -40,6 +43,7 @@ from tests.factories import (
     VolunteerFactory,
 )
 from volunteers.privacy import user_erase
+from volunteers.privacy.services import volunteer_erase
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +53,11 @@ PHONE = "+252 61 555 0101"
 # What must not survive, compared without case: the name's parts, the address,
 # the phone number as written and as bare digits.
 NEEDLES = ("hodan", "warsame", EMAIL.lower(), PHONE, "252615550101")
+# Words no one else writes, planted in the person's skills and summary: the
+# skill phrase comes back quoted in the reasons the ranking stores.
+SKILL_PHRASE = "Zorblatt breech drills"
+PROFILE_NEEDLES = ("zorblatt", "quillane")
+VACANCY_SKILLS = ["midwifery", "clinical teaching", "breech delivery drills"]
 
 
 def _text(value: Any) -> str:
@@ -83,13 +92,18 @@ def _live_through_the_flows(settings: pytest.FixtureRequest) -> Any:
     user = UserFactory(email=EMAIL, full_name=NAME)
     address = EmailAddress.objects.create(user=user, email=EMAIL, verified=True, primary=True)
     volunteer = VolunteerFactory(
-        user=user, full_name=NAME, email=EMAIL, summary=f"Midwife; reach me on {PHONE} after six."
+        user=user,
+        full_name=NAME,
+        email=EMAIL,
+        skills=["midwifery", "clinical teaching", SKILL_PHRASE],
+        summary=f"Midwife; I ran the Quillane ward's drills. Reach me on {PHONE} after six.",
     )
     Client().force_login(user)  # a session row
     AccessLog.objects.create(username=EMAIL.lower(), ip_address="198.51.100.9", user_agent="Firefox", path_info="/")
 
     manager = ManagerFactory(full_name="Amina Manager")
-    vacancy = VacancyFactory(programme=ProgrammeFactory(managers=[manager]), created_by=manager)
+    programme = ProgrammeFactory(managers=[manager])
+    vacancy = VacancyFactory(programme=programme, created_by=manager, required_skills=VACANCY_SKILLS)
     vacancy_rank(vacancy_id=vacancy.pk)
     alerts_for_vacancy_results(vacancy_id=vacancy.pk)
     application = application_express_interest(
@@ -106,6 +120,8 @@ def _live_through_the_flows(settings: pytest.FixtureRequest) -> Any:
     for alert_id in Alert.objects.values_list("pk", flat=True):
         alert_deliver(alert_id=alert_id)
 
+    _rank_in_chunks_without_finishing(programme=programme, person_id=volunteer.pk)
+
     # Staff edits in the admin: the log keeps each object's repr (an address is its own repr).
     staff = StaffFactory()
     for obj in (volunteer, user, address, application):
@@ -113,6 +129,20 @@ def _live_through_the_flows(settings: pytest.FixtureRequest) -> Any:
             user_id=staff.pk, queryset=[obj], action_flag=CHANGE, change_message=[{"changed": {"fields": ["Name"]}}]
         )
     return user
+
+
+def _rank_in_chunks_without_finishing(*, programme: Any, person_id: int) -> None:
+    """A ranking split into chunks (one profile each) whose other chunk has not run yet, or
+    whose worker died: the person's chunk waits in the database for the merge."""
+    VolunteerFactory()  # a second profile, so a second chunk
+    vacancy = VacancyFactory(programme=programme, required_skills=VACANCY_SKILLS)
+    with override_settings(MATCHING_CHUNK_SIZE=1):
+        run, ranges = vacancy_rank(vacancy_id=vacancy.pk)
+        assert run is not None
+        assert len(ranges) > 1
+        number, (low, high) = next((n, r) for n, r in enumerate(ranges) if r[0] <= person_id <= r[1])
+        assert not vacancy_rank_chunk(run_id=run.pk, number=number, low_id=low, high_id=high)
+    assert MatchRun.objects.get(pk=run.pk).status == MatchRun.Status.RUNNING
 
 
 def test_the_flows_write_the_person_into_many_tables(settings: pytest.FixtureRequest) -> None:
@@ -132,6 +162,10 @@ def test_the_flows_write_the_person_into_many_tables(settings: pytest.FixtureReq
         "axes_accesslog",
     } <= tables
     assert OutboxMessage.objects.exists()
+    # Their own words, as matching stores them about them.
+    words = database_hits(PROFILE_NEEDLES)
+    assert "matching_matchresult.reasons: zorblatt" in words
+    assert "matching_matchrunchunk.candidates: zorblatt" in words
 
 
 def test_no_column_of_any_table_names_the_person_after_erasure(settings: pytest.FixtureRequest) -> None:
@@ -139,4 +173,24 @@ def test_no_column_of_any_table_names_the_person_after_erasure(settings: pytest.
 
     user_erase(user=user)
 
-    assert database_hits(NEEDLES) == []
+    assert database_hits(NEEDLES + PROFILE_NEEDLES) == []
+
+
+def test_erasing_a_profile_without_an_account_drops_only_their_entries_from_a_waiting_chunk() -> None:
+    person = VolunteerFactory(user=None, skills=["midwifery", SKILL_PHRASE])
+    other = VolunteerFactory(user=None)
+    vacancy = VacancyFactory(required_skills=VACANCY_SKILLS)
+    with override_settings(MATCHING_CHUNK_SIZE=2):
+        VolunteerFactory(user=None)  # a third profile: a second chunk, not run
+        run, ranges = vacancy_rank(vacancy_id=vacancy.pk)
+        assert run is not None
+        assert not vacancy_rank_chunk(run_id=run.pk, number=0, low_id=ranges[0][0], high_id=ranges[0][1])
+    chunk = MatchRunChunk.objects.get(run=run)
+    assert {c["volunteer_id"] for c in chunk.candidates} == {person.pk, other.pk}
+
+    volunteer_erase(volunteer=person)
+    volunteer_erase(volunteer=person)  # twice is harmless
+
+    chunk.refresh_from_db()
+    assert [c["volunteer_id"] for c in chunk.candidates] == [other.pk]
+    assert database_hits(PROFILE_NEEDLES) == []

@@ -5,7 +5,9 @@ OneToOneField or ManyToManyField to the user model, to ``Volunteer``, or to
 ``Application`` (one level further, because an application's history is about
 its volunteer). ``tests/privacy`` walks the installed models and fails while a
 relation is missing here, so a new model holding personal data cannot ship
-without a decision on how it is exported and erased.
+without a decision on how it is exported and erased. ``JSON_REFERENCES`` (at the
+end) lists the rows that name a profile by id inside JSON instead; erasure scrubs
+those too.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connection, models
 from django.db.models import QuerySet
 
 Row = dict[str, Any]
@@ -182,5 +184,33 @@ REGISTRY: dict[tuple[str, str], Relation] = {
         rows(exclude=("user",)),
         keep,
         "staff audit trail; it points at the anonymised account, reprs of erased objects are scrubbed",
+    ),
+}
+
+
+# Rows that name a profile by id inside JSON, with no foreign key for the
+# registry above to follow (and so no test walk to find them): erasure runs
+# each scrubber with the model and the profile's primary key.
+Scrubber = Callable[[type[models.Model], int], None]
+
+
+def _drop_from_chunks(model: type[models.Model], volunteer_id: int) -> None:
+    # A run's chunks hold their best candidates as JSON (score, parts, reasons
+    # quoting the person's own skill phrases) until the merge, and a run that
+    # never merges (its worker died) keeps them. The person's entries go; a run
+    # still working then merges without them, as it would have anyway.
+    chunks = model._default_manager.select_for_update()
+    if connection.features.supports_json_field_contains:  # PostgreSQL: only the chunks naming them
+        chunks = chunks.filter(candidates__contains=[{"volunteer_id": volunteer_id}])
+    for pk, candidates in chunks.values_list("pk", "candidates"):
+        kept = [c for c in candidates if c.get("volunteer_id") != volunteer_id]
+        if len(kept) != len(candidates):
+            model._default_manager.filter(pk=pk).update(candidates=kept)
+
+
+JSON_REFERENCES: dict[str, tuple[Scrubber, str]] = {
+    "matching.MatchRunChunk": (
+        _drop_from_chunks,
+        "a ranking's chunks waiting for their merge: the person's entries are dropped",
     ),
 }

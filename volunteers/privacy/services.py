@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.models import User
 from volunteers.models import Volunteer
 from volunteers.privacy.anonymise import volunteer_anonymise
-from volunteers.privacy.registry import REGISTRY, Relation, as_json, row
+from volunteers.privacy.registry import JSON_REFERENCES, REGISTRY, Relation, as_json, row
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +116,18 @@ def _erase_relations(relations: list[tuple[Relation, QuerySet[Any], models.Field
         relation.erase(qs, field, target)
 
 
+def _scrub_json_references(*, volunteer_id: int | None) -> None:
+    # Rows that name the profile inside JSON rather than by a foreign key.
+    if volunteer_id is None:
+        return
+    for label, (scrub, _why) in JSON_REFERENCES.items():
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue  # an optional app that is not installed
+        scrub(model, volunteer_id)
+
+
 @transaction.atomic
 def volunteer_erase(*, volunteer: Volunteer) -> None:
     """Erase a profile: through its account when it has one (``user_erase``), else the profile alone.
@@ -130,6 +142,7 @@ def volunteer_erase(*, volunteer: Volunteer) -> None:
         return
     old_email = locked.email
     _erase_relations(_relations(user=None, volunteer=locked))
+    _scrub_json_references(volunteer_id=locked.pk)
     volunteer_anonymise(volunteer=locked)
     _scrub_admin_log(model=Volunteer, pks=[locked.pk])
     _forget_sign_in_records(email=old_email)
@@ -146,7 +159,10 @@ def user_erase(*, user: User) -> None:
     """
     locked = User.objects.select_for_update().get(pk=user.pk)
     old_email = locked.email
+    # Taken first: erasing the profile unlinks it from the account.
+    volunteer_id = Volunteer.objects.filter(user=locked).values_list("pk", flat=True).first()
     _erase_relations(_relations(user=locked))
+    _scrub_json_references(volunteer_id=volunteer_id)
     _scrub_admin_log(model=User, pks=[locked.pk])
     _forget_sign_in_records(email=old_email)
 

@@ -8,6 +8,8 @@ from django import template
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from assignments import selectors
+
 register = template.Library()
 
 
@@ -35,3 +37,9 @@ def hidden_cell(value: Any) -> str:
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def applicant_shown_to(application: Any, user: Any) -> bool:
+    """``{% if application|applicant_shown_to:request.user %}``: see `assignments.selectors.applicant_shown_to`."""
+    return selectors.applicant_shown_to(application=application, user=user)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assignments.models import Application
+from assignments.selectors import applicant_shown_to
 from assignments.services import application_advance
 from core.audit import Action, audit_viewed
 from matching.explain import results_explain
@@ -25,6 +26,17 @@ def _detail_url(application: Application) -> str:
     return reverse("web:manager-application", args=[application.pk])
 
 
+def audit_contact_shown(request: HttpRequest, application: Application) -> None:
+    """Record that the application's page showed its applicant's name and email (not after a withdrawal)."""
+    if application.volunteer_id is not None and applicant_shown_to(application=application, user=request.user):
+        audit_viewed(
+            actor=request.user,
+            action=Action.CONTACT_VIEW,
+            object_type="volunteer",
+            object_ids=[application.volunteer_id],
+        )
+
+
 @require_GET
 @manager_page
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -37,15 +49,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if application.volunteer is not None
         else None
     )
-    # After a withdrawal a manager no longer sees who it was (staff still do).
-    shown = application.status != Application.Status.WITHDRAWN or getattr(request.user, "is_staff", False)
-    if application.volunteer_id is not None and shown:
-        audit_viewed(
-            actor=request.user,
-            action=Action.CONTACT_VIEW,
-            object_type="volunteer",
-            object_ids=[application.volunteer_id],
-        )
+    audit_contact_shown(request, application)
     return render(
         request,
         "web/manager/application_detail.html",
@@ -84,6 +88,7 @@ def _answer(
             },
         )
     if form.errors:
+        audit_contact_shown(request, fresh)  # the application's page again, with the errors
         return render(
             request,
             "web/manager/application_detail.html",

@@ -45,6 +45,14 @@ def candidate_view(result: MatchResult, rank: int | None = None) -> dict[str, An
     }
 
 
+def audit_candidates_shown(request: HttpRequest, rows: list[dict[str, Any]]) -> None:
+    """Record each candidate shown (``candidate_view`` rows): their contact details when shown, else their profile."""
+    contacts = [row["volunteer"].pk for row in rows if row["contact"]]
+    profiles = [row["volunteer"].pk for row in rows if not row["contact"]]
+    audit_viewed(actor=request.user, action=Action.CONTACT_VIEW, object_type="volunteer", object_ids=contacts)
+    audit_viewed(actor=request.user, action=Action.CANDIDATE_VIEW, object_type="volunteer", object_ids=profiles)
+
+
 @require_GET
 @manager_page
 def shortlist(request: HttpRequest, external_id: str) -> HttpResponse:
@@ -127,6 +135,9 @@ def why_not(request: HttpRequest, external_id: str) -> HttpResponse:
             form.add_error("who", problem)
         elif volunteer is not None:
             payload = candidate_explain(vacancy=vacancy, volunteer=volunteer)
+            audit_viewed(
+                actor=request.user, action=Action.CANDIDATE_VIEW, object_type="volunteer", object_ids=[volunteer.pk]
+            )
             explanation = {
                 **asdict(payload),
                 "rules": [rule_in_words(code, vacancy) for code in payload.failed_rules],
@@ -155,6 +166,7 @@ def compare(request: HttpRequest, external_id: str) -> HttpResponse:
     if form.is_valid():
         ranks = {r.pk: shortlist_for_vacancy(vacancy=vacancy).filter(score__gt=r.score).count() + 1 for r in results}
         columns = [candidate_view(r, rank=ranks[r.pk]) for r in results]
+        audit_candidates_shown(request, columns)
     part_names = sorted({label for column in columns for label, _value in column["parts"]})
     part_table = [(name, [dict(column["parts"]).get(name) for column in columns]) for name in part_names]
     return render(
