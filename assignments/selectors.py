@@ -127,7 +127,17 @@ def applicant_shown_to(*, application: Application, user: User | AnonymousUser |
     """
     if application.volunteer_id is None:
         return False
-    return application.status != Application.Status.WITHDRAWN or user_is_staff(user)
+    return applicant_status_shown_to(status=application.status, user=user)
+
+
+def applicant_status_shown_to(*, status: str | None, user: User | AnonymousUser | None) -> bool:
+    """`applicant_shown_to` for an application known only by its ``status`` (None: there is none).
+
+    For lists that carry the status as an annotation (the shortlist) rather than the row.
+    """
+    if status is None:
+        return False  # never applied: nothing was disclosed
+    return status != Application.Status.WITHDRAWN or user_is_staff(user)
 
 
 def applications_manageable_by(*, user: User | AnonymousUser) -> QuerySet[Application]:

@@ -6,9 +6,12 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 
+from accounts.models import User
 from assignments.models import Application, Vacancy
+from assignments.selectors import applicant_status_shown_to
 from matching.engine.lexicon import DATA_DIR
 from matching.engine.model import load_model
 from matching.models import MatchResult, MatchRun
@@ -31,14 +34,16 @@ def shortlist_for_vacancy(
 ) -> QuerySet[MatchResult]:
     """The stored ranked shortlist, best first, with whether each person applied.
 
-    Candidates below the floor (no evidence of doing this work) are left out unless
-    `include_all`.
+    Each row carries ``has_applied`` and ``application_status`` (None if they did
+    not apply; at most one application per person and vacancy), which
+    `candidate_contact` and `candidate_withdrew` read. Candidates below the floor
+    (no evidence of doing this work) are left out unless `include_all`.
     """
-    applied = Application.objects.filter(vacancy=vacancy, volunteer=OuterRef("volunteer"))
+    application = Application.objects.filter(vacancy=vacancy, volunteer=OuterRef("volunteer"))
     queryset = (
         MatchResult.objects.filter(matchable_q("volunteer__"), vacancy=vacancy)
         .select_related("volunteer")
-        .annotate(has_applied=Exists(applied))
+        .annotate(has_applied=Exists(application), application_status=Subquery(application.values("status")[:1]))
         .order_by("-score", "volunteer_id")
     )
     if not include_all:
@@ -84,14 +89,21 @@ class Contact:
     email: str
 
 
-def candidate_contact(result: MatchResult) -> Contact | None:
-    """A candidate's name and email, only once they applied to this vacancy (the shortlist's rule).
+def candidate_contact(result: MatchResult, *, user: User | AnonymousUser | None) -> Contact | None:
+    """A candidate's name and email as ``user`` is shown them on the shortlist.
 
-    ``result`` comes from `shortlist_for_vacancy`, which annotates ``has_applied``.
+    The applications' rule (`assignments.selectors.applicant_shown_to`): only once
+    they applied to this vacancy, and to a manager no longer once they withdrew.
+    ``result`` comes from `shortlist_for_vacancy`, which annotates ``application_status``.
     """
-    if not getattr(result, "has_applied", False):
+    if not applicant_status_shown_to(status=getattr(result, "application_status", None), user=user):
         return None
     return Contact(full_name=result.volunteer.full_name, email=result.volunteer.email)
+
+
+def candidate_withdrew(result: MatchResult) -> bool:
+    """Whether the candidate applied to this vacancy and then withdrew (``result`` from `shortlist_for_vacancy`)."""
+    return getattr(result, "application_status", None) == Application.Status.WITHDRAWN
 
 
 @cache

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from matching.engine.model import BANDS, NO_EVIDENCE, load_model
 from matching.explain import Explanation
 from matching.models import MatchResult, MatchRun
-from matching.selectors import candidate_contact
+from matching.selectors import candidate_contact, candidate_withdrew
 
 BAND_FIELD = serializers.ChoiceField(
     choices=[*BANDS, NO_EVIDENCE],
@@ -31,10 +31,16 @@ class ShortlistFilterSerializer(serializers.Serializer):
     language = serializers.RegexField(r"^[A-Za-z]{2}$", required=False)
 
 
+class CandidateContactSerializer(serializers.Serializer):
+    full_name = serializers.CharField()
+    email = serializers.EmailField()
+
+
 class ShortlistCandidateSerializer(serializers.ModelSerializer):
     """One candidate with the explanation a manager needs to defend the shortlist.
 
-    Name and email appear only once the person applied to this vacancy.
+    Name and email appear only once the person applied to this vacancy, and to a
+    manager no longer once they withdrew (staff still see who it was).
     """
 
     volunteer = serializers.CharField(source="volunteer.external_id")
@@ -43,8 +49,18 @@ class ShortlistCandidateSerializer(serializers.ModelSerializer):
     languages = serializers.JSONField(source="volunteer.languages")
     education = serializers.CharField(source="volunteer.education")
     years_experience = serializers.IntegerField(source="volunteer.years_experience")
-    applied = serializers.BooleanField(source="has_applied")
-    contact = serializers.SerializerMethodField()
+    applied = serializers.BooleanField(
+        source="has_applied", help_text="whether the person applied to this vacancy, even if they withdrew since"
+    )
+    withdrawn = serializers.SerializerMethodField(
+        help_text="whether the person applied to this vacancy and withdrew since (applied stays true)"
+    )
+    contact = serializers.SerializerMethodField(
+        help_text=(
+            "name and email: null unless the person applied to this vacancy, and null to a manager "
+            "once they withdrew, as before they applied"
+        )
+    )
     band = serializers.SerializerMethodField()
 
     class Meta:
@@ -63,12 +79,18 @@ class ShortlistCandidateSerializer(serializers.ModelSerializer):
             "matched_skills",
             "missing_skills",
             "applied",
+            "withdrawn",
             "contact",
             "computed_at",
         )
 
+    def get_withdrawn(self, obj: MatchResult) -> bool:
+        return candidate_withdrew(obj)
+
+    @extend_schema_field(CandidateContactSerializer(allow_null=True))
     def get_contact(self, obj: MatchResult) -> dict[str, str] | None:
-        contact = candidate_contact(obj)
+        request = self.context.get("request")
+        contact = candidate_contact(obj, user=getattr(request, "user", None))
         return None if contact is None else {"full_name": contact.full_name, "email": contact.email}
 
     @extend_schema_field(BAND_FIELD)

@@ -9,10 +9,12 @@ import pytest
 from rest_framework.test import APIClient
 
 from assignments.models import Application
+from assignments.services import application_withdraw
 from core.models import OutboxMessage
 from matching import rank
 from matching.index_cache import roster_index_reset
-from tests.factories import ManagerFactory, ProgrammeFactory, VacancyFactory, VolunteerFactory
+from tests.factories import ManagerFactory, ProgrammeFactory, StaffFactory, VacancyFactory, VolunteerFactory
+from tests.support.openapi import assert_documented
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +63,45 @@ def test_it_shows_contact_details_only_for_people_who_applied(ranked: dict[str, 
         "email": ranked["ke"].email,
     }
     assert rows[ranked["se"].external_id]["contact"] is None
+
+
+def _withdraw(ranked: dict[str, Any]) -> None:
+    applicant = ranked["ke"]
+    application_withdraw(
+        application=Application.objects.get(vacancy=ranked["vacancy"], volunteer=applicant), actor=applicant.user
+    )
+
+
+def test_once_an_applicant_withdraws_the_manager_no_longer_sees_their_name_or_email(ranked: dict[str, Any]) -> None:
+    # Withdrawing takes back what applying disclosed, as on the applications API (issue #11).
+    url = _url(ranked["vacancy"])
+    applicant = ranked["ke"].external_id
+    before = {row["volunteer"]: row for row in ranked["client"].get(url).json()["results"]}[applicant]
+    _withdraw(ranked)
+
+    response = ranked["client"].get(url)
+    after = {row["volunteer"]: row for row in response.json()["results"]}[applicant]
+
+    assert (before["applied"], before["withdrawn"], before["contact"]["email"]) == (True, False, ranked["ke"].email)
+    assert (after["applied"], after["withdrawn"], after["contact"]) == (True, True, None)
+    assert ranked["ke"].full_name not in response.content.decode()
+    assert ranked["ke"].email not in response.content.decode()
+    assert_documented(response, method="GET", template="/api/v1/vacancies/{external_id}/shortlist", path=url)
+
+
+def test_staff_still_see_who_withdrew_on_the_shortlist(ranked: dict[str, Any]) -> None:
+    _withdraw(ranked)
+    client = APIClient()
+    client.force_authenticate(StaffFactory())
+
+    rows = {row["volunteer"]: row for row in client.get(_url(ranked["vacancy"])).json()["results"]}
+
+    assert rows[ranked["ke"].external_id]["withdrawn"] is True
+    assert rows[ranked["ke"].external_id]["contact"] == {
+        "full_name": ranked["ke"].full_name,
+        "email": ranked["ke"].email,
+    }
+    assert rows[ranked["se"].external_id]["contact"] is None  # never applied: staff are not shown it here either
 
 
 @pytest.mark.parametrize(

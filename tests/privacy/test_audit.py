@@ -305,3 +305,70 @@ def test_after_a_withdrawal_the_pages_show_a_manager_no_name_or_email_and_record
     assert records() == []
     staff_view = page(StaffFactory()).get(f"/manage/applications/{application.pk}/").content.decode()
     assert volunteer.full_name in staff_view
+
+
+def test_after_a_withdrawal_comparing_records_a_candidate_view_not_a_contact_view(
+    manager: User, application: Application
+) -> None:
+    # The compare page no longer shows the manager who it was (issue #11), so it records the profile shown.
+    other = VolunteerFactory()
+    MatchResult.objects.create(vacancy=application.vacancy, volunteer=other, score=0.7, engine_version="test")
+    volunteer = application.volunteer
+    assert volunteer is not None
+    assert volunteer.user is not None
+    application_withdraw(application=application, actor=volunteer.user, note="")
+    url = f"/manage/vacancies/{application.vacancy.external_id}/compare/"
+    both = {"v": [volunteer.external_id, other.external_id]}
+
+    response = page(manager).get(url, both)
+
+    assert response.status_code == 200
+    assert volunteer.full_name not in response.content.decode()
+    assert records() == [
+        (manager.pk, CANDIDATE, "volunteer", str(volunteer.pk)),
+        (manager.pk, CANDIDATE, "volunteer", str(other.pk)),
+    ]
+
+
+def test_staff_comparing_still_see_who_withdrew_and_it_is_recorded_as_a_contact_view(
+    application: Application,
+) -> None:
+    other = VolunteerFactory()
+    MatchResult.objects.create(vacancy=application.vacancy, volunteer=other, score=0.7, engine_version="test")
+    volunteer = application.volunteer
+    assert volunteer is not None
+    assert volunteer.user is not None
+    application_withdraw(application=application, actor=volunteer.user, note="")
+    staff = StaffFactory()
+
+    response = page(staff).get(
+        f"/manage/vacancies/{application.vacancy.external_id}/compare/",
+        {"v": [volunteer.external_id, other.external_id]},
+    )
+
+    assert volunteer.full_name in response.content.decode()
+    assert records() == [
+        (staff.pk, CONTACT, "volunteer", str(volunteer.pk)),
+        (staff.pk, CANDIDATE, "volunteer", str(other.pk)),
+    ]
+
+
+def test_after_a_withdrawal_the_shortlist_records_only_the_shortlist_read(
+    manager: User, application: Application
+) -> None:
+    # The shortlist (API, page, CSV) records who read which vacancy's list, never a contact view, before or after.
+    volunteer = application.volunteer
+    assert volunteer is not None
+    assert volunteer.user is not None
+    application_withdraw(application=application, actor=volunteer.user, note="")
+    vacancy = application.vacancy
+
+    assert api(manager).get(f"/api/v1/vacancies/{vacancy.external_id}/shortlist").status_code == 200
+    assert page(manager).get(f"/manage/vacancies/{vacancy.external_id}/shortlist/").status_code == 200
+    assert page(manager).get(f"/manage/vacancies/{vacancy.external_id}/shortlist.csv").status_code == 200
+
+    assert records() == [
+        (manager.pk, SHORTLIST, "vacancy", str(vacancy.pk)),
+        (manager.pk, SHORTLIST, "vacancy", str(vacancy.pk)),
+        (manager.pk, AuditRecord.Action.SHORTLIST_EXPORT, "vacancy", str(vacancy.pk)),
+    ]

@@ -6,9 +6,11 @@ import csv
 import io
 
 import pytest
+from django.test import Client
 
-from tests.factories import ApplicationFactory, VolunteerFactory
-from tests.web.manager_support import signed_in, store, world
+from assignments.services import application_withdraw
+from tests.factories import ApplicationFactory, StaffFactory, VolunteerFactory
+from tests.web.manager_support import World, signed_in, store, world
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +138,77 @@ def test_another_programmes_shortlist_answers_404() -> None:
     base = f"/manage/vacancies/{w.vacancy.external_id}"
     for path in ("shortlist/", "shortlist.csv", "why-not/?who=x", "compare/?v=a&v=b"):
         assert client.get(f"{base}/{path}").status_code == 404, path
+
+
+# Withdrawing takes back what applying disclosed (issue #11): the shortlist, its CSV and the compare page hide the
+# applicant's name and email from their manager again, as before they applied; staff still see who it was.
+# Each surface with the contact details it shows (the compare page names people, it has no email row).
+SURFACES = [
+    ("shortlist", ("Hodan Ali 0", "hodan0@example.org")),
+    ("csv", ("Hodan Ali 0", "hodan0@example.org")),
+    ("compare", ("Hodan Ali 0",)),
+]
+
+
+def _shown(client: Client, w: World, surface: str) -> str:
+    base = f"/manage/vacancies/{w.vacancy.external_id}"
+    if surface == "csv":
+        return b"".join(client.get(f"{base}/shortlist.csv").streaming_content).decode()  # type: ignore[attr-defined]
+    if surface == "compare":
+        return client.get(f"{base}/compare/", {"v": [v.external_id for v in w.ranked]}).content.decode()
+    return client.get(f"{base}/shortlist/").content.decode()
+
+
+@pytest.mark.parametrize(("surface", "details"), SURFACES)
+def test_a_manager_no_longer_sees_the_name_and_email_of_an_applicant_who_withdrew(
+    surface: str, details: tuple[str, ...]
+) -> None:
+    w = world(candidates=2)
+    applicant = w.ranked[0]
+    assert applicant.user is not None
+    application = ApplicationFactory(vacancy=w.vacancy, volunteer=applicant)
+    client = signed_in(w.manager)
+
+    before = _shown(client, w, surface)
+    application_withdraw(application=application, actor=applicant.user, note="")
+    after = _shown(client, w, surface)
+
+    for detail in details:
+        assert detail in before
+        assert detail not in after
+    assert "hodan0@example.org" not in after
+    assert applicant.external_id in after  # still on the list, by id
+
+
+@pytest.mark.parametrize(("surface", "details"), SURFACES)
+def test_staff_still_see_who_withdrew(surface: str, details: tuple[str, ...]) -> None:
+    w = world(candidates=2)
+    applicant = w.ranked[0]
+    assert applicant.user is not None
+    application = ApplicationFactory(vacancy=w.vacancy, volunteer=applicant)
+    application_withdraw(application=application, actor=applicant.user, note="")
+
+    shown = _shown(signed_in(StaffFactory()), w, surface)
+
+    for detail in details:
+        assert detail in shown
+
+
+def test_the_shortlist_says_who_withdrew_and_the_csv_keeps_them_as_applied() -> None:
+    w = world(candidates=2)
+    withdrew, applied = w.ranked
+    assert withdrew.user is not None
+    application_withdraw(
+        application=ApplicationFactory(vacancy=w.vacancy, volunteer=withdrew), actor=withdrew.user, note=""
+    )
+    ApplicationFactory(vacancy=w.vacancy, volunteer=applied)
+    client = signed_in(w.manager)
+
+    page = client.get(f"/manage/vacancies/{w.vacancy.external_id}/shortlist/").content.decode()
+    rows = {row["volunteer"]: row for row in csv.DictReader(io.StringIO(_shown(client, w, "csv")))}
+
+    assert page.count("Withdrawn</span>") == 1
+    assert page.count("Applied</span>") == 1
+    assert (rows[withdrew.external_id]["applied"], rows[withdrew.external_id]["withdrawn"]) == ("yes", "yes")
+    assert (rows[withdrew.external_id]["full_name"], rows[withdrew.external_id]["email"]) == ("", "")
+    assert (rows[applied.external_id]["withdrawn"], rows[applied.external_id]["full_name"]) == ("no", "Hodan Ali 1")

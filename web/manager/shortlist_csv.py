@@ -12,8 +12,11 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.models import User
 from matching.models import MatchResult
-from matching.selectors import candidate_contact
+from matching.selectors import candidate_contact, candidate_withdrew
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -30,6 +33,7 @@ COLUMNS = (
     "missing_skills",
     "reasons",
     "applied",
+    "withdrawn",
     "full_name",
     "email",
 )
@@ -42,9 +46,9 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def _row(rank: int, result: MatchResult) -> list[Any]:
+def _row(rank: int, result: MatchResult, user: User | AnonymousUser) -> list[Any]:
     volunteer = result.volunteer
-    contact = candidate_contact(result)
+    contact = candidate_contact(result, user=user)
     cells: list[Any] = [
         rank,
         volunteer.external_id,
@@ -58,14 +62,15 @@ def _row(rank: int, result: MatchResult) -> list[Any]:
         "; ".join(result.missing_skills),
         "; ".join(result.reasons),
         "yes" if getattr(result, "has_applied", False) else "no",
+        "yes" if candidate_withdrew(result) else "no",
         contact.full_name if contact else "",
         contact.email if contact else "",
     ]
     return [neutralise(cell) for cell in cells]
 
 
-def shortlist_csv(results: Iterable[MatchResult]) -> Iterator[str]:
-    """The header, then one line per candidate in the order given (best first)."""
+def shortlist_csv(results: Iterable[MatchResult], *, user: User | AnonymousUser) -> Iterator[str]:
+    """The header, then one line per candidate in the order given (best first), contact as ``user`` may see it."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -78,5 +83,5 @@ def shortlist_csv(results: Iterable[MatchResult]) -> Iterator[str]:
     writer.writerow(COLUMNS)
     yield flush()
     for rank, result in enumerate(results, start=1):
-        writer.writerow(_row(rank, result))
+        writer.writerow(_row(rank, result, user))
         yield flush()

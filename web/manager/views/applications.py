@@ -56,7 +56,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": application,
             "form": MoveForm(application=application),
-            "match": candidate_view(results_explain([match])[0]) if match else None,
+            "match": candidate_view(request, results_explain([match])[0]) if match else None,
             "labels": STEP_LABELS,
         },
     )

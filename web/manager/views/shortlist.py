@@ -2,7 +2,8 @@
 
 Reads through the same selectors as the API (`shortlist_for_vacancy`,
 `candidate_contact`, `candidate_explain`), so the page and the API
-show the same people with the same contact rule.
+show the same people with the same contact rule (the applications' rule:
+once applied, and to a manager no longer once withdrawn).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from core.audit import Action, audit_viewed
 from core.validators import validate_external_id
 from matching.explain import candidate_explain, results_explain, results_explain_stream
 from matching.models import MatchResult
-from matching.selectors import candidate_contact, shortlist_for_vacancy
+from matching.selectors import candidate_contact, candidate_withdrew, shortlist_for_vacancy
 from volunteers.models import Volunteer
 from web.manager.access import manager_page, shortlist_vacancy
 from web.manager.forms import CompareForm, ShortlistFilterForm, WhyNotForm, language_name
@@ -32,7 +33,7 @@ from web.manager.words import part_label, rule_in_words
 PAGE_SIZE = 25
 
 
-def candidate_view(result: MatchResult, rank: int | None = None) -> dict[str, Any]:
+def candidate_view(request: HttpRequest, result: MatchResult, rank: int | None = None) -> dict[str, Any]:
     """What a shortlist row shows: the stored explanation, the profile's facts, contact if allowed."""
     volunteer = result.volunteer
     return {
@@ -41,7 +42,8 @@ def candidate_view(result: MatchResult, rank: int | None = None) -> dict[str, An
         "volunteer": volunteer,
         "languages": [(language_name(code), level) for code, level in sorted(volunteer.languages.items())],
         "parts": [(part_label(name), value) for name, value in result.parts.items()],
-        "contact": candidate_contact(result),
+        "contact": candidate_contact(result, user=request.user),
+        "withdrawn": candidate_withdrew(result),
     }
 
 
@@ -61,7 +63,9 @@ def shortlist(request: HttpRequest, external_id: str) -> HttpResponse:
     results = shortlist_for_vacancy(vacancy=vacancy, **filters.filters())
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     start = page.start_index()
-    rows = [candidate_view(result, rank=start + i) for i, result in enumerate(results_explain(page.object_list))]
+    rows = [
+        candidate_view(request, result, rank=start + i) for i, result in enumerate(results_explain(page.object_list))
+    ]
     audit_viewed(actor=request.user, action=Action.SHORTLIST_VIEW, object_type="vacancy", object_ids=[vacancy.pk])
     query = request.GET.copy()
     query.pop("page", None)
@@ -89,7 +93,8 @@ def shortlist_export(request: HttpRequest, external_id: str) -> StreamingHttpRes
     results = shortlist_for_vacancy(vacancy=vacancy, **filters.filters())
     audit_viewed(actor=request.user, action=Action.SHORTLIST_EXPORT, object_type="vacancy", object_ids=[vacancy.pk])
     response = StreamingHttpResponse(
-        shortlist_csv(results_explain_stream(results.iterator(chunk_size=500))), content_type="text/csv; charset=utf-8"
+        shortlist_csv(results_explain_stream(results.iterator(chunk_size=500)), user=request.user),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="shortlist-{vacancy.external_id}.csv"'
     return response
@@ -165,7 +170,7 @@ def compare(request: HttpRequest, external_id: str) -> HttpResponse:
     columns: list[dict[str, Any]] = []
     if form.is_valid():
         ranks = {r.pk: shortlist_for_vacancy(vacancy=vacancy).filter(score__gt=r.score).count() + 1 for r in results}
-        columns = [candidate_view(r, rank=ranks[r.pk]) for r in results]
+        columns = [candidate_view(request, r, rank=ranks[r.pk]) for r in results]
         audit_candidates_shown(request, columns)
     part_names = sorted({label for column in columns for label, _value in column["parts"]})
     part_table = [(name, [dict(column["parts"]).get(name) for column in columns]) for name in part_names]
