@@ -33,9 +33,10 @@ COLUMNS = (
     "missing_skills",
     "reasons",
     "applied",
-    "withdrawn",
     "full_name",
     "email",
+    # Added last, so that a spreadsheet reading the earlier columns by position still reads them.
+    "withdrawn",
 )
 
 
@@ -62,9 +63,9 @@ def _row(rank: int, result: MatchResult, user: User | AnonymousUser) -> list[Any
         "; ".join(result.missing_skills),
         "; ".join(result.reasons),
         "yes" if getattr(result, "has_applied", False) else "no",
-        "yes" if candidate_withdrew(result) else "no",
         contact.full_name if contact else "",
         contact.email if contact else "",
+        "yes" if candidate_withdrew(result) else "no",
     ]
     return [neutralise(cell) for cell in cells]
 
