@@ -58,6 +58,21 @@ def restore_request_id(task: Any = None, **kwargs: Any) -> None:
     request_id_var.set(new_request_id(carried) if carried else f"task-{task_id}")
 
 
+@task_prerun.connect(dispatch_uid="config.celery.connections_before")
+@task_postrun.connect(dispatch_uid="config.celery.connections_after")
+def django_connections_checked(task: Any = None, **kwargs: Any) -> None:
+    """Around each task, close the database connections Django would close around a request:
+    older than CONN_MAX_AGE, broken by an error, or failing the health check (CELERY_DB_REUSE_MAX
+    keeps Celery from closing all of them every time). Not for a task run eagerly inside a test
+    or a request: closing there would end the caller's transaction."""
+    request = getattr(task, "request", None)
+    if request is None or getattr(request, "is_eager", False) or getattr(request, "called_directly", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()
+
+
 @task_postrun.connect(dispatch_uid="config.celery.clear_request_id")
 def clear_request_id(**kwargs: Any) -> None:
     request_id_var.set("")

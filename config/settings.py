@@ -350,6 +350,12 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+# Celery's Django fixup closes the database connection before and after every task
+# unless CELERY_DB_REUSE_MAX is set: a new PostgreSQL backend for every task, a third
+# of a core under `make load`. Connections are kept instead and closed by Django's own
+# rule (CONN_MAX_AGE, health checks, errors) around each task, as around a request
+# (config/celery.py, django_connections_checked).
+CELERY_DB_REUSE_MAX = 2**31
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # A task whose process died this many times running it is set aside as a
