@@ -206,7 +206,7 @@ class Stack:
         self.processes["redis"].stop()
         wait_until(lambda: not port_open(self.redis_port), timeout=10, what="redis-server to stop")
 
-    def start_web(self, *, workers: int = 3) -> None:
+    def start_web(self, *, workers: int = 3, threads: int = 1) -> None:
         if port_open(self.web_port):
             raise SystemExit(f"port {self.web_port} is taken: set LOAD_PORT to a free one")
         # Ready once it answers anything (/api/v1/ is a quick 404; /health/ waits on a worker ping).
@@ -220,6 +220,9 @@ class Stack:
                 f"127.0.0.1:{self.web_port}",
                 "--workers",
                 str(workers),
+                # More than one: gunicorn's gthread worker, which keeps connections alive.
+                "--threads",
+                str(threads),
                 "--timeout",
                 "60",
             ],
@@ -235,8 +238,12 @@ class Stack:
             return False
         return True
 
-    def start_worker(self, *, name: str = "worker", concurrency: int = 2, env: dict[str, str] | None = None) -> None:
+    def start_worker(
+        self, *, name: str = "worker", concurrency: int = 2, env: dict[str, str] | None = None, nice: int = 0
+    ) -> None:
+        # `nice`: the worker's CPU priority below the web's, as docker-compose's cpu_shares set it on a shared host.
         command = [
+            *(["nice", "-n", str(nice)] if nice else []),
             str(BIN / "celery"),
             "-A",
             "config",
