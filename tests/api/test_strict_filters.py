@@ -71,3 +71,14 @@ def test_the_schema_states_the_rules(world: World, as_persona: Any) -> None:
     assert "so" in volunteers["language"]["enum"]
     assert volunteers["min_years"] == {"type": "integer", "minimum": 0, "maximum": 60}
     assert vacancies["search"]["minLength"] == 1
+
+
+def test_a_filter_set_made_for_each_request_shares_the_iso_code_lists_instead_of_copying_them() -> None:
+    from assignments.api.vacancies import VacancyFilter
+    from config.filters import COUNTRY_CHOICES
+
+    first, second = VacancyFilter(data={"country": "SO"}), VacancyFilter(data={"country": "KE"})
+    assert first.filters["country"].extra["choices"] is second.filters["country"].extra["choices"] is COUNTRY_CHOICES
+    assert first.is_valid()
+    assert second.is_valid()
+    assert not VacancyFilter(data={"country": "XX"}).is_valid()
