@@ -17,6 +17,7 @@ from assignments.services import application_withdraw
 from core.models import AuditRecord
 from matching.models import MatchResult
 from tests.factories import ManagerFactory, ProgrammeFactory, StaffFactory, VacancyFactory, VolunteerFactory
+from volunteers.models import Volunteer
 
 pytestmark = pytest.mark.django_db
 
@@ -284,14 +285,20 @@ def test_a_move_page_refused_records_nothing(manager: User, application: Applica
     assert records() == []
 
 
-def test_after_a_withdrawal_the_pages_show_a_manager_no_name_or_email_and_record_nothing(
-    manager: User, application: Application
-) -> None:
-    # As over the API: withdrawing takes back what applying disclosed (staff still see who it was).
+def _withdrawn(application: Application) -> Volunteer:
+    """The application withdrawn by its volunteer, who is returned."""
     volunteer = application.volunteer
     assert volunteer is not None
     assert volunteer.user is not None
     application_withdraw(application=application, actor=volunteer.user, note="")
+    return volunteer
+
+
+def test_after_a_withdrawal_the_pages_show_a_manager_no_name_or_email_and_record_nothing(
+    manager: User, application: Application
+) -> None:
+    # As over the API: withdrawing takes back what applying disclosed (staff still see who it was).
+    volunteer = _withdrawn(application)
     client = page(manager)
 
     detail = client.get(f"/manage/applications/{application.pk}/").content.decode()
@@ -313,10 +320,7 @@ def test_after_a_withdrawal_comparing_records_a_candidate_view_not_a_contact_vie
     # The compare page no longer shows the manager who it was (issue #11), so it records the profile shown.
     other = VolunteerFactory()
     MatchResult.objects.create(vacancy=application.vacancy, volunteer=other, score=0.7, engine_version="test")
-    volunteer = application.volunteer
-    assert volunteer is not None
-    assert volunteer.user is not None
-    application_withdraw(application=application, actor=volunteer.user, note="")
+    volunteer = _withdrawn(application)
     url = f"/manage/vacancies/{application.vacancy.external_id}/compare/"
     both = {"v": [volunteer.external_id, other.external_id]}
 
@@ -335,10 +339,7 @@ def test_staff_comparing_still_see_who_withdrew_and_it_is_recorded_as_a_contact_
 ) -> None:
     other = VolunteerFactory()
     MatchResult.objects.create(vacancy=application.vacancy, volunteer=other, score=0.7, engine_version="test")
-    volunteer = application.volunteer
-    assert volunteer is not None
-    assert volunteer.user is not None
-    application_withdraw(application=application, actor=volunteer.user, note="")
+    volunteer = _withdrawn(application)
     staff = StaffFactory()
 
     response = page(staff).get(
@@ -357,10 +358,7 @@ def test_after_a_withdrawal_the_shortlist_records_only_the_shortlist_read(
     manager: User, application: Application
 ) -> None:
     # The shortlist (API, page, CSV) records who read which vacancy's list, never a contact view, before or after.
-    volunteer = application.volunteer
-    assert volunteer is not None
-    assert volunteer.user is not None
-    application_withdraw(application=application, actor=volunteer.user, note="")
+    _withdrawn(application)
     vacancy = application.vacancy
 
     assert api(manager).get(f"/api/v1/vacancies/{vacancy.external_id}/shortlist").status_code == 200
