@@ -111,13 +111,18 @@ def test_a_request_sent_longer_than_a_lease_ago_without_a_run_was_lost() -> None
     assert _requests(vacancy.pk) == 2
 
 
-def test_each_chunk_renews_its_runs_lease(settings: Any) -> None:
+def _chunked_run(settings: Any) -> tuple[MatchRun, list[list[int]]]:
+    """A ranking of four volunteers started in two chunks, none of them ranked yet."""
     settings.MATCHING_CHUNK_SIZE = 2
     for _ in range(4):
         VolunteerFactory()
-    vacancy = VacancyFactory()
-    run, ranges = rank.vacancy_rank(vacancy_id=vacancy.pk)
+    run, ranges = rank.vacancy_rank(vacancy_id=VacancyFactory().pk)
     assert run is not None
+    return run, ranges
+
+
+def test_each_chunk_renews_its_runs_lease(settings: Any) -> None:
+    run, ranges = _chunked_run(settings)
     _age(pk=run.pk)  # the first chunk waited long in the queue
 
     (low, high) = ranges[0]
@@ -130,12 +135,7 @@ def test_each_chunk_renews_its_runs_lease(settings: Any) -> None:
 
 
 def test_a_chunk_of_a_failed_run_does_nothing(settings: Any) -> None:
-    settings.MATCHING_CHUNK_SIZE = 2
-    for _ in range(4):
-        VolunteerFactory()
-    vacancy = VacancyFactory()
-    run, ranges = rank.vacancy_rank(vacancy_id=vacancy.pk)
-    assert run is not None
+    run, ranges = _chunked_run(settings)
     _age(pk=run.pk)
     rank.runs_expire()
 
