@@ -23,11 +23,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
@@ -111,6 +114,13 @@ class Process:
             self.kill()
         self.signal(signal.SIGKILL)  # stragglers of the group (a pool child)
         self.popen = None
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the process and its living children have used so far."""
+        if not self.alive:
+            return 0.0
+        assert self.popen is not None
+        return cpu_seconds([self.popen.pid], children=True)
 
     def kill(self) -> None:
         """SIGKILL the process and its children at once, as a crash or the OOM killer would."""
@@ -463,3 +473,36 @@ def ranked_open_vacancies() -> tuple[int, int]:
     open_ids = Vacancy.objects.open().values_list("pk", flat=True)
     done = MatchRun.objects.filter(vacancy_id__in=open_ids, status=MatchRun.Status.DONE)
     return done.values("vacancy_id").distinct().count(), open_ids.count()
+
+
+def analyze() -> None:
+    """Refresh PostgreSQL's planner statistics, as after any bulk load (a no-op elsewhere)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def cpu_seconds(pids: Iterable[int], *, children: bool = False) -> float:
+    """CPU time (user + system) the processes `pids` (and their living children) have used; gone ones count 0."""
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(psutil.Error):
+            process = psutil.Process(pid)
+            for one in [process, *(process.children(recursive=True) if children else [])]:
+                with contextlib.suppress(psutil.Error):
+                    times = one.cpu_times()
+                    total += times.user + times.system
+    return total
+
+
+def database_backends(database_url: str) -> list[int]:
+    """The pids of the PostgreSQL backends serving `database_url`'s database now."""
+    import psycopg
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [name]).fetchall()
+    return [pid for (pid,) in rows]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -56,6 +57,9 @@ def test_a_short_load_run_reports_its_endpoints_without_errors_and_leaves_nothin
     assert "GET /api/v1/matches" in report
     assert "\nall " in report
     assert "error rate: 0.00%" in report
+    # Where the CPU went: the web's share per request is there to compare runs by.
+    assert re.search(r"CPU during the run, in cores of \d+: web \d+\.\d\d, worker \d+\.\d\d", report), report
+    assert re.search(r"web \d+\.\d ms a request", report)
     # Every process stopped and the database dropped, however the targets came out.
     assert not port_open(web_port)
     assert not port_open(redis_port)
