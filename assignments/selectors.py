@@ -119,11 +119,21 @@ def applications_visible_to(*, user: User | AnonymousUser) -> QuerySet[Applicati
     return applications.none()
 
 
-def applicant_shown_to(*, application: Application, user: User | AnonymousUser | None) -> bool:
-    """Whether a manager or staff member is shown who made ``application`` (name, email, their own steps).
+def applicant_statuses_shown_to(*, user: User | AnonymousUser | None) -> tuple[str, ...]:
+    """The steps of an application at which ``user`` is shown who made it (name, email, their own steps).
 
-    Withdrawing takes back what applying disclosed to the programme: after it, only
-    staff still see who it was. An erased applicant is no one to show.
+    The one place of the rule: withdrawing takes back what applying disclosed to
+    the programme, so after it only staff still see who it was. Read by the checks
+    of one application below and by the list of people a manager may look at.
+    """
+    staff = user_is_staff(user)
+    return tuple(status for status in Application.Status.values if staff or status != Application.Status.WITHDRAWN)
+
+
+def applicant_shown_to(*, application: Application, user: User | AnonymousUser | None) -> bool:
+    """Whether a manager or staff member is shown who made ``application`` (`applicant_statuses_shown_to`).
+
+    An erased applicant is no one to show.
     """
     if application.volunteer_id is None:
         return False
@@ -135,9 +145,8 @@ def applicant_status_shown_to(*, status: str | None, user: User | AnonymousUser 
 
     For lists that carry the status as an annotation (the shortlist) rather than the row.
     """
-    if status is None:
-        return False  # never applied: nothing was disclosed
-    return status != Application.Status.WITHDRAWN or user_is_staff(user)
+    # None, never applied: nothing was disclosed.
+    return status is not None and status in applicant_statuses_shown_to(user=user)
 
 
 def applications_manageable_by(*, user: User | AnonymousUser) -> QuerySet[Application]:
@@ -157,10 +166,11 @@ def applications_of_volunteer(*, user: User | AnonymousUser) -> QuerySet[Applica
 def volunteers_visible_to(*, user: User | AnonymousUser) -> QuerySet[Volunteer]:
     """Profiles a user may look at.
 
-    Staff see every profile. A manager sees only the people with a live
-    application to a vacancy of one of their programmes: someone who never
-    came forward for that programme, or withdrew, is not that manager's
-    business. Everyone else sees none.
+    Staff see every profile. A manager sees only the people with an application
+    to a vacancy of one of their programmes that still shows them who applied
+    (`applicant_statuses_shown_to`: not withdrawn): someone who never came
+    forward for that programme, or withdrew, is not that manager's business.
+    Everyone else sees none.
     """
     profiles = Volunteer.objects.live()
     if not isinstance(user, User):
@@ -169,10 +179,8 @@ def volunteers_visible_to(*, user: User | AnonymousUser) -> QuerySet[Volunteer]:
         return profiles
     if user_is_manager(user):
         # A subquery rather than a join, so a person with two applications is listed once.
-        applicants = (
-            Application.objects.filter(vacancy__programme__managers=user)
-            .exclude(status=Application.Status.WITHDRAWN)
-            .values("volunteer_id")
-        )
+        applicants = Application.objects.filter(
+            vacancy__programme__managers=user, status__in=applicant_statuses_shown_to(user=user)
+        ).values("volunteer_id")
         return profiles.filter(pk__in=applicants)
     return profiles.none()

@@ -81,14 +81,15 @@ def motivation_clean(motivation: str) -> str:
     """
     if not isinstance(motivation, str):
         raise ValidationError({"motivation": ["must be text"]})
-    motivation = motivation.strip()
     errors: list[str] = []
-    if len(motivation) > MOTIVATION_MAX_LENGTH:
-        errors.append(f"must be at most {MOTIVATION_MAX_LENGTH} characters (it has {len(motivation)})")
     try:
+        # As sent: strip() would take away U+001C-001F and NEL, control characters all the same.
         validate_clean_text(motivation)
     except ValidationError as exc:
         errors.extend(exc.messages)
+    motivation = motivation.strip()
+    if len(motivation) > MOTIVATION_MAX_LENGTH:
+        errors.insert(0, f"must be at most {MOTIVATION_MAX_LENGTH} characters (it has {len(motivation)})")
     if errors:
         raise ValidationError({"motivation": errors})
     return motivation

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import QueryDict
 from rest_framework import serializers
+
+from core.validators import CHARACTER_CHECKS
 
 
 class StrictFieldsMixin:
@@ -25,13 +28,36 @@ class StrictFieldsMixin:
                 raise serializers.ValidationError({key: ["unknown or read-only field"] for key in unknown})
             if not isinstance(data, QueryDict):  # a JSON object: its values carry their types
                 wrong = {
-                    str(key): [reason]
+                    str(key): reasons
                     for key, value in data.items()
-                    if (reason := _json_type_error(self.fields[key], value))  # type: ignore[attr-defined]
+                    if (reasons := _json_errors(self.fields[key], value))  # type: ignore[attr-defined]
                 }
                 if wrong:
                     raise serializers.ValidationError(wrong)
         return super().to_internal_value(data)  # type: ignore[misc]
+
+
+def _json_errors(field: serializers.Field[Any, Any, Any, Any], value: Any) -> list[str]:
+    """What is wrong with ``value`` as sent: its JSON type, else the characters its field's checks refuse."""
+    if reason := _json_type_error(field, value):
+        return [reason]
+    return _character_errors(field, value)
+
+
+def _character_errors(field: serializers.Field[Any, Any, Any, Any], value: Any) -> list[str]:
+    """The reasons the field's character checks (core.validators) refuse ``value`` as sent, before it is trimmed.
+
+    The field runs its validators on the trimmed value; these see what trimming would hide.
+    """
+    reasons: list[str] = []
+    for validator, check in CHARACTER_CHECKS.items():
+        # By identity: some validators (RegexValidator) define __eq__ and are not hashable.
+        if any(own is validator for own in field.validators):
+            try:
+                check(value)
+            except DjangoValidationError as exc:
+                reasons.extend(exc.messages)
+    return reasons
 
 
 def _json_type_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 import pycountry
@@ -101,3 +102,22 @@ def validate_clean_text(value: Any) -> None:
     for char in value:
         if unicodedata.category(char) == "Cc" and char not in "\n\r\t":
             raise ValidationError("must not contain control characters")
+
+
+def validate_items_clean_text(value: Any) -> None:
+    """Every string of a list is clean text: the characters part of ``validate_skill_list``."""
+    if isinstance(value, list):
+        for item in value:
+            validate_clean_text(item)
+
+
+# The checks of characters each validator makes, to be run on a value as it was sent, before any
+# trimming: str.strip() (DRF's trim_whitespace) also takes away U+001C-001F, VT, FF, NEL and line
+# breaks, so "Amina\u001d" trimmed passed the very check that refuses it as sent, and that the
+# schema's pattern states (make fuzz, negative_data_rejection). Each check here only reads
+# characters: lengths and emptiness are the field's to judge, after trimming.
+CHARACTER_CHECKS: dict[Callable[[Any], None], Callable[[Any], None]] = {
+    validate_single_line: validate_single_line,
+    validate_clean_text: validate_clean_text,
+    validate_skill_list: validate_items_clean_text,
+}

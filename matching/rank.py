@@ -66,6 +66,19 @@ def runs_expire() -> int:
     return stale.update(status=MatchRun.Status.FAILED, finished_at=timezone.now())
 
 
+def finished_runs_chunks_delete() -> int:
+    """Delete the chunks of every run that has stopped working (failed or done); return how many.
+
+    A failed run never merges, so its chunks, each holding a slice's best candidates
+    with their reasons, would stay forever. A chunk that outlived its run's lease
+    stores its row after the run failed, and a merge killed after storing the list
+    leaves its chunks behind: the next reconciler pass takes those too.
+    """
+    finished = [MatchRun.Status.DONE, MatchRun.Status.FAILED]
+    deleted, _ = MatchRunChunk.objects.filter(run__status__in=finished).delete()
+    return deleted
+
+
 def partitioned() -> bool:
     """Whether the roster is split into partitions (MATCHING_PARTITIONS > 1)."""
     return int(settings.MATCHING_PARTITIONS) > 1
@@ -260,12 +273,14 @@ def _recently_requested() -> set[int]:
 
 
 def vacancies_reconcile() -> list[int]:
-    """Fail the runs whose worker died and request a ranking of every open vacancy left without one.
+    """Fail the runs whose worker died, delete the chunks of runs no longer working, and
+    request a ranking of every open vacancy left without one.
 
     The requests go through the outbox, so their publication time is what the
     next pass reads to leave them be for a lease. Returns the vacancies requested.
     """
     runs_expire()
+    finished_runs_chunks_delete()
     vacancy_ids = vacancies_needing_rank()
     with transaction.atomic():
         for vacancy_id in vacancy_ids:

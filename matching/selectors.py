@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -31,13 +32,15 @@ def shortlist_for_vacancy(
     residence_country: str | None = None,
     language: str | None = None,
     include_all: bool = False,
+    applicants_only: bool = False,
 ) -> QuerySet[MatchResult]:
     """The stored ranked shortlist, best first, with whether each person applied.
 
     Each row carries ``has_applied`` and ``application_status`` (None if they did
     not apply; at most one application per person and vacancy), which
     `candidate_contact` and `candidate_withdrew` read. Candidates below the floor
-    (no evidence of doing this work) are left out unless `include_all`.
+    (no evidence of doing this work) are left out unless `include_all`; those who
+    did not apply to the vacancy, with `applicants_only`.
     """
     application = Application.objects.filter(vacancy=vacancy, volunteer=OuterRef("volunteer"))
     queryset = (
@@ -46,6 +49,8 @@ def shortlist_for_vacancy(
         .annotate(has_applied=Exists(application), application_status=Subquery(application.values("status")[:1]))
         .order_by("-score", "volunteer_id")
     )
+    if applicants_only:
+        queryset = queryset.filter(has_applied=True)
     if not include_all:
         queryset = queryset.filter(score__gte=match_floor())
     if min_score is not None:
@@ -99,6 +104,12 @@ def candidate_contact(result: MatchResult, *, user: User | AnonymousUser | None)
     if not applicant_status_shown_to(status=getattr(result, "application_status", None), user=user):
         return None
     return Contact(full_name=result.volunteer.full_name, email=result.volunteer.email)
+
+
+def contacts_shown(results: Iterable[MatchResult], *, user: User | AnonymousUser | None) -> list[int]:
+    """The volunteers among ``results`` (from `shortlist_for_vacancy`) whose name and email ``user`` is shown:
+    the ones a shortlist records a contact view of (core.audit)."""
+    return [result.volunteer_id for result in results if candidate_contact(result, user=user) is not None]
 
 
 def candidate_withdrew(result: MatchResult) -> bool:

@@ -15,7 +15,10 @@ class PreferenceInputSerializer(StrictSerializer):
     rhythm = serializers.ChoiceField(choices=Rhythm.choices, required=False)
     paused_until = serializers.DateField(allow_null=True, required=False)
     min_score = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
-    sectors = serializers.ListField(child=serializers.CharField(max_length=200), max_length=50, required=False)
+    # Not trimmed here: the service checks the characters as sent, then strips.
+    sectors = serializers.ListField(
+        child=serializers.CharField(max_length=200, trim_whitespace=False), max_length=50, required=False
+    )
     countries = serializers.ListField(child=serializers.CharField(max_length=2), max_length=50, required=False)
 
 

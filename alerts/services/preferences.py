@@ -42,7 +42,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
         score = data["min_score"]
         if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 1:
             errors["min_score"] = ["must be a number from 0 to 1"]
-    for name, check in (("sectors", validate_clean_text), ("countries", validate_country_code)):
+    for name in ("sectors", "countries"):
         if name not in data:
             continue
         values = data[name]
@@ -54,8 +54,13 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
             for value in values:
                 if not isinstance(value, str) or not value.strip() or len(value) > 200:
                     raise ValidationError(f"{value!r} is not a valid value")
-                normal.append(value.strip().upper() if name == "countries" else value.strip())
-                check(normal[-1])
+                if name == "sectors":
+                    # As sent: strip() would take away U+001C-001F and NEL, control characters all the same.
+                    validate_clean_text(value)
+                    normal.append(value.strip())
+                else:
+                    normal.append(value.strip().upper())
+                    validate_country_code(normal[-1])
         except ValidationError as exc:
             errors[name] = exc.messages
             continue

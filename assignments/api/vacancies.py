@@ -104,9 +104,13 @@ class VacancyStatusInputSerializer(StrictSerializer):
 
 class InterestInputSerializer(StrictSerializer):
     # Length and characters are checked by the service (motivation_clean), the
-    # one check the page and the alert link go through as well.
+    # one check the page and the alert link go through as well; untrimmed, since
+    # the service checks the characters as sent and then strips.
     motivation = serializers.CharField(
-        required=False, allow_blank=True, help_text="at most 5,000 characters; no control characters"
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="at most 5,000 characters; no control characters",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

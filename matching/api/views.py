@@ -68,12 +68,13 @@ class ShortlistView(AuditedReadMixin, ListAPIView):
     serializer_class = ShortlistCandidateSerializer
     permission_classes = (IsManagerOrStaff,)
     filter_backends = ()
-    # One record per page read: who looked at which vacancy's shortlist.
-    audit_action = Action.SHORTLIST_VIEW
-    audit_object_type = "vacancy"
 
-    def audit_ids(self, objects: Sequence[Any]) -> list[Any]:
-        return [self.vacancy.pk]
+    # Per page read: who looked at which vacancy's shortlist, and whose name and email it showed them.
+    def audits(self, objects: Sequence[Any]) -> list[tuple[str, str, list[Any]]]:
+        return [
+            (Action.SHORTLIST_VIEW, "vacancy", [self.vacancy.pk]),
+            (Action.CONTACT_VIEW, "volunteer", selectors.contacts_shown(objects, user=self.request.user)),
+        ]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         vacancy = self.vacancy = _manager_vacancy(self.request, self.kwargs["external_id"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -103,3 +104,98 @@ def test_request_bodies_are_documented_as_closed() -> None:
 def test_an_operation_with_query_parameters_documents_its_400() -> None:
     operation = raw_schema()["paths"]["/api/v1/programmes/{slug}/vacancies/export"]["get"]
     assert "400" in operation["responses"]
+
+
+# Python's str.strip(), which DRF's trim_whitespace uses, also takes away these control characters
+# (U+001C-001F, VT, FF, NEL) and, from a one-line field, a line break: each is refused where the
+# schema's pattern refuses it, whether it ends the value or is all of it, never trimmed off and taken.
+_TEXT_FIELDS: list[tuple[str, str, str, str, Any]] = [
+    ("volunteer", "patch", "/api/v1/me", "full_name", "Amina\u001d"),
+    ("volunteer", "patch", "/api/v1/me", "full_name", "\u001d"),
+    ("volunteer", "patch", "/api/v1/me", "full_name", "Amina\n"),
+    ("volunteer", "patch", "/api/v1/profile", "full_name", "\u001cAmina Yusuf"),
+    ("volunteer", "patch", "/api/v1/profile", "headline", "Midwife\u0085"),
+    ("volunteer", "patch", "/api/v1/profile", "summary", "Trained midwives.\n\u001e"),
+    ("volunteer", "patch", "/api/v1/profile", "skills", ["midwifery", "clinical teaching\u001f"]),
+    ("manager", "patch", "/api/v1/vacancies/{vacancy}", "title", "Adviser\u000b"),
+    ("manager", "patch", "/api/v1/vacancies/{vacancy}", "description", "Support reform.\u000c"),
+    ("manager", "patch", "/api/v1/vacancies/{vacancy}", "host_institution", "Ministry of Health\u001d"),
+    ("manager", "patch", "/api/v1/vacancies/{vacancy}", "required_skills", ["budgeting\u001d"]),
+    ("staff", "post", "/api/v1/programmes/", "name", "MIDA Ethiopia\u001d"),
+    ("manager", "post", "/api/v1/host-institutions/", "name", "Ministry of Education\u001e"),
+    ("manager", "post", "/api/v1/applications/{application}/transition", "note", "Strong.\u001d"),
+    ("volunteer", "post", "/api/v1/applications/{application}/withdraw", "note", "Found a post.\u001f"),
+    ("other_volunteer", "post", "/api/v1/vacancies/{vacancy}/interest", "motivation", "I trained midwives.\u001d"),
+    ("volunteer", "patch", "/api/v1/alerts/preferences", "sectors", ["Health\u001c"]),
+]
+
+# What these operations need besides the field under test.
+_REST_OF_BODY = {
+    "/api/v1/programmes/": {"slug": "mida-ethiopia"},
+    "/api/v1/host-institutions/": {"country": "SO"},
+    "/api/v1/applications/{application}/transition": {"status": "shortlisted"},
+}
+
+
+@pytest.mark.parametrize(("persona", "method", "path", "field", "value"), _TEXT_FIELDS)
+def test_a_control_character_that_trimming_would_remove_is_refused_naming_the_field(
+    world: World, as_persona: Any, persona: str, method: str, path: str, field: str, value: Any
+) -> None:
+    body = {**_REST_OF_BODY.get(path, {}), field: value}
+    url = path.format(vacancy=world.vacancy.external_id, application=world.application.pk)
+
+    response = getattr(as_persona(persona), method)(url, body, format="json")
+
+    assert response.status_code == 400, response.content[:300]
+    assert list(response.json()["errors"]) == [field]
+
+
+def test_the_schema_refuses_the_control_character_the_server_refuses() -> None:
+    full_name = raw_schema()["components"]["schemas"]["PatchedMeInputRequest"]["properties"]["full_name"]
+    pattern = next(option["pattern"] for option in full_name["oneOf"] if "pattern" in option)
+    assert re.search(pattern, "Amina") is not None
+    assert re.search(pattern, "Amina\u001d") is None
+
+
+def test_surrounding_spaces_are_still_trimmed_from_a_name(world: World) -> None:
+    body = {"full_name": "  Amina Yusuf \u00a0"}
+    response = client_for(world.volunteer_user).patch("/api/v1/me", body, format="json")
+    assert response.status_code == 200
+    world.volunteer_user.refresh_from_db()
+    assert world.volunteer_user.full_name == "Amina Yusuf"
+
+
+def test_a_string_filter_of_only_whitespace_is_refused_as_the_schema_says(world: World) -> None:
+    parameters = raw_schema()["paths"]["/api/v1/applications/"]["get"]["parameters"]
+    vacancy = next(parameter["schema"] for parameter in parameters if parameter["name"] == "vacancy")
+
+    response = client_for(world.staff).get("/api/v1/applications/?vacancy=%09")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["vacancy"]
+    assert re.search(vacancy["pattern"], "\t") is None
+
+
+def test_a_string_filter_with_whitespace_around_a_value_is_taken_as_the_schema_says(world: World) -> None:
+    parameters = raw_schema()["paths"]["/api/v1/applications/"]["get"]["parameters"]
+    vacancy = next(parameter["schema"] for parameter in parameters if parameter["name"] == "vacancy")
+    value = f"\t{world.vacancy.external_id} "
+
+    response = client_for(world.staff).get("/api/v1/applications/", {"vacancy": value})
+
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json()["results"]] == [world.application.pk]
+    assert re.search(vacancy["pattern"], value) is not None
+
+
+def test_every_string_filter_documents_that_whitespace_alone_is_empty() -> None:
+    whitespace = "".join(char for char in map(chr, range(0x10000)) if char.isspace())
+    for path, operations in raw_schema()["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                schema = parameter["schema"]
+                if parameter["in"] != "query" or schema.get("type") != "string" or "enum" in schema:
+                    continue
+                pattern = re.compile(schema["pattern"])
+                # What the server strips away (str.isspace, as str.strip) is what the pattern does not count.
+                assert not any(pattern.search(char) for char in whitespace), (method, path, parameter["name"])

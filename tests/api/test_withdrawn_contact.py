@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from assignments.models import Application
+from matching.models import MatchResult
 from tests.api.conftest import World, client_for
 from tests.factories import VacancyFactory
 
@@ -49,3 +51,22 @@ def test_a_live_application_to_another_vacancy_keeps_them_visible(withdrawn: Wor
 
     manager = client_for(withdrawn.manager)
     assert manager.get(f"/api/v1/volunteers/{withdrawn.volunteer.external_id}").status_code == 200
+
+
+@pytest.mark.parametrize("status", Application.Status.values)
+@pytest.mark.parametrize("persona", ["manager", "staff"])
+def test_the_volunteer_list_and_the_shortlist_agree_on_whom_they_show_at_every_step(
+    world: World, status: str, persona: str
+) -> None:
+    # One rule decides both: a person is in the volunteer list exactly when a shortlist names them.
+    Application.objects.filter(pk=world.application.pk).update(status=status)
+    MatchResult.objects.create(vacancy=world.vacancy, volunteer=world.volunteer, score=0.9, engine_version="test")
+    client = client_for(world.user(persona))
+
+    listed = world.volunteer.external_id in {
+        row["external_id"] for row in client.get("/api/v1/volunteers/").json()["results"]
+    }
+    shortlist = client.get(f"/api/v1/vacancies/{world.vacancy.external_id}/shortlist").json()["results"]
+    named = next(row for row in shortlist if row["volunteer"] == world.volunteer.external_id)["contact"] is not None
+
+    assert listed == named == (status != Application.Status.WITHDRAWN or persona == "staff")

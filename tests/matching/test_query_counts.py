@@ -10,6 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from assignments.models import Application
+from core.models import AuditRecord
 from matching import rank, rescore
 from matching.index_cache import roster_index, roster_index_reset
 from tests.factories import ManagerFactory, ProgrammeFactory, VacancyFactory, VolunteerFactory
@@ -19,6 +21,7 @@ pytestmark = pytest.mark.django_db
 # Pinned: a change that makes any of these grow with the number of vacancies fails here.
 RESCORE_QUERIES = 13
 SHORTLIST_QUERIES = 4  # with the audit record's INSERT
+CONTACT_AUDIT_QUERIES = 1  # one INSERT of the contact-view records of every applicant the page shows
 # Reading candidates stored without reasons: their profiles, their vacancy, one update keeping the reasons.
 EXPLAIN_ON_READ_QUERIES = 3
 MATCHES_QUERIES = 3
@@ -85,6 +88,26 @@ def test_the_shortlist_does_not_grow_with_candidates(candidates: int, django_ass
         rows = client.get(f"/api/v1/vacancies/{vacancy.external_id}/shortlist").json()["results"]
 
     assert len(rows) == candidates
+
+
+@pytest.mark.parametrize("candidates", [1, 20])
+def test_a_shortlist_of_applicants_records_their_contact_views_in_one_insert(
+    candidates: int, django_assert_num_queries: Any
+) -> None:
+    manager = ManagerFactory()
+    vacancy = VacancyFactory(programme=ProgrammeFactory(managers=[manager]))
+    for _ in range(candidates):
+        Application.objects.create(vacancy=vacancy, volunteer=VolunteerFactory())
+    rank.vacancy_rank(vacancy_id=vacancy.pk)
+    client = APIClient()
+    client.force_authenticate(manager)
+
+    with django_assert_num_queries(SHORTLIST_QUERIES + CONTACT_AUDIT_QUERIES):
+        rows = client.get(f"/api/v1/vacancies/{vacancy.external_id}/shortlist").json()["results"]
+
+    assert len(rows) == candidates
+    assert all(row["contact"] for row in rows)
+    assert AuditRecord.objects.filter(action=AuditRecord.Action.CONTACT_VIEW).count() == candidates
 
 
 @pytest.mark.parametrize("candidates", [1, 20])

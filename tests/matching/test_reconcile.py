@@ -21,7 +21,7 @@ from core.models import DeadLetter, OutboxMessage
 from core.outbox import rank_vacancy_key
 from matching import rank
 from matching.index_cache import roster_index_reset
-from matching.models import MatchResult, MatchRun
+from matching.models import MatchResult, MatchRun, MatchRunChunk
 from matching.tasks import reconcile_open_vacancies, rematch_all
 from tests.factories import VacancyFactory, VolunteerFactory
 
@@ -184,3 +184,46 @@ def test_a_ranking_dead_lettered_is_not_requested_again_until_the_vacancy_is_edi
     poison.title = "Midwifery tutor (fixed)"
     poison.save()
     assert reconcile_open_vacancies() == 1
+
+
+def _chunk_ranked(run: MatchRun, ranges: list[list[int]], number: int) -> None:
+    (low, high) = ranges[number]
+    assert rank.vacancy_rank_chunk(run_id=run.pk, number=number, low_id=low, high_id=high) is False
+
+
+def test_a_failed_runs_chunks_are_deleted_by_the_reconciler(settings: Any) -> None:
+    run, ranges = _chunked_run(settings)
+    _chunk_ranked(run, ranges, 0)
+    _age(pk=run.pk)  # its other chunk's worker died
+
+    reconcile_open_vacancies()
+    reconcile_open_vacancies()
+
+    run.refresh_from_db()
+    assert run.status == MatchRun.Status.FAILED
+    assert not MatchRunChunk.objects.filter(run=run).exists()
+
+
+def test_a_chunk_stored_after_its_run_failed_goes_at_the_next_pass(settings: Any) -> None:
+    # A chunk that took longer than the lease: it began while the run was alive, and stores
+    # its row after the reconciler failed the run. The failed run never merges it.
+    run, _ = _chunked_run(settings)
+    _age(pk=run.pk)
+    reconcile_open_vacancies()
+    MatchRunChunk.objects.create(run=run, number=1, scored=2, candidates=[])
+
+    reconcile_open_vacancies()
+
+    assert not MatchRunChunk.objects.filter(run=run).exists()
+
+
+def test_a_working_runs_chunks_are_kept_for_its_merge(settings: Any) -> None:
+    run, ranges = _chunked_run(settings)
+    _chunk_ranked(run, ranges, 0)
+
+    reconcile_open_vacancies()
+
+    assert MatchRunChunk.objects.filter(run=run).count() == 1
+    (low, high) = ranges[1]
+    assert rank.vacancy_rank_chunk(run_id=run.pk, number=1, low_id=low, high_id=high) is True
+    assert MatchResult.objects.filter(run=run).count() == 4

@@ -61,12 +61,36 @@ def records() -> list[tuple[int | None, str, str, str]]:
     return list(AuditRecord.objects.order_by("pk").values_list("actor_id", "action", "object_type", "object_id"))
 
 
-def test_it_records_who_read_a_shortlist_over_the_api(manager: User, application: Application) -> None:
-    response = api(manager).get(f"/api/v1/vacancies/{application.vacancy.external_id}/shortlist")
+def test_it_records_who_read_a_shortlist_over_the_api(manager: User) -> None:
+    vacancy = VacancyFactory(programme=ProgrammeFactory(managers=[manager]))
+    MatchResult.objects.create(vacancy=vacancy, volunteer=VolunteerFactory(), score=0.8, engine_version="test")
+
+    response = api(manager).get(f"/api/v1/vacancies/{vacancy.external_id}/shortlist")
 
     assert response.status_code == 200
-    assert records() == [(manager.pk, SHORTLIST, "vacancy", str(application.vacancy_id))]
+    assert records() == [(manager.pk, SHORTLIST, "vacancy", str(vacancy.pk))]
     assert AuditRecord.objects.get().at is not None
+
+
+def _candidate_who_did_not_apply(application: Application) -> Volunteer:
+    other = VolunteerFactory()
+    MatchResult.objects.create(vacancy=application.vacancy, volunteer=other, score=0.7, engine_version="test")
+    return other
+
+
+def test_it_records_whose_contact_details_a_shortlist_showed_over_the_api(
+    manager: User, application: Application
+) -> None:
+    # The applicant's name and email are on the list; the other candidate is shown by profile only.
+    _candidate_who_did_not_apply(application)
+
+    response = api(manager).get(f"/api/v1/vacancies/{application.vacancy.external_id}/shortlist")
+
+    assert [row["contact"] is not None for row in response.json()["results"]] == [True, False]
+    assert records() == [
+        (manager.pk, SHORTLIST, "vacancy", str(application.vacancy_id)),
+        (manager.pk, CONTACT, "volunteer", str(application.volunteer_id)),
+    ]
 
 
 def test_it_records_whose_contact_details_a_manager_read_over_the_api(manager: User, application: Application) -> None:
@@ -83,17 +107,22 @@ def test_it_records_whose_contact_details_a_manager_read_over_the_api(manager: U
 
 
 def test_it_records_the_pages_a_manager_opened(manager: User, application: Application) -> None:
+    # The shortlist and its CSV show the applicant's name and email, and the other candidate's profile only.
+    _candidate_who_did_not_apply(application)
     client = page(manager)
     external_id = application.vacancy.external_id
 
     assert client.get(f"/manage/vacancies/{external_id}/shortlist/").status_code == 200
-    assert client.get(f"/manage/vacancies/{external_id}/shortlist.csv").status_code == 200
+    assert b"".join(client.get(f"/manage/vacancies/{external_id}/shortlist.csv").streaming_content)
     assert client.get(f"/manage/applications/{application.pk}/").status_code == 200
 
+    applicant = (manager.pk, CONTACT, "volunteer", str(application.volunteer_id))
     assert records() == [
         (manager.pk, SHORTLIST, "vacancy", str(application.vacancy_id)),
+        applicant,
         (manager.pk, AuditRecord.Action.SHORTLIST_EXPORT, "vacancy", str(application.vacancy_id)),
-        (manager.pk, CONTACT, "volunteer", str(application.volunteer_id)),
+        applicant,
+        applicant,
     ]
 
 
@@ -142,7 +171,7 @@ def test_staff_read_the_records_in_the_admin_and_nobody_edits_them(manager: User
     client = page(staff)
 
     listing = client.get("/admin/core/auditrecord/")
-    record = AuditRecord.objects.get()
+    record = AuditRecord.objects.get(action=SHORTLIST)
 
     assert listing.status_code == 200
     assert "shortlist.view" in listing.content.decode() or "Viewed a shortlist" in listing.content.decode()
@@ -357,7 +386,8 @@ def test_staff_comparing_still_see_who_withdrew_and_it_is_recorded_as_a_contact_
 def test_after_a_withdrawal_the_shortlist_records_only_the_shortlist_read(
     manager: User, application: Application
 ) -> None:
-    # The shortlist (API, page, CSV) records who read which vacancy's list, never a contact view, before or after.
+    # The shortlist (API, page, CSV) records who read which vacancy's list, and a contact view only of those
+    # whose name and email it shows: after a withdrawal, not the person who withdrew.
     _withdrawn(application)
     vacancy = application.vacancy
 
@@ -369,4 +399,19 @@ def test_after_a_withdrawal_the_shortlist_records_only_the_shortlist_read(
         (manager.pk, SHORTLIST, "vacancy", str(vacancy.pk)),
         (manager.pk, SHORTLIST, "vacancy", str(vacancy.pk)),
         (manager.pk, AuditRecord.Action.SHORTLIST_EXPORT, "vacancy", str(vacancy.pk)),
+    ]
+
+
+def test_staff_reading_a_shortlist_after_a_withdrawal_are_recorded_as_seeing_who_it_was(
+    application: Application,
+) -> None:
+    _withdrawn(application)
+    staff = StaffFactory()
+
+    response = api(staff).get(f"/api/v1/vacancies/{application.vacancy.external_id}/shortlist")
+
+    assert response.json()["results"][0]["contact"] is not None
+    assert records() == [
+        (staff.pk, SHORTLIST, "vacancy", str(application.vacancy_id)),
+        (staff.pk, CONTACT, "volunteer", str(application.volunteer_id)),
     ]

@@ -23,7 +23,7 @@ from core.audit import Action, audit_viewed
 from core.validators import validate_external_id
 from matching.explain import candidate_explain, results_explain, results_explain_stream
 from matching.models import MatchResult
-from matching.selectors import candidate_contact, candidate_withdrew, shortlist_for_vacancy
+from matching.selectors import candidate_contact, candidate_withdrew, contacts_shown, shortlist_for_vacancy
 from volunteers.models import Volunteer
 from web.manager.access import manager_page, shortlist_vacancy
 from web.manager.forms import CompareForm, ShortlistFilterForm, WhyNotForm, language_name
@@ -67,6 +67,8 @@ def shortlist(request: HttpRequest, external_id: str) -> HttpResponse:
         candidate_view(request, result, rank=start + i) for i, result in enumerate(results_explain(page.object_list))
     ]
     audit_viewed(actor=request.user, action=Action.SHORTLIST_VIEW, object_type="vacancy", object_ids=[vacancy.pk])
+    contacts = [row["volunteer"].pk for row in rows if row["contact"]]
+    audit_viewed(actor=request.user, action=Action.CONTACT_VIEW, object_type="volunteer", object_ids=contacts)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -92,6 +94,10 @@ def shortlist_export(request: HttpRequest, external_id: str) -> StreamingHttpRes
     filters = ShortlistFilterForm(request.GET or None)
     results = shortlist_for_vacancy(vacancy=vacancy, **filters.filters())
     audit_viewed(actor=request.user, action=Action.SHORTLIST_EXPORT, object_type="vacancy", object_ids=[vacancy.pk])
+    # Recorded before the file streams; only those who applied can have their name and email in it.
+    applicants = shortlist_for_vacancy(vacancy=vacancy, applicants_only=True, **filters.filters())
+    contacts = contacts_shown(applicants, user=request.user)
+    audit_viewed(actor=request.user, action=Action.CONTACT_VIEW, object_type="volunteer", object_ids=contacts)
     response = StreamingHttpResponse(
         shortlist_csv(results_explain_stream(results.iterator(chunk_size=500)), user=request.user),
         content_type="text/csv; charset=utf-8",
