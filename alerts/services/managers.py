@@ -47,9 +47,18 @@ def manager_first_candidates_alert(*, vacancy: Vacancy, strong_count: int) -> in
     """
     if strong_count < settings.ALERT_MANAGER_FIRST_N:
         return 0
+    managers = _managers_of(vacancy)
+    # Every later rescore of anyone on the list asks again: one read answers it, not a refused insert each.
+    told = set(
+        Alert.objects.filter(kind=Alert.Kind.MANAGER_FIRST, vacancy=vacancy, user__in=managers).values_list(
+            "user_id", "channel"
+        )
+    )
     created = 0
-    for manager in _managers_of(vacancy):
+    for manager in managers:
         for channel in MANAGER_CHANNELS:
+            if (manager.pk, channel) in told:
+                continue
             alert = _create_once(
                 kind=Alert.Kind.MANAGER_FIRST,
                 key=f"first:{vacancy.pk}:{manager.pk}",

@@ -11,7 +11,11 @@ from django.utils import timezone
 
 from alerts import tasks
 from alerts.models import Alert, InboxMessage
-from alerts.services.managers import manager_summaries_create, stale_applications_alerts_create
+from alerts.services.managers import (
+    manager_first_candidates_alert,
+    manager_summaries_create,
+    stale_applications_alerts_create,
+)
 from assignments.models import Application
 from assignments.services import application_advance
 from tests.alerts.conftest import StoreShortlist
@@ -55,6 +59,27 @@ def test_managers_hear_once_when_a_vacancy_gets_its_first_strong_candidates(stor
         (colleague.pk, "inapp"),
     ]
     assert rows[0].context == {"count": 3}
+
+
+def test_asking_again_after_managers_were_told_reads_twice_and_writes_nothing_however_many_managers(
+    store_shortlist: StoreShortlist, django_assert_max_num_queries: Any
+) -> None:
+    managers = [ManagerFactory() for _ in range(4)]
+    vacancy = VacancyFactory(programme=ProgrammeFactory(managers=managers))
+    store_shortlist(vacancy, [(VolunteerFactory(), 0.9) for _ in range(3)])
+    assert Alert.objects.filter(kind="manager_first").count() == 8
+
+    # Each rescore of someone on the list asks again: the managers and who was told, nothing written.
+    with django_assert_max_num_queries(2):
+        assert manager_first_candidates_alert(vacancy=vacancy, strong_count=3) == 0
+
+    newcomer = ManagerFactory()
+    vacancy.programme.managers.add(newcomer)
+    assert manager_first_candidates_alert(vacancy=vacancy, strong_count=3) == 2
+    assert set(Alert.objects.filter(kind="manager_first", user=newcomer).values_list("channel", flat=True)) == {
+        "email",
+        "inapp",
+    }
 
 
 def test_the_first_candidates_notice_links_to_the_shortlist(store_shortlist: StoreShortlist) -> None:
