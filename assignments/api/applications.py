@@ -150,6 +150,15 @@ def _contacts_shown(user: Any, applications: Sequence[Application]) -> list[int]
     ]
 
 
+# What ApplicationManageOutputSerializer (a superset of the volunteer's) reads of each row and its relations.
+_COLUMNS_SHOWN = (
+    *("id", "status", "motivation", "created_at", "status_changed_at", "vacancy_id", "volunteer_id"),
+    *(f"vacancy__{name}" for name in ("external_id", "title", "country", "status", "programme_id")),
+    *("vacancy__host_institution_id", "vacancy__host_institution__name", "vacancy__programme__slug"),
+    *("volunteer__external_id", "volunteer__full_name", "volunteer__email"),
+)
+
+
 class _ApplicationReadView(AuditedReadMixin, generics.GenericAPIView):  # type: ignore[type-arg]
     # Managers and staff see each applicant's name and email: who saw them is recorded.
     audit_action = Action.CONTACT_VIEW
@@ -159,7 +168,8 @@ class _ApplicationReadView(AuditedReadMixin, generics.GenericAPIView):  # type: 
         return _contacts_shown(self.request.user, objects)
 
     def get_queryset(self) -> QuerySet[Application]:
-        return selectors.applications_visible_to(user=self.request.user)
+        # The columns the answer shows, not a vacancy's description or a profile's text.
+        return selectors.applications_visible_to(user=self.request.user).only(*_COLUMNS_SHOWN)
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         return _output_serializer(self.request.user)
