@@ -133,7 +133,8 @@ class ApiAutoSchema(AutoSchema):
 
     def _get_filter_parameters(self) -> list[dict[str, Any]]:
         # config.filters.StrictFilterBackend refuses an empty filter value (or one of whitespace only), and
-        # a number filter's bounds are checked by its form field: both stated here.
+        # a number filter's bounds and a text filter's longest value are checked by its form field: all
+        # stated here.
         parameters: list[dict[str, Any]] = super()._get_filter_parameters()
         filterset_class = getattr(self.view, "filterset_class", None)
         filters = filterset_class.base_filters if filterset_class else {}
@@ -147,6 +148,8 @@ class ApiAutoSchema(AutoSchema):
                 schema["minimum"] = extra["min_value"]
             if "max_value" in extra:
                 schema["maximum"] = extra["max_value"]
+            if "max_length" in extra and schema.get("type") == "string":
+                schema["maxLength"] = extra["max_length"]
         return parameters
 
     def _map_basic_serializer(self, serializer: Any, direction: Direction) -> dict[str, Any]:

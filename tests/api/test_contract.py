@@ -199,3 +199,15 @@ def test_every_string_filter_documents_that_whitespace_alone_is_empty() -> None:
                 pattern = re.compile(schema["pattern"])
                 # What the server strips away (str.isspace, as str.strip) is what the pattern does not count.
                 assert not any(pattern.search(char) for char in whitespace), (method, path, parameter["name"])
+
+
+def test_a_text_filter_documents_the_longest_value_the_server_takes(world: World) -> None:
+    parameters = raw_schema()["paths"]["/api/v1/vacancies/"]["get"]["parameters"]
+    search = next(parameter["schema"] for parameter in parameters if parameter["name"] == "search")
+    staff = client_for(world.staff)
+
+    assert search["maxLength"] == 200
+    assert staff.get("/api/v1/vacancies/", {"search": "a" * 200}).status_code == 200
+    refused = staff.get("/api/v1/vacancies/", {"search": "a" * 201})
+    assert refused.status_code == 400
+    assert list(refused.json()["errors"]) == ["search"]
