@@ -26,7 +26,8 @@ _SINGLE_LINE = f"^[^{_NO_CONTROLS}\\u0009\\u000a\\u000d\\u2028\\u2029]+$"
 # (config.filters), so its schema asks for one character besides them. Spelt out rather than \S,
 # which means other things in other regex engines (JavaScript's leaves U+001C-001F out).
 _WHITESPACE = "\\u0009-\\u000d\\u001c-\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
-_NOT_ONLY_WHITESPACE = f"[^{_WHITESPACE}]"
+# And no NUL anywhere: a form field refuses it ("Null characters are not allowed").
+_FILTER_TEXT = f"^[^\\u0000]*[^{_WHITESPACE}\\u0000][^\\u0000]*$"
 _COUNTRY = {"type": "string", "enum": list(v.COUNTRY_CODES)}
 VALIDATOR_SCHEMAS: dict[Callable[[Any], None], dict[str, Any]] = {
     v.validate_country_code: {"enum": list(v.COUNTRY_CODES)},
@@ -132,9 +133,9 @@ class ApiAutoSchema(AutoSchema):
         return schema
 
     def _get_filter_parameters(self) -> list[dict[str, Any]]:
-        # config.filters.StrictFilterBackend refuses an empty filter value (or one of whitespace only), and
-        # a number filter's bounds and a text filter's longest value are checked by its form field: all
-        # stated here.
+        # config.filters.StrictFilterBackend refuses an empty filter value (or one of whitespace only),
+        # and a filter's form field a NUL, a number out of its bounds and a text longer than its
+        # max_length: all stated here.
         parameters: list[dict[str, Any]] = super()._get_filter_parameters()
         filterset_class = getattr(self.view, "filterset_class", None)
         filters = filterset_class.base_filters if filterset_class else {}
@@ -142,7 +143,7 @@ class ApiAutoSchema(AutoSchema):
             schema = parameter.get("schema", {})
             if schema.get("type") == "string" and "enum" not in schema:
                 schema.setdefault("minLength", 1)
-                schema.setdefault("pattern", _NOT_ONLY_WHITESPACE)
+                schema.setdefault("pattern", _FILTER_TEXT)
             extra = getattr(filters.get(parameter["name"]), "extra", {})
             if "min_value" in extra:
                 schema["minimum"] = extra["min_value"]

@@ -211,3 +211,15 @@ def test_a_text_filter_documents_the_longest_value_the_server_takes(world: World
     refused = staff.get("/api/v1/vacancies/", {"search": "a" * 201})
     assert refused.status_code == 400
     assert list(refused.json()["errors"]) == ["search"]
+
+
+def test_a_nul_in_a_string_filter_is_refused_as_the_schema_says(world: World) -> None:
+    parameters = raw_schema()["paths"]["/api/v1/applications/"]["get"]["parameters"]
+    vacancy = next(parameter["schema"] for parameter in parameters if parameter["name"] == "vacancy")
+
+    response = client_for(world.staff).get("/api/v1/applications/", {"vacancy": "LV-1\x00"})
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["vacancy"]
+    assert re.search(vacancy["pattern"], "LV-1\x00") is None
+    assert re.search(vacancy["pattern"], "LV-1") is not None
