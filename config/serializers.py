@@ -38,10 +38,21 @@ class StrictFieldsMixin:
 
 
 def _json_errors(field: serializers.Field[Any, Any, Any, Any], value: Any) -> list[str]:
-    """What is wrong with ``value`` as sent: its JSON type, else the characters its field's checks refuse."""
+    """What is wrong with ``value`` as sent: its JSON type, else its length and the characters its checks refuse."""
     if reason := _json_type_error(field, value):
         return [reason]
-    return _character_errors(field, value)
+    return _length_errors(field, value) + _character_errors(field, value)
+
+
+def _length_errors(field: serializers.Field[Any, Any, Any, Any], value: Any) -> list[str]:
+    """A text longer than its field's max_length as sent, as the schema's maxLength counts it.
+
+    The field counts after trimming, so 200 characters and two spaces passed a limit of 200.
+    """
+    longest = getattr(field, "max_length", None)
+    if not isinstance(field, serializers.CharField) or longest is None or not isinstance(value, str):
+        return []
+    return [f"Ensure this field has no more than {longest} characters."] if len(value) > longest else []
 
 
 def _character_errors(field: serializers.Field[Any, Any, Any, Any], value: Any) -> list[str]:

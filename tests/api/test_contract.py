@@ -223,3 +223,16 @@ def test_a_nul_in_a_string_filter_is_refused_as_the_schema_says(world: World) ->
     assert list(response.json()["errors"]) == ["vacancy"]
     assert re.search(vacancy["pattern"], "LV-1\x00") is None
     assert re.search(vacancy["pattern"], "LV-1") is not None
+
+
+def test_a_name_longer_than_its_limit_as_sent_is_refused_though_trimming_would_shorten_it(world: World) -> None:
+    full_name = raw_schema()["components"]["schemas"]["PatchedMeInputRequest"]["properties"]["full_name"]
+    longest = next(option["maxLength"] for option in full_name["oneOf"] if "maxLength" in option)
+    volunteer = client_for(world.volunteer_user)
+
+    refused = volunteer.patch("/api/v1/me", {"full_name": "A" * longest + "  "}, format="json")
+    taken = volunteer.patch("/api/v1/me", {"full_name": "A" * longest}, format="json")
+
+    assert refused.status_code == 400
+    assert list(refused.json()["errors"]) == ["full_name"]
+    assert taken.status_code == 200
