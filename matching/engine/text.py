@@ -10,7 +10,17 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 # Letters that NFKD does not decompose (Turkish dotless i, Nordic o-slash, ...); folding
 # them lets Finnish, Turkish and Danish words match terms written with or without diacritics.
-_FOLD = str.maketrans({"\u0131": "i", "ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ł": "l", "œ": "oe", "\u2019": "'"})
+_FOLD_PAIRS = (
+    ("\u0131", "i"),
+    ("ø", "o"),
+    ("æ", "ae"),
+    ("ß", "ss"),
+    ("đ", "d"),
+    ("ł", "l"),
+    ("œ", "oe"),
+    ("\u2019", "'"),
+)
+_FOLD = str.maketrans(dict(_FOLD_PAIRS))
 # A token keeps inner "&", "." and "#" so that "M&E", "node.js" and "C#" survive as one word.
 # Combining marks left by NFKD (Latin accents, Arabic harakat) are dropped.
 _COMBINING = re.compile(r"[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u1ab0-\u1aff\u20d0-\u20ff]")
@@ -44,8 +54,18 @@ def normalise(text: str) -> str:
     """Lower-case, accent-folded form of a whole text."""
     if text.isascii():  # the common case needs no Unicode work
         return text.lower()
-    text = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
-    return _COMBINING.sub("", text)
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", _fold_letters(text.lower())))
+
+
+def _fold_letters(text: str) -> str:
+    """`text.translate(_FOLD)`, faster: translate looks every character of a non-ASCII
+    text up in a dict (about 0.1 ms for a summary, most of its tokenising); one replace
+    per letter present scans in C. The same result, as no replacement brings back a
+    letter that is folded."""
+    for letter, plain in _FOLD_PAIRS:
+        if letter in text:
+            text = text.replace(letter, plain)
+    return text
 
 
 def tokenize(text: str) -> list[str]:
