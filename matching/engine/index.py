@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
+from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 from matching.engine.columns import Columns
 from matching.engine.explain import notes_of
@@ -128,6 +129,19 @@ class Fitted:
             char_vocab=tuple(payload["char_vocab"]),
             char_idf=_unfloats(payload["char_idf"]) if payload["char_idf"] is not None else None,
         )
+
+
+def _tfidf_transform(words: TfidfTransformer, counts: sp.csr_matrix) -> sp.csr_matrix:
+    """`words.transform(counts)` (sublinear TF, IDF, L2) as float32, the very same steps
+    without scikit-learn's input checks, which cost more than the work on a query's
+    one row (about 0.5 ms a vacancy). `counts` is taken over."""
+    data = counts.data.astype(DTYPE, copy=False)
+    np.log(data, data)
+    data += 1.0
+    data *= words.idf_[counts.indices]
+    out = sp.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
+    inplace_csr_row_normalize_l2(out)
+    return out
 
 
 def _lexicon_vocab(lexicon: Lexicon | None) -> dict[str, int]:
@@ -395,7 +409,7 @@ class ProfileIndex:
 
     def word_vector_rows(self, bags: Sequence[Mapping[str, float]]) -> sp.csr_matrix:
         """TF-IDF rows of several bags at once."""
-        return sp.csr_matrix(self.words.transform(self._sparse_rows(bags)), dtype=DTYPE)
+        return _tfidf_transform(self.words, self._sparse_rows(bags))
 
     def _notes(self, terms: ProfileTerms) -> Notes:
         """Explanation notes with shared phrase keys: rosters repeat skill phrases a lot."""
