@@ -41,14 +41,19 @@ class _RowBuilder:
         self.indptr = array("q", [0])
 
     def add(self, bag: Mapping[str, float], vocab: dict[str, int], grow: bool = True) -> None:
-        for term, value in bag.items():
-            j = vocab.get(term)
-            if j is None:
-                if not grow:  # a fitted vocabulary: unknown terms are dropped, as in upserts
-                    continue
-                j = vocab[term] = len(vocab)
-            self.indices.append(j)
-            self.data.append(value)
+        # (`<=` looks each of the bag's terms up; `-` would walk the whole vocabulary)
+        if not bag.keys() <= vocab.keys():  # new terms (in the bag's order) or, fitted, unknown ones
+            for term, value in bag.items():
+                j = vocab.get(term)
+                if j is None:
+                    if not grow:  # a fitted vocabulary: unknown terms are dropped, as in upserts
+                        continue
+                    j = vocab[term] = len(vocab)
+                self.indices.append(j)
+                self.data.append(value)
+        else:  # every term known (most bags once the vocabulary has grown): whole-bag C calls
+            self.indices.extend(map(vocab.__getitem__, bag))
+            self.data.extend(bag.values())
         self.indptr.append(len(self.indices))
 
     def matrix(self, n_cols: int) -> sp.csr_matrix:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -105,3 +106,35 @@ def is_content_word(token: str) -> bool:
 def content_stem(token: str) -> str | None:
     """The stem of a content word, None for a stop word or number (cached)."""
     return stem(token) if is_content_word(token) else None
+
+
+class _Memo[V](dict[str, V]):
+    """A function of a word, kept per word: looking a word up is one C call, where an
+    lru_cache'd call costs several times that, and a summary has a hundred words.
+    Stops keeping new words past `limit` (memory), still answering them."""
+
+    def __init__(self, compute: Callable[[str], V], limit: int) -> None:
+        super().__init__()
+        self.compute = compute
+        self.limit = limit
+
+    def __missing__(self, word: str) -> V:
+        value = self.compute(word)
+        if len(self) < self.limit:
+            self[word] = value
+        return value
+
+
+_STEMS = _Memo(stem, 500_000)
+_CONTENT_STEMS = _Memo(content_stem, 500_000)
+
+
+def stems_of_tokens(tokens: list[str]) -> list[str]:
+    """`[stem(t) for t in tokens]`, faster."""
+    return list(map(_STEMS.__getitem__, tokens))
+
+
+def content_stems(tokens: Iterable[str]) -> list[str]:
+    """`[s for s in map(content_stem, tokens) if s is not None]`, faster (a stem is
+    never empty, so filtering out None alone is filtering out what is false)."""
+    return list(filter(None, map(_CONTENT_STEMS.__getitem__, tokens)))
