@@ -517,6 +517,8 @@ class ProfileIndex:
 
     def row_vectors(self, rows: NDArray[np.int64]) -> sp.csr_matrix:
         """Feature rows (profiles x features) for a few rows, e.g. the top-k, for score parts."""
+        if self.base_rows == self.n_rows:  # nothing pending: the rows are all in `base`
+            return self.base[rows]
         base = rows[rows < self.base_rows]
         parts = []
         out_order = np.concatenate([np.flatnonzero(rows < self.base_rows), np.flatnonzero(rows >= self.base_rows)])

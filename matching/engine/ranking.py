@@ -99,10 +99,14 @@ def _candidates(
     lookup = key_lookup(keys)
     memo: Memo = {}
     codes = [code for code, _ in fit.failures]
-    bad = np.stack([b[pos] for _, b in fit.failures], axis=1).tolist() if codes else [[]] * len(rows)
+    # Ranked lists hold eligible people only: the rules each one fails are listed only
+    # where there are some.
+    failing = np.stack([b[pos] for _, b in fit.failures], axis=1) if codes else np.zeros((len(rows), 0), bool)
+    any_failed = failing.any(axis=1).tolist()
     dated = (index.cols.has_dates[rows] & (query.vacancy.start_date is not None)).tolist()
     scores = squash(final[pos]).tolist()
-    model = model_of(index.config)
+    parts = [dict(zip(PART_NAMES, c + e, strict=True)) for c, e in zip(comp, extra, strict=True)]
+    band = model_of(index.config).band
     vacancy = query.vacancy
     out: list[Candidate] = []
     for i, row in enumerate(rows.tolist()):
@@ -110,7 +114,7 @@ def _candidates(
         notes = index.notes[row]
         if profile is None or notes is None:  # tombstones are masked out; defensive only
             continue
-        failed = [code for code, b in zip(codes, bad[i], strict=True) if b]
+        failed = [code for code, b in zip(codes, failing[i].tolist(), strict=True) if b] if any_failed[i] else []
         explained = i < n_explain
         reasons: list[str] = []
         matched: list[tuple[str, str]] = []
@@ -125,12 +129,12 @@ def _candidates(
                 profile_id=profile.id,
                 score=scores[i],
                 eligible=not failed,
-                parts=dict(zip(PART_NAMES, comp[i] + extra[i], strict=True)),
+                parts=parts[i],
                 reasons=reasons,
                 matched_skills=matched,
                 missing_skills=missing,
                 failed_rules=failed,
-                band=model.band(scores[i]),
+                band=band(scores[i]),
                 explained=explained,
             )
         )
