@@ -30,6 +30,7 @@ from matching.engine.types import Candidate, ProgrammeRules, Vacancy
 PART_NAMES = (*COMPONENTS, "text", "experience", "languages", "availability")
 CHUNK = 64
 POOL_FACTOR = 8  # rows pre-selected by text score per requested candidate
+POOL_GROWTH = 8  # the next pool's size when a pool fails its check
 MIN_POOL = 2_000  # vacancies scored together in rank_many (bounds the dense score block)
 
 
@@ -159,17 +160,24 @@ def _rank_one(
         # Outside the subset nobody can enter the pool or pass the mask.
         text = np.where(subset, text, np.float32(-1e9))
     pool_size = max(POOL_FACTOR * top_k, MIN_POOL)
-    if not include_ineligible and index.n_rows > 2 * pool_size:
-        # The structured signals add at most max_bonus to a logit, so the best final
-        # logits lie among the best text scores: score a pool, and check that nobody
-        # outside it (text <= the pool's lowest) could beat the k-th; otherwise all rows.
-        pool = np.argpartition(-text, pool_size - 1)[:pool_size]
+    neg_text: NDArray[np.float32] | None = None
+    # The structured signals add at most max_bonus to a logit, so the best final
+    # logits lie among the best text scores: score a pool, and check that nobody
+    # outside it (text <= the pool's lowest) could beat the k-th; otherwise a pool
+    # POOL_GROWTH times larger (a vacancy few people are eligible for: about one in
+    # seven), and only then all rows. Any pool that passes the check gives the list
+    # all rows would.
+    while not include_ineligible and index.n_rows > 2 * pool_size:
+        if neg_text is None:
+            neg_text = -text
+        pool = np.argpartition(neg_text, pool_size - 1)[:pool_size]
         fit = structured_fit(index, query, rules, today, pool)
         final = text[pool] + fit.bonus
         eligible = fit.eligible if subset is None else fit.eligible & subset[pool]
         pos = _top_rows(index, final, eligible, top_k, pool)
         if len(pos) == top_k and final[pos[-1]] > text[pool].min() + max_bonus(index):
             return _candidates(index, query, fit, text[pool], final, pos, pool[pos], explain_top)
+        pool_size *= POOL_GROWTH
     fit = structured_fit(index, query, rules, today)
     final = text + fit.bonus
     mask = index.cols.alive[: index.n_rows] if include_ineligible else fit.eligible
