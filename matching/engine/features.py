@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from matching.engine.lexicon import Lexicon
 from matching.engine.occupations import with_pairs
-from matching.engine.text import content_stem, normalise, tokenize
+from matching.engine.text import content_stem, content_stems, normalise, tokenize
 from matching.engine.types import EngineConfig, Profile, Vacancy
 
 # Evidence weights by where a term appears (used when use_title_weighting is on).
@@ -67,7 +67,7 @@ def _terms(
 ) -> tuple[list[str], list[tuple[int, list[str], str]]]:
     """Content stems of `text` and lexicon hits as (token position, concept tokens, surface)."""
     words = tokenize(text)
-    stems = [s for s in map(content_stem, words) if s is not None]
+    stems = content_stems(words)
     hits: list[tuple[int, list[str], str]] = []
     if lexicon is not None and words:
         for m in lexicon.match(words):
@@ -103,7 +103,7 @@ def _concept_words(hits: list[tuple[int, list[str], str]], lexicon: Lexicon | No
             kind = lexicon.kinds.get(token)
             if kind is not None and kind != "sector":
                 out.extend(w for w in token[2:].split("_") if content_stem(w) is not None)
-    return [s for s in map(content_stem, out) if s is not None]
+    return content_stems(out)
 
 
 def _bump(strengths: dict[str, float], term: str, value: float) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from matching.engine.text import stem, tokenize
+from matching.engine.text import stem, stems_of_tokens, tokenize
 
 DATA_DIR = Path(__file__).with_name("data")
 MIN_STEM = 3  # shorter prefixes would match too many unrelated words
@@ -107,7 +107,7 @@ class Lexicon:
 
     def match(self, tokens: list[str]) -> list[Match]:
         """Lexicon hits in a token sequence, longest phrase first, without overlaps."""
-        stems = [stem(t) for t in tokens]
+        stems = stems_of_tokens(tokens)
         phrases, cache = self.phrases, self._token_cache
         out: list[Match] = []
         i, n = 0, len(tokens)

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from matching.engine.text import content_stem, tokenize
+from matching.engine.text import content_stems, tokenize
 
 DATA_FILE = Path(__file__).with_name("data") / "esco_occupations.tsv.gz"
 TOP_K = 12  # at most this many occupations kept per text: a person is one job or a few close ones
@@ -59,7 +59,7 @@ class Occupation:
 
 def stems_of(text: str) -> list[str]:
     """Content stems of a text, as the rest of the engine sees words."""
-    return [s for s in map(content_stem, tokenize(text)) if s is not None]
+    return content_stems(tokenize(text))
 
 
 def with_pairs(stems: list[str]) -> list[str]:

@@ -30,6 +30,7 @@ from matching.engine.types import Candidate, ProgrammeRules, Vacancy
 PART_NAMES = (*COMPONENTS, "text", "experience", "languages", "availability")
 CHUNK = 64
 POOL_FACTOR = 8  # rows pre-selected by text score per requested candidate
+POOL_GROWTH = 8  # the next pool's size when a pool fails its check
 MIN_POOL = 2_000  # vacancies scored together in rank_many (bounds the dense score block)
 
 
@@ -99,10 +100,14 @@ def _candidates(
     lookup = key_lookup(keys)
     memo: Memo = {}
     codes = [code for code, _ in fit.failures]
-    bad = np.stack([b[pos] for _, b in fit.failures], axis=1).tolist() if codes else [[]] * len(rows)
+    # Ranked lists hold eligible people only: the rules each one fails are listed only
+    # where there are some.
+    failing = np.stack([b[pos] for _, b in fit.failures], axis=1) if codes else np.zeros((len(rows), 0), bool)
+    any_failed = failing.any(axis=1).tolist()
     dated = (index.cols.has_dates[rows] & (query.vacancy.start_date is not None)).tolist()
     scores = squash(final[pos]).tolist()
-    model = model_of(index.config)
+    parts = [dict(zip(PART_NAMES, c + e, strict=True)) for c, e in zip(comp, extra, strict=True)]
+    band = model_of(index.config).band
     vacancy = query.vacancy
     out: list[Candidate] = []
     for i, row in enumerate(rows.tolist()):
@@ -110,7 +115,7 @@ def _candidates(
         notes = index.notes[row]
         if profile is None or notes is None:  # tombstones are masked out; defensive only
             continue
-        failed = [code for code, b in zip(codes, bad[i], strict=True) if b]
+        failed = [code for code, b in zip(codes, failing[i].tolist(), strict=True) if b] if any_failed[i] else []
         explained = i < n_explain
         reasons: list[str] = []
         matched: list[tuple[str, str]] = []
@@ -125,12 +130,12 @@ def _candidates(
                 profile_id=profile.id,
                 score=scores[i],
                 eligible=not failed,
-                parts=dict(zip(PART_NAMES, comp[i] + extra[i], strict=True)),
+                parts=parts[i],
                 reasons=reasons,
                 matched_skills=matched,
                 missing_skills=missing,
                 failed_rules=failed,
-                band=model.band(scores[i]),
+                band=band(scores[i]),
                 explained=explained,
             )
         )
@@ -155,17 +160,24 @@ def _rank_one(
         # Outside the subset nobody can enter the pool or pass the mask.
         text = np.where(subset, text, np.float32(-1e9))
     pool_size = max(POOL_FACTOR * top_k, MIN_POOL)
-    if not include_ineligible and index.n_rows > 2 * pool_size:
-        # The structured signals add at most max_bonus to a logit, so the best final
-        # logits lie among the best text scores: score a pool, and check that nobody
-        # outside it (text <= the pool's lowest) could beat the k-th; otherwise all rows.
-        pool = np.argpartition(-text, pool_size - 1)[:pool_size]
+    neg_text: NDArray[np.float32] | None = None
+    # The structured signals add at most max_bonus to a logit, so the best final
+    # logits lie among the best text scores: score a pool, and check that nobody
+    # outside it (text <= the pool's lowest) could beat the k-th; otherwise a pool
+    # POOL_GROWTH times larger (a vacancy few people are eligible for: about one in
+    # seven), and only then all rows. Any pool that passes the check gives the list
+    # all rows would.
+    while not include_ineligible and index.n_rows > 2 * pool_size:
+        if neg_text is None:
+            neg_text = -text
+        pool = np.argpartition(neg_text, pool_size - 1)[:pool_size]
         fit = structured_fit(index, query, rules, today, pool)
         final = text[pool] + fit.bonus
         eligible = fit.eligible if subset is None else fit.eligible & subset[pool]
         pos = _top_rows(index, final, eligible, top_k, pool)
         if len(pos) == top_k and final[pos[-1]] > text[pool].min() + max_bonus(index):
             return _candidates(index, query, fit, text[pool], final, pos, pool[pos], explain_top)
+        pool_size *= POOL_GROWTH
     fit = structured_fit(index, query, rules, today)
     final = text + fit.bonus
     mask = index.cols.alive[: index.n_rows] if include_ineligible else fit.eligible

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 # Letters that NFKD does not decompose (Turkish dotless i, Nordic o-slash, ...); folding
 # them lets Finnish, Turkish and Danish words match terms written with or without diacritics.
-_FOLD = str.maketrans({"\u0131": "i", "ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ł": "l", "œ": "oe", "\u2019": "'"})
+_FOLD_PAIRS = (
+    ("\u0131", "i"),
+    ("ø", "o"),
+    ("æ", "ae"),
+    ("ß", "ss"),
+    ("đ", "d"),
+    ("ł", "l"),
+    ("œ", "oe"),
+    ("\u2019", "'"),
+)
+_FOLD = str.maketrans(dict(_FOLD_PAIRS))
 # A token keeps inner "&", "." and "#" so that "M&E", "node.js" and "C#" survive as one word.
 # Combining marks left by NFKD (Latin accents, Arabic harakat) are dropped.
 _COMBINING = re.compile(r"[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u1ab0-\u1aff\u20d0-\u20ff]")
@@ -44,8 +55,18 @@ def normalise(text: str) -> str:
     """Lower-case, accent-folded form of a whole text."""
     if text.isascii():  # the common case needs no Unicode work
         return text.lower()
-    text = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
-    return _COMBINING.sub("", text)
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", _fold_letters(text.lower())))
+
+
+def _fold_letters(text: str) -> str:
+    """`text.translate(_FOLD)`, faster: translate looks every character of a non-ASCII
+    text up in a dict (about 0.1 ms for a summary, most of its tokenising); one replace
+    per letter present scans in C. The same result, as no replacement brings back a
+    letter that is folded."""
+    for letter, plain in _FOLD_PAIRS:
+        if letter in text:
+            text = text.replace(letter, plain)
+    return text
 
 
 def tokenize(text: str) -> list[str]:
@@ -85,3 +106,35 @@ def is_content_word(token: str) -> bool:
 def content_stem(token: str) -> str | None:
     """The stem of a content word, None for a stop word or number (cached)."""
     return stem(token) if is_content_word(token) else None
+
+
+class _Memo[V](dict[str, V]):
+    """A function of a word, kept per word: looking a word up is one C call, where an
+    lru_cache'd call costs several times that, and a summary has a hundred words.
+    Stops keeping new words past `limit` (memory), still answering them."""
+
+    def __init__(self, compute: Callable[[str], V], limit: int) -> None:
+        super().__init__()
+        self.compute = compute
+        self.limit = limit
+
+    def __missing__(self, word: str) -> V:
+        value = self.compute(word)
+        if len(self) < self.limit:
+            self[word] = value
+        return value
+
+
+_STEMS = _Memo(stem, 500_000)
+_CONTENT_STEMS = _Memo(content_stem, 500_000)
+
+
+def stems_of_tokens(tokens: list[str]) -> list[str]:
+    """`[stem(t) for t in tokens]`, faster."""
+    return list(map(_STEMS.__getitem__, tokens))
+
+
+def content_stems(tokens: Iterable[str]) -> list[str]:
+    """`[s for s in map(content_stem, tokens) if s is not None]`, faster (a stem is
+    never empty, so filtering out None alone is filtering out what is false)."""
+    return list(filter(None, map(_CONTENT_STEMS.__getitem__, tokens)))

@@ -267,3 +267,33 @@ def test_a_roster_whose_headlines_share_no_character_ngram_still_builds():
     index = ProfileIndex.build([profile("a", headline="Vet"), profile("b", headline="Jurist")])
     assert len(index) == 2
     assert len(rank(index, AUDIT, today=TODAY, include_ineligible=True)) == 2
+
+
+def test_a_pool_too_small_grows_before_everyone_is_scored_and_ranks_alike(monkeypatch):
+    from matching.engine import ranking
+
+    people = [
+        replace(p, id=f"{p.id}-{k}", years_experience=k % 9, education=("bachelor", "master")[k % 2])
+        for k in range(40)
+        for p in ROSTER
+    ]
+    idx = ProfileIndex.build(people)
+    rules = ProgrammeRules(residence_outside_duty_country=True)
+    everyone = {v.id: rank(idx, v, rules=rules, today=TODAY, top_k=5) for v in (vacancy(), AUDIT)}
+    pools: list[int] = []
+    fit = ranking.structured_fit
+
+    def spy(index, query, rules, today, rows=None):
+        pools.append(len(rows) if rows is not None else index.n_rows)
+        return fit(index, query, rules, today, rows)
+
+    monkeypatch.setattr(ranking, "structured_fit", spy)
+    monkeypatch.setattr(ranking, "MIN_POOL", 5)
+    monkeypatch.setattr(ranking, "POOL_FACTOR", 1)
+    monkeypatch.setattr(ranking, "POOL_GROWTH", 4)
+    for v in (vacancy(), AUDIT):
+        pooled = rank(idx, v, rules=rules, today=TODAY, top_k=5)
+        assert [(c.profile_id, c.score, c.parts, c.reasons) for c in pooled] == [
+            (c.profile_id, c.score, c.parts, c.reasons) for c in everyone[v.id]
+        ]
+    assert 20 in pools  # a grown pool was scored
