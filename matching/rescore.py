@@ -52,10 +52,11 @@ def volunteer_rescore(*, volunteer_id: int) -> int:
     # Scores for every open vacancy; reasons only for the lists the person enters.
     scored = score(list(terms), reasons=False)
     vacancy_ids = list(scored)
-    # Every open list's size and lowest score, and which lists hold this person, in two reads.
+    # The size and lowest score of each list the person may enter (every row of those lists
+    # is counted: only the eligible ones), and which lists hold this person, in two reads.
     lists = {
         row["vacancy_id"]: (row["size"], row["lowest"])
-        for row in MatchResult.objects.filter(vacancy_id__in=vacancy_ids)
+        for row in MatchResult.objects.filter(vacancy_id__in=[pk for pk, c in scored.items() if c.eligible])
         .values("vacancy_id")
         .annotate(size=Count("id"), lowest=Min("score"))
     }
