@@ -10,9 +10,9 @@ every ALERT_CLAIM_RENEW seconds while it works; a worker that dies stops
 renewing, and the sweeper gives its alerts back once the lease has run out
 (seconds, not the 30-minute timeout of before). In-app is exactly once: the batch's inbox rows (unique
 per alert) and their "sent" commit together. Email is at least once: each
-message is marked sent as soon as the server took it, so a kill repeats at
-most the one message in flight per process, and that repeat carries the same
-Message-ID.
+message is marked sent as soon as the server took it, and the transport lets
+the server take no other before that, so a kill repeats at most one message
+per process, and that repeat carries the same Message-ID.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def alerts_renew(*, token: str, expected: int) -> set[int] | None:
 
 
 class ClaimLease:
-    """The heartbeat of a batch's claims: renewed between two messages, every ALERT_CLAIM_RENEW seconds.
+    """The heartbeat of a batch's claims: renewed between two messages or two results, every ALERT_CLAIM_RENEW seconds.
 
     ``holds(pk)`` says whether an alert is still this worker's. It is not
     when the lease ran out meanwhile (the worker was stalled longer than
@@ -134,9 +134,13 @@ class ClaimLease:
         self.renewals = 0
 
     def holds(self, pk: int) -> bool:
+        self.keep()
+        return pk in self.ids
+
+    def keep(self) -> None:
+        """Renew the claims if ALERT_CLAIM_RENEW seconds have passed since the last time."""
         if (timezone.now() - self.renewed).total_seconds() >= settings.ALERT_CLAIM_RENEW:
             self.renew()
-        return pk in self.ids
 
     def renew(self) -> None:
         held = alerts_renew(token=self.token, expected=len(self.ids))
@@ -284,6 +288,10 @@ def _send_channel(alerts: list[Alert], result: BatchResult) -> None:
                         _mark_sent_at_once(message.alert_id)
                         lease.done(message.alert_id)
                     outcomes.append((message.alert_id, error))
+                    # Messages still in flight on the transport's other connections
+                    # are this batch's too: their claims live on after the last one
+                    # was handed over.
+                    lease.keep()
     except Exception as exc:
         # Not known to pass (BadHeaderError, a bug in a transport): the alerts
         # not yet answered for fail at once with the real error, where staff see
