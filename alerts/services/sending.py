@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -162,10 +163,25 @@ def alert_claim(*, alert_id: int) -> bool:
 
 def alerts_mark(*, ids: Iterable[int], status: str, error: str = "") -> None:
     """Record how sending ended. Sent wins over a sweeper's reclaim, so a reclaimed alert is not sent again."""
-    fields: dict[str, object] = {"status": status, "last_error": error[:2000], "claim_token": ""}
+    ids = list(ids)
+    if not ids:
+        return
+    # One plain statement, not QuerySet.update(): it runs for every email sent,
+    # and building the ORM's query cost 0.23 ms of CPU a message where the
+    # statement costs 0.08 (of about 2 ms a message in the worker of
+    # bench/bench_alerts.py), all of it in the time during which the mail
+    # server may take no other message (alerts/transports/email.py).
+    assignments = "status = %s, last_error = %s, claim_token = ''"
+    params: list[Any] = [status, error[:2000]]
     if status == Alert.Status.SENT:
-        fields["sent_at"] = timezone.now()
-    Alert.objects.filter(pk__in=list(ids), status__in=[Alert.Status.SENDING, Alert.Status.PENDING]).update(**fields)
+        assignments += ", sent_at = %s"
+        params.append(connection.ops.adapt_datetimefield_value(timezone.now()))
+    sql = (
+        f"UPDATE {Alert._meta.db_table} SET {assignments} "  # noqa: S608 - the model's table, every value a parameter
+        f"WHERE id IN ({', '.join(['%s'] * len(ids))}) AND status IN (%s, %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *ids, Alert.Status.SENDING, Alert.Status.PENDING])
 
 
 def alerts_release(*, alerts: Iterable[Alert], error: str, delay: float = 0) -> bool:
