@@ -2,10 +2,10 @@
 
 Instant alerts go out in batches of one channel (``send_alerts``;
 ALERT_BATCH_SIZE ids for email, ALERT_INAPP_BATCH_SIZE in-app): one claim,
-one SMTP connection, one inbox write for the lot. Sending tasks retry transient failures themselves, with a delay from
-``retry_delay`` (exponential, jittered, below the broker's visibility
-timeout); the try count lives on the alert row, so the cap holds across
-redeliveries. Database hiccups are retried by Celery's autoretry.
+SMTP connections opened once for the lot, one inbox write. Sending tasks
+retry transient failures themselves, with a delay from ``retry_delay``
+(exponential, jittered, below the broker's visibility timeout); the try
+count lives on the alert row, so the cap holds across redeliveries. Database hiccups are retried by Celery's autoretry.
 """
 
 from __future__ import annotations

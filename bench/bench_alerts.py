@@ -1,7 +1,7 @@
 """Alerts through a real worker, Redis, PostgreSQL and a local SMTP sink: speed, then SIGKILLs mid-batch.
 
     DATABASE_URL=postgres://... CELERY_BROKER_URL=redis://... \\
-        python bench/bench_alerts.py [--alerts 10000] [--kills 3] [--seed 7]
+        python bench/bench_alerts.py [--alerts 10000] [--kills 3] [--seed 7] [--smtp-latency 0]
 
 Design. A synthetic roster of R volunteers, each with an account (for the
 inbox), alerts consent, a confirmed address and preferences "instant, email and
@@ -83,6 +83,12 @@ def main() -> int:
     )
     parser.add_argument("--processes", type=int, default=2, help="processes of the alerts worker (default 2)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--smtp-latency",
+        type=float,
+        default=0.0,
+        help="seconds the sink waits before answering MAIL, RCPT and the end of DATA: a server that far (default 0)",
+    )
     args = parser.parse_args()
 
     base_url = os.environ.get("DATABASE_URL", "")
@@ -395,7 +401,7 @@ class Bench:
         )
         broker = Broker(self.broker_url, self.workdir)
         broker.start()
-        self.sink = MailSink()
+        self.sink = MailSink(latency=self.args.smtp_latency)
         self.sink.start()
         matching_dir = self.workdir / "matching"
         matching_dir.mkdir()
@@ -436,9 +442,13 @@ class Bench:
 
     def speed_run(self) -> None:
         vacancies = self.drafts()
+        from django.conf import settings
+
+        latency = f", the sink answering in {self.args.smtp_latency * 1000:g} ms" if self.args.smtp_latency else ""
         print(
             f"\nrun 1, no faults: {len(vacancies)} vacancies opened over the API, "
-            f"alerts worker of {self.args.processes} processes"
+            f"alerts worker of {self.args.processes} processes, {settings.ALERT_EMAIL_CONNECTIONS} SMTP connections "
+            f"each{latency}"
         )
         before = self.sink.snapshot()
         opened_at = self.open_over_api(vacancies)

@@ -459,11 +459,19 @@ ALERT_SWEEP_INTERVAL = env.float("ALERT_SWEEP_INTERVAL", default=10.0)
 # A pending instant alert that no task claimed this long after it was queued
 # (and the alerts queue is empty) lost its task: the sweeper queues it again.
 ALERT_REQUEUE_AFTER = env.int("ALERT_REQUEUE_AFTER", default=30)
-# Instant alerts go out in batches: one claim, one read, one SMTP connection
+# Instant alerts go out in batches: one claim, one read, SMTP connections opened once
 # and one bulk inbox write for this many alerts of one channel. A batch must
 # finish well within CELERY_TASK_TIME_LIMIT; a kill mid-batch repeats at most
 # the one email the server had accepted and the worker had not marked yet.
 ALERT_BATCH_SIZE = env.int("ALERT_BATCH_SIZE", default=100)
+# A batch's email goes out over this many SMTP connections of each worker
+# process at once (Django's SMTP backend; other backends send one at a time),
+# so that the server's answers to one message do not hold up the next. Only one
+# message at a time passes the server's point of no return (the "." ending its
+# data) until it is marked sent: a kill still repeats at most one message per
+# process, whatever this is. Each process opens this many connections to the
+# mail server while it sends; keep it within what the server allows a client.
+ALERT_EMAIL_CONNECTIONS = env.int("ALERT_EMAIL_CONNECTIONS", default=4)
 # In-app batches are one INSERT and one UPDATE in one transaction: larger ones
 # cost little more than small ones, and a kill repeats none of them.
 ALERT_INAPP_BATCH_SIZE = env.int("ALERT_INAPP_BATCH_SIZE", default=500)

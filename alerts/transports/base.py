@@ -57,5 +57,11 @@ class Transport(Protocol):
         ...
 
     def send_many(self, messages: Iterable[Message]) -> Iterator[Result]:
-        """Deliver each message in turn (one connection for all), yielding each one's result as it is known."""
+        """Deliver the messages (connections reused across them), yielding each one's result as it is known.
+
+        The caller records a delivered message before asking for the next
+        result: a transport that has several in flight lets no other one
+        reach the point where the other side has it until then, so that a
+        caller killed before recording repeats at most that one message.
+        """
         ...

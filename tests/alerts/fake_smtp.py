@@ -43,8 +43,13 @@ class FakeSMTP:
             except OSError:
                 return
             self.connections += 1
-            with conn, contextlib.suppress(OSError):
-                self._session(conn)
+            # Each connection served on its own, as a real server does: the
+            # transport sends a batch over several at once.
+            threading.Thread(target=self._serve_one, args=(conn,), daemon=True).start()
+
+    def _serve_one(self, conn: socket.socket) -> None:
+        with conn, contextlib.suppress(OSError):
+            self._session(conn)
 
     def _session(self, conn: socket.socket) -> None:
         reader = conn.makefile("rb")

@@ -48,10 +48,11 @@ def _recipients(server: FakeSMTP) -> Counter[str]:
     return Counter(str(message_from_bytes(raw)["To"]).lower() for raw in server.received)
 
 
-def test_a_batch_of_emails_goes_over_one_smtp_connection(
-    many: Callable[[int], list[Alert]], smtp: Callable[..., FakeSMTP]
+def test_a_batch_of_emails_goes_over_one_smtp_connection_when_one_is_allowed(
+    many: Callable[[int], list[Alert]], smtp: Callable[..., FakeSMTP], settings: Any
 ) -> None:
     server = smtp()
+    settings.ALERT_EMAIL_CONNECTIONS = 1
     alerts = many(5)
 
     result = alerts_deliver(alert_ids=_ids(alerts, "email"))
@@ -161,9 +162,11 @@ class Killed(BaseException):
     """Stands for a SIGKILL: nothing after it runs, not even except clauses for Exception."""
 
 
+@pytest.mark.parametrize("connections", [1, 4])
 def test_a_kill_between_send_and_mark_repeats_one_email_of_the_batch_at_most(
-    many: Callable[[int], list[Alert]], smtp: Callable[..., FakeSMTP], settings: Any
+    many: Callable[[int], list[Alert]], smtp: Callable[..., FakeSMTP], settings: Any, connections: int
 ) -> None:
+    settings.ALERT_EMAIL_CONNECTIONS = connections
     alerts = many(6)
     emails = _ids(alerts, "email")
     server = smtp()

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from alerts import tasks
 from alerts.models import Alert
+from alerts.services import sending
 from alerts.services.sending import alerts_claim, alerts_deliver, alerts_sweep
 from alerts.transports import email as email_transport
 from alerts.transports.base import Message
@@ -107,6 +108,36 @@ def test_a_live_worker_renews_its_claims_and_the_sweeper_leaves_them_alone(clock
     assert sorted(result.sent) == emails
     assert _recipients() == Counter({m.to[0]: 1 for m in mail.outbox})
     assert len(mail.outbox) == 4
+    assert Alert.objects.filter(pk__in=emails, attempts=1, status="sent").count() == 4
+
+
+def test_with_several_connections_the_claims_of_the_last_messages_in_flight_are_renewed_too(
+    clock: Clock, emails: list[int], smtp: Callable[..., FakeSMTP], settings: Any
+) -> None:
+    smtp()
+    settings.ALERT_EMAIL_CONNECTIONS = 4
+    take_turn = email_transport._Turns.take
+    mark = sending.alerts_mark
+    swept: list[list[int]] = []
+
+    def slow_to_take(turns: Any) -> None:
+        take_turn(turns)
+        clock.advance(12)  # the server takes 12 s to take each message; the batch outlasts the lease
+
+    def sweep_then_mark(**kwargs: Any) -> None:
+        if kwargs.get("status") == "sent":
+            swept.append(alerts_sweep()[0])  # the sweeper runs meanwhile
+        mark(**kwargs)
+
+    # All four are handed to a connection after the first; the last three wait for their turns.
+    with (
+        mock.patch.object(email_transport._Turns, "take", slow_to_take),
+        mock.patch.object(sending, "alerts_mark", sweep_then_mark),
+    ):
+        result = alerts_deliver(alert_ids=emails)
+
+    assert swept == [[], [], [], []]
+    assert sorted(result.sent) == emails
     assert Alert.objects.filter(pk__in=emails, attempts=1, status="sent").count() == 4
 
 

@@ -216,10 +216,13 @@ class MailSink:
     before reading the answer, which is exactly when at-least-once email
     repeats itself. ``delay`` holds each answer back, to widen that window
     (and slow a batch down enough to kill a worker in the middle of it).
+    ``latency`` holds back the answers to MAIL FROM, RCPT TO and the end of
+    the data: a server that far away (a provider's, say), for the sender.
     """
 
-    def __init__(self, *, delay: float = 0.0) -> None:
+    def __init__(self, *, delay: float = 0.0, latency: float = 0.0) -> None:
         self.delay = delay
+        self.latency = latency
         self.port = 0
         self.counts: collections.Counter[tuple[str, str]] = collections.Counter()
         # The Message-IDs seen per recipient and subject: a repeat with the
@@ -234,6 +237,20 @@ class MailSink:
         sink = self
 
         class Handler:
+            async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+                if sink.latency:
+                    await asyncio.sleep(sink.latency)
+                envelope.mail_from = address
+                envelope.mail_options.extend(options)
+                return "250 OK"
+
+            async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+                if sink.latency:
+                    await asyncio.sleep(sink.latency)
+                envelope.rcpt_tos.append(address)
+                envelope.rcpt_options.extend(options)
+                return "250 OK"
+
             async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
                 # The headers only: parsing whole bodies cost this sink more CPU
                 # than the worker spent sending (bench/bench_alerts.py).
@@ -244,8 +261,8 @@ class MailSink:
                     for recipient in envelope.rcpt_tos:
                         sink.counts[(recipient.lower(), subject)] += 1
                         sink.message_ids[(recipient.lower(), subject)].add(message_id)
-                if sink.delay:
-                    await asyncio.sleep(sink.delay)
+                if sink.delay or sink.latency:
+                    await asyncio.sleep(sink.delay + sink.latency)
                 return "250 Message accepted for delivery"
 
         # aiosmtpd logs every command at INFO: thousands of lines a benchmark.
