@@ -28,6 +28,8 @@ _SINGLE_LINE = f"^[^{_NO_CONTROLS}\\u0009\\u000a\\u000d\\u2028\\u2029]+$"
 _WHITESPACE = "\\u0009-\\u000d\\u001c-\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
 # And no NUL anywhere: a form field refuses it ("Null characters are not allowed").
 _FILTER_TEXT = f"^[^\\u0000]*[^{_WHITESPACE}\\u0000][^\\u0000]*$"
+# Clean text with something besides whitespace: what a service that strips, then refuses a blank, takes.
+NON_BLANK_CLEAN_TEXT = f"^[^{_NO_CONTROLS}]*[^{_NO_CONTROLS}{_WHITESPACE}][^{_NO_CONTROLS}]*$"
 _COUNTRY = {"type": "string", "enum": list(v.COUNTRY_CODES)}
 VALIDATOR_SCHEMAS: dict[Callable[[Any], None], dict[str, Any]] = {
     v.validate_country_code: {"enum": list(v.COUNTRY_CODES)},

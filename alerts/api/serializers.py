@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from alerts.models import AlertPreference, Channel, InboxMessage, Rhythm
+from config.schema import NON_BLANK_CLEAN_TEXT
 from config.serializers import StrictSerializer
+
+
+@extend_schema_field({"type": "string", "maxLength": 200, "pattern": NON_BLANK_CLEAN_TEXT})
+class _SectorField(serializers.CharField):
+    """A sector as the preferences service takes it: clean text, not blank once stripped."""
 
 
 class PreferenceInputSerializer(StrictSerializer):
@@ -17,7 +24,7 @@ class PreferenceInputSerializer(StrictSerializer):
     min_score = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
     # Not trimmed here: the service checks the characters as sent, then strips.
     sectors = serializers.ListField(
-        child=serializers.CharField(max_length=200, trim_whitespace=False), max_length=50, required=False
+        child=_SectorField(max_length=200, trim_whitespace=False), max_length=50, required=False
     )
     countries = serializers.ListField(child=serializers.CharField(max_length=2), max_length=50, required=False)
 

@@ -236,3 +236,16 @@ def test_a_name_longer_than_its_limit_as_sent_is_refused_though_trimming_would_s
     assert refused.status_code == 400
     assert list(refused.json()["errors"]) == ["full_name"]
     assert taken.status_code == 200
+
+
+def test_a_blank_sector_is_refused_as_the_schema_says(world: World) -> None:
+    preferences = raw_schema()["components"]["schemas"]["PatchedPreferenceInputRequest"]["properties"]
+    pattern = preferences["sectors"]["items"]["pattern"]
+
+    response = client_for(world.volunteer_user).patch("/api/v1/alerts/preferences", {"sectors": [" "]}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["sectors"]
+    assert re.search(pattern, " ") is None
+    assert re.search(pattern, "Health\u001c") is None
+    assert re.search(pattern, " Public health ") is not None
