@@ -7,51 +7,28 @@ it prints and that nothing is left behind.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-import psycopg
 import pytest
 from django.db import connection
 
 from tests.support.markers import needs_real_stack
-from tests.support.stack import free_port, port_open, postgres_url
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.stack import database_exists, free_port, port_open, run_script, scratch_database_url
 
 pytestmark = [needs_real_stack(), pytest.mark.django_db]
 
 
-def _database_exists(url: str, name: str) -> bool:
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-        return admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
-
-
 def test_redis_stopped_and_a_poison_task_are_recovered_and_the_ledger_says_so() -> None:
-    base = postgres_url(connection.settings_dict)
-    name = f"{connection.settings_dict['NAME']}_faults"
-    url = base.rsplit("/", 1)[0] + f"/{name}"
+    url = scratch_database_url(connection.settings_dict, "faults")
     web_port, redis_port = free_port(), free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_", "CELERY_"))},
+    settings = {
         "FAULTS_ONLY": "b,e",
         "FAULTS_DATABASE_URL": url,
         "FAULTS_PORT": str(web_port),
         "FAULTS_REDIS_PORT": str(redis_port),
         "FAULTS_REDIS_DOWN": "5",
     }
-    run = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "faults")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    run = run_script("faults", settings, timeout=600)
     ledger = run.stdout
     assert run.returncode == 0, ledger[-4000:] + run.stderr[-3000:]
     # One row per scenario: nothing lost, and the verdict each target asks for.
@@ -62,4 +39,4 @@ def test_redis_stopped_and_a_poison_task_are_recovered_and_the_ledger_says_so() 
     # Every process stopped and the database dropped.
     assert not port_open(web_port)
     assert not port_open(redis_port)
-    assert not _database_exists(base, name)
+    assert not database_exists(url)

@@ -310,3 +310,36 @@ def postgres_url(settings_dict: Mapping[str, object]) -> str:
     host = settings_dict.get("HOST") or "127.0.0.1"
     port = settings_dict.get("PORT") or 5432
     return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+# --- the ops scripts (scripts/load, scripts/faults), run as a user would ----------------------------
+
+
+def scratch_database_url(settings_dict: Mapping[str, object], suffix: str) -> str:
+    """The URL of a database beside the test database (its name plus ``suffix``), for a script to create and drop."""
+    return f"{postgres_url(settings_dict)}_{suffix}"
+
+
+def database_exists(url: str) -> bool:
+    """Whether the database ``url`` names exists on its server."""
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        return admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
+def run_script(script: str, settings: Mapping[str, str], *, timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run scripts/<script> with ``settings`` and none of the tests' own database, cache or broker settings."""
+    root = Path(__file__).resolve().parents[2]
+    ours = ("DATABASE_", "REDIS_", "CELERY_")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(ours)}, **settings}
+    return subprocess.run(
+        [sys.executable, str(root / "scripts" / script)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
