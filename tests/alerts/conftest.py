@@ -13,6 +13,7 @@ from assignments.models import Vacancy
 from core.tasknames import CREATE_ALERTS_FOR_VACANCY
 from matching.models import MatchRun
 from tests.alerts.fake_smtp import FakeSMTP
+from tests.factories import VacancyFactory, VolunteerFactory
 from tests.support.outbox import outbox_run_pending
 from tests.support.results import store_results
 from volunteers.models import Volunteer
@@ -77,3 +78,16 @@ def smtp(settings: Any) -> Iterator[Callable[..., FakeSMTP]]:
     yield _start
     for server in servers:
         server.close()
+
+
+@pytest.fixture
+def many(store_shortlist: StoreShortlist, settings: Any) -> Callable[[int], list[Alert]]:
+    """``n`` volunteers alerted about one vacancy by email and in-app: 2n pending alerts."""
+
+    def _many(n: int) -> list[Alert]:
+        settings.ALERT_TOP_N = n
+        volunteers = [VolunteerFactory() for _ in range(n)]
+        store_shortlist(VacancyFactory(), [(v, 0.8) for v in volunteers])
+        return list(Alert.objects.filter(volunteer__in=volunteers).order_by("pk"))
+
+    return _many

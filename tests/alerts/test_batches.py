@@ -19,25 +19,10 @@ from alerts import tasks
 from alerts.models import Alert, InboxMessage
 from alerts.services import sending
 from alerts.services.sending import alerts_claim, alerts_deliver, alerts_sweep
-from tests.alerts.conftest import StoreShortlist
 from tests.alerts.fake_smtp import FakeSMTP
-from tests.factories import VacancyFactory, VolunteerFactory
 from tests.support.markers import needs_postgresql
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def many(store_shortlist: StoreShortlist, settings: Any) -> Callable[[int], list[Alert]]:
-    """``n`` volunteers alerted about one vacancy by email and in-app: 2n pending alerts."""
-
-    def _many(n: int) -> list[Alert]:
-        settings.ALERT_TOP_N = n
-        volunteers = [VolunteerFactory() for _ in range(n)]
-        store_shortlist(VacancyFactory(), [(v, 0.8) for v in volunteers])
-        return list(Alert.objects.filter(volunteer__in=volunteers).order_by("pk"))
-
-    return _many
 
 
 def _ids(alerts: list[Alert], channel: str) -> list[int]:

@@ -14,24 +14,17 @@ from alerts.models import Alert
 from alerts.services import sending
 from alerts.services.sending import alerts_deliver
 from alerts.transports.smtp import HELD_SMTP_BACKEND
-from tests.alerts.conftest import StoreShortlist
 from tests.alerts.fake_smtp import FakeSMTP
-from tests.factories import VacancyFactory, VolunteerFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def emails(store_shortlist: StoreShortlist, settings: Any) -> Callable[[int], list[int]]:
+def emails(many: Callable[[int], list[Alert]]) -> Callable[[int], list[int]]:
     """``n`` pending email alerts about one vacancy, by id."""
 
     def _emails(n: int) -> list[int]:
-        settings.ALERT_TOP_N = n
-        volunteers = [VolunteerFactory() for _ in range(n)]
-        store_shortlist(VacancyFactory(), [(v, 0.8) for v in volunteers])
-        return list(
-            Alert.objects.filter(volunteer__in=volunteers, channel="email").order_by("pk").values_list("pk", flat=True)
-        )
+        return [alert.pk for alert in many(n) if alert.channel == "email"]
 
     return _emails
 
