@@ -18,13 +18,13 @@ def route_partition_task(
 ) -> dict[str, str] | None:
     """The queue of a partition task, or None to fall through to the prefix routes.
 
-    A vacancy ranked over one partition names it; a profile rescored belongs to
+    A vacancy (or a batch of them) ranked over one partition names it; a profile rescored belongs to
     partition ``volunteer_id % MATCHING_PARTITIONS``, whose workers hold its row.
     """
     partitions = settings.MATCHING_PARTITIONS
     if partitions <= 1:
         return None
-    if name == tasknames.RANK_VACANCY_PARTITION:
+    if name in (tasknames.RANK_VACANCY_PARTITION, tasknames.RANK_BATCH_PARTITION):
         return {"queue": partition_queue(int(kwargs["partition"]))}
     if name == tasknames.RESCORE_VOLUNTEER:
         volunteer_id = kwargs.get("volunteer_id", args[0] if args else None)

@@ -22,6 +22,7 @@ RANK_VACANCY_CHUNK: Final = "matching.rank_vacancy_chunk"
 RANK_VACANCY_BATCH: Final = "matching.rank_vacancy_batch"
 # One partition of the roster (queue "match.p<k>" when MATCHING_PARTITIONS > 1).
 RANK_VACANCY_PARTITION: Final = "matching.rank_vacancy_partition"
+RANK_BATCH_PARTITION: Final = "matching.rank_batch_partition"
 RESCORE_VOLUNTEER: Final = "matching.rescore_volunteer"
 RECORD_OUTCOME: Final = "matching.record_outcome"
 RECONCILE_OPEN_VACANCIES: Final = "matching.reconcile_open_vacancies"

@@ -288,6 +288,58 @@ def vacancies_reconcile() -> list[int]:
     return vacancy_ids
 
 
+def vacancies_rank_batch_partitioned(*, vacancy_ids: Sequence[int]) -> tuple[list[int], list[list[int]]]:
+    """Start one run per open vacancy of a batch over every partition of the roster (the
+    nightly rematch of a partitioned roster). Returns the run ids and one [partition,
+    vocabulary id] per partition task to queue: each ranks the whole batch over its
+    partition in one pass of the engine (`runs_rank_partition`)."""
+    vacancies = list(open_vacancies().filter(pk__in=vacancy_ids).order_by("pk"))
+    if not vacancies:
+        return [], []
+    partitions = int(settings.MATCHING_PARTITIONS)
+    vocabulary_id = vocabulary_current()
+    run_ids = [_new_run(v).pk for v in vacancies]
+    MatchRun.objects.filter(pk__in=run_ids).update(chunks_total=partitions)
+    return run_ids, [[k, vocabulary_id] for k in range(partitions)]
+
+
+def runs_rank_partition(*, run_ids: Sequence[int], partition: int, vocabulary_id: int) -> int:
+    """Rank one partition of the roster for several runs at once, in the worker holding it;
+    each run merges when its last partition is in. Returns how many runs this call merged.
+
+    Runs that stopped working (done, failed, gone) are skipped. Delivered twice (a worker
+    killed after ranking), each run's partition overwrites its own chunk row and only
+    one caller wins each merge, as with `vacancy_rank_partition`.
+    """
+    runs = _working_runs(run_ids)
+    if not runs:
+        return 0
+    index = partition_index(partition, vocabulary_id=vocabulary_id)
+    by_id = {str(run.vacancy_id): run for run in runs}
+    ranked = engine.rank_many(
+        index,
+        [vacancy_to_engine(run.vacancy) for run in runs],
+        rules_for=lambda ev: rules_for_programme(by_id[ev.id].vacancy.programme),
+        today=today(),
+        top_k=settings.MATCHING_TOP_K,
+        explain_top=explain_top(),
+    )
+    merged = 0
+    for stored, (key, candidates) in enumerate(ranked.items()):
+        if stored % 8 == 0:  # storing a batch takes a while: keep the runs still to store alive
+            _working_runs([run.pk for run in runs])
+        run = by_id[key]
+        merged += _chunk_done(run, partition, [StoredCandidate.from_engine(c) for c in candidates], len(index))
+    return merged
+
+
+def _working_runs(run_ids: Sequence[int]) -> list[MatchRun]:
+    """The runs among `run_ids` still working, their leases extended, with what ranking reads."""
+    working = MatchRun.objects.filter(pk__in=run_ids, status=MatchRun.Status.RUNNING)
+    working.update(lease_until=_lease_end())
+    return list(working.select_related("vacancy__programme", "vacancy__host_institution").order_by("pk"))
+
+
 def open_vacancy_ids() -> list[int]:
     return list(Vacancy.objects.open().order_by("pk").values_list("pk", flat=True))
 

@@ -77,10 +77,25 @@ def reconcile_open_vacancies() -> int:
 
 @shared_task(name=tasknames.RANK_VACANCY_BATCH, acks_late=True, **DB_RETRY)
 def rank_vacancy_batch(vacancy_ids: list[int]) -> None:
-    """Rank a batch of vacancies in one engine pass; large rosters go one chunked task each."""
+    """Rank a batch of vacancies in one engine pass; large rosters go one chunked task each,
+    a partitioned roster one batch task per partition."""
+    if rank.partitioned():
+        run_ids, pairs = rank.vacancies_rank_batch_partitioned(vacancy_ids=vacancy_ids)
+        group(
+            rank_batch_partition.s(run_ids=run_ids, partition=partition, vocabulary_id=vocabulary_id)
+            for partition, vocabulary_id in pairs
+        ).apply_async()
+        return
     _, left = rank.vacancies_rank_batch(vacancy_ids=vacancy_ids)
     for vacancy_id in left:
         rank_vacancy.delay(vacancy_id)
+
+
+@shared_task(name=tasknames.RANK_BATCH_PARTITION, acks_late=True, **DB_RETRY)
+def rank_batch_partition(run_ids: list[int], partition: int, vocabulary_id: int) -> None:
+    """Rank one partition of the roster for a batch of runs (queue match.p<partition>); the
+    last partition of each run merges it."""
+    rank.runs_rank_partition(run_ids=run_ids, partition=partition, vocabulary_id=vocabulary_id)
 
 
 # Refitting a partitioned roster's statistics reads every profile's text: minutes at

@@ -10,9 +10,10 @@ from unittest import mock
 
 import pytest
 
+from assignments.models import Vacancy
 from config.routes import route_partition_task
 from core import tasknames
-from matching import index_cache, rank, rescore
+from matching import index_cache, rank, rescore, tasks
 from matching.engine import ProfileIndex
 from matching.index_cache import partition_index, partition_of, roster_index_reset
 from matching.models import MatchingVocabulary, MatchResult, MatchRun, MatchRunChunk
@@ -95,6 +96,66 @@ def test_partitions_merged_store_what_one_index_stores(partitions: int, settings
     assert _stored(vacancy) == single
 
 
+def test_a_batch_over_partitions_stores_what_one_index_stores_for_each_vacancy(settings: Any) -> None:
+    settings.MATCHING_TOP_K = 12
+    settings.MATCHING_EXPLAIN_TOP = 4
+    _roster(40)
+    first = VacancyFactory()
+    second = VacancyFactory(title="Nurse educator", required_skills=["nursing", "clinical teaching"])
+    closed = VacancyFactory(status=Vacancy.Status.CLOSED)
+    for vacancy in (first, second):
+        rank.vacancy_rank(vacancy_id=vacancy.pk)
+    single = {v.pk: _stored(v) for v in (first, second)}
+
+    settings.MATCHING_PARTITIONS = 3
+    run_ids, pairs = rank.vacancies_rank_batch_partitioned(vacancy_ids=[first.pk, second.pk, closed.pk])
+    merged = [
+        rank.runs_rank_partition(run_ids=run_ids, partition=k, vocabulary_id=vocabulary_id)
+        for k, vocabulary_id in reversed(pairs)
+    ]
+
+    assert [k for k, _ in pairs] == [0, 1, 2]
+    assert merged == [0, 0, 2]  # the last partition in merges both runs
+    runs = MatchRun.objects.filter(pk__in=run_ids)
+    assert sorted(runs.values_list("vacancy_id", flat=True)) == [first.pk, second.pk]
+    assert set(runs.values_list("status", "chunks_total", "scored")) == {(MatchRun.Status.DONE, 3, 40)}
+    assert not MatchRunChunk.objects.exists()
+    assert {v.pk: _stored(v) for v in (first, second)} == single
+    assert not MatchResult.objects.filter(vacancy=closed).exists()
+
+
+def test_a_partition_batch_delivered_twice_merges_each_run_once(settings: Any) -> None:
+    settings.MATCHING_PARTITIONS = 2
+    _roster(10)
+    vacancies = [VacancyFactory(), VacancyFactory(title="Clinical tutor")]
+    run_ids, pairs = rank.vacancies_rank_batch_partitioned(vacancy_ids=[v.pk for v in vacancies])
+
+    def partition(k: int) -> int:
+        return rank.runs_rank_partition(run_ids=run_ids, partition=k, vocabulary_id=pairs[k][1])
+
+    # acks_late: a worker killed after ranking its partition gets the task again.
+    assert [partition(0), partition(0), partition(1), partition(1)] == [0, 0, 2, 0]
+    assert MatchRun.objects.filter(pk__in=run_ids, status=MatchRun.Status.DONE).count() == 2
+    for vacancy in vacancies:
+        stored = list(MatchResult.objects.filter(vacancy=vacancy).values_list("volunteer_id", flat=True))
+        assert len(stored) == len(set(stored)) == 10
+
+
+def test_the_nightly_batch_of_a_partitioned_roster_queues_one_task_per_partition(settings: Any) -> None:
+    settings.MATCHING_PARTITIONS = 3
+    _roster(6)
+    vacancy = VacancyFactory()
+    with mock.patch("matching.tasks.group") as group:
+        tasks.rank_vacancy_batch(vacancy_ids=[vacancy.pk])
+
+    (signatures,) = group.call_args.args
+    queued = [(s.task, s.kwargs["partition"]) for s in signatures]
+    assert queued == [(tasknames.RANK_BATCH_PARTITION, k) for k in range(3)]
+    group.return_value.apply_async.assert_called_once_with()
+    run = MatchRun.objects.get(vacancy=vacancy)
+    assert (run.status, run.chunks_total) == (MatchRun.Status.RUNNING, 3)
+
+
 def test_a_partition_holds_only_its_own_profiles_with_the_shared_vocabulary(settings: Any) -> None:
     settings.MATCHING_PARTITIONS = 3
     volunteers = _roster(12)
@@ -175,6 +236,9 @@ def test_partition_tasks_are_routed_to_their_partitions_queue(settings: Any) -> 
     assert route_partition_task(
         tasknames.RANK_VACANCY_PARTITION, (), {"run_id": 1, "partition": 3, "vocabulary_id": 1}, {}
     ) == {"queue": "match.p3"}
+    assert route_partition_task(
+        tasknames.RANK_BATCH_PARTITION, (), {"run_ids": [1, 2], "partition": 1, "vocabulary_id": 1}, {}
+    ) == {"queue": "match.p1"}
     assert route_partition_task(tasknames.RANK_VACANCY, (5,), {}, {}) is None
     settings.MATCHING_PARTITIONS = 1
     assert route_partition_task(tasknames.RESCORE_VOLUNTEER, (), {"volunteer_id": 10}, {}) is None
