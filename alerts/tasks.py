@@ -20,7 +20,8 @@ from django.conf import settings
 from alerts.models import Alert, Channel
 from alerts.selectors import alerts_for_vacancy_pending
 from alerts.services import creation, digests, managers, notes
-from alerts.services.sending import Outcome, alert_deliver, alerts_deliver, alerts_sweep, retry_delay
+from alerts.services.claims import retry_delay
+from alerts.services.sending import Outcome, alert_deliver, alerts_deliver, alerts_sweep
 from core import tasknames
 from core.tasks import DB_RETRY
 

@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from alerts.models import Alert, Channel, Rhythm
 from alerts.selectors import alerts_for_vacancy_pending, preference_for, volunteer_may_receive
+from alerts.services.claims import UNUSED_PROFILE_FIELDS
 from alerts.services.dispatch import alerts_dispatch_vacancy_requested
 from alerts.services.managers import manager_first_candidates_alert
-from alerts.services.sending import UNUSED_PROFILE_FIELDS
 from assignments.models import Application, Vacancy
 from matching.engine.model import load_model
 from matching.models import MatchResult

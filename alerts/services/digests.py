@@ -8,8 +8,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from alerts.models import Alert, Channel, Rhythm
+from alerts.services.claims import alerts_mark, alerts_release, lease_end
 from alerts.services.messages import digest_message
-from alerts.services.sending import Outcome, alert_blocked_reason, alerts_mark, alerts_release, lease_end
+from alerts.services.sending import Outcome, alert_blocked_reason
 from alerts.transports import PermanentDeliveryError, TransientDeliveryError, transport_for
 
 DIGEST_RHYTHMS = (Rhythm.DAILY, Rhythm.WEEKLY)

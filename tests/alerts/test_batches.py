@@ -18,7 +18,8 @@ from django.utils import timezone
 from alerts import tasks
 from alerts.models import Alert, InboxMessage
 from alerts.services import sending
-from alerts.services.sending import alerts_claim, alerts_deliver, alerts_sweep
+from alerts.services.claims import alerts_claim
+from alerts.services.sending import alerts_deliver, alerts_sweep
 from tests.alerts.fake_smtp import FakeSMTP
 from tests.support.markers import needs_postgresql
 

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from alerts import tasks
 from alerts.models import Alert
-from alerts.services.sending import Outcome, alert_deliver, alerts_replay, alerts_sweep, lease_end, retry_delay
+from alerts.services.claims import lease_end, retry_delay
+from alerts.services.sending import Outcome, alert_deliver, alerts_replay, alerts_sweep
 from core.models import OutboxMessage
 from core.tasknames import SEND_ALERT as TASK_SEND_ALERT
 from tests.alerts.conftest import StoreShortlist

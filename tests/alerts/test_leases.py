@@ -20,7 +20,8 @@ from django.utils import timezone
 from alerts import tasks
 from alerts.models import Alert
 from alerts.services import sending
-from alerts.services.sending import alerts_claim, alerts_deliver, alerts_sweep
+from alerts.services.claims import alerts_claim
+from alerts.services.sending import alerts_deliver, alerts_sweep
 from alerts.transports import email as email_transport
 from alerts.transports.base import Message
 from tests.alerts.conftest import StoreShortlist

@@ -11,8 +11,8 @@ from django.core import signing
 
 from alerts.models import Alert
 from alerts.services import messages
+from alerts.services.claims import alerts_claim
 from alerts.services.messages import RenderCache, message_for
-from alerts.services.sending import alerts_claim
 from tests.alerts.conftest import StoreShortlist
 from tests.factories import VacancyFactory, VolunteerFactory
 

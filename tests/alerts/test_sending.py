@@ -12,7 +12,8 @@ from django.db.models import QuerySet
 
 from alerts import tasks
 from alerts.models import Alert, AlertPreference, InboxMessage
-from alerts.services.sending import Outcome, alert_claim, alert_deliver
+from alerts.services.claims import alert_claim
+from alerts.services.sending import Outcome, alert_deliver
 from assignments.models import Vacancy
 from assignments.services import vacancy_set_status
 from tests.alerts.conftest import StoreShortlist
