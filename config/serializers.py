@@ -12,13 +12,14 @@ from rest_framework import serializers
 from core.validators import CHARACTER_CHECKS
 
 
+# Reject fields the serializer does not take, naming each one.
+#
+# A typo ("residence_contry") silently ignored would look like success to the client
+# while storing nothing; read-only fields sent back are refused for the same reason.
+# (A comment, not a docstring: drf-spectacular describes a serializer by the first
+# docstring in its classes, and every input serializer without one of its own would
+# be described by this mixin's.)
 class StrictFieldsMixin:
-    """Reject fields the serializer does not take, naming each one.
-
-    A typo ("residence_contry") silently ignored would look like success to
-    the client while storing nothing; read-only fields sent back are refused
-    for the same reason.
-    """
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, Mapping):
