@@ -11,7 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from matching.engine.explain import Memo, candidate_explanation, key_lookup, skill_keys, vocabulary_of
+from matching.engine.explain import SkillMatcher, candidate_explanation, skill_keys, vocabulary_of
 from matching.engine.index import ProfileIndex
 from matching.engine.scoring import (
     COMPONENTS,
@@ -96,9 +96,7 @@ def _candidates(
         4,
     ).T.tolist()
     vocab = vocabulary_of(index.lexicon)
-    keys = skill_keys(query.terms, vocab) if n_explain else []
-    lookup = key_lookup(keys)
-    memo: Memo = {}
+    matcher = SkillMatcher(skill_keys(query.terms, vocab) if n_explain else [], vocab)
     codes = [code for code, _ in fit.failures]
     # Ranked lists hold eligible people only: the rules each one fails are listed only
     # where there are some.
@@ -122,9 +120,7 @@ def _candidates(
         missing: list[str] = []
         if explained:
             cov = extra[i][3] if dated[i] else None
-            reasons, matched, missing = candidate_explanation(
-                profile, vacancy, notes, keys, lookup, memo, vocab, failed, cov
-            )
+            reasons, matched, missing = candidate_explanation(profile, vacancy, notes, matcher, failed, cov)
         out.append(
             Candidate(
                 profile_id=profile.id,
