@@ -32,6 +32,7 @@ CHUNK = 64
 POOL_FACTOR = 8  # rows pre-selected by text score per requested candidate
 POOL_GROWTH = 8  # the next pool's size when a pool fails its check
 MIN_POOL = 2_000  # vacancies scored together in rank_many (bounds the dense score block)
+SAMPLE_STEP = 8  # every 8th text score is sampled to find a pool's lowest score quickly
 
 
 def id_order(profile_id: str) -> tuple[int, str]:
@@ -65,6 +66,32 @@ def _top_rows(
         ids = [id_order(index.profile(r).id) for r in row_of.tolist()]
         order = np.array(sorted(range(len(pos)), key=lambda i: (-best[i], ids[i])), dtype=np.int64)
     return pos[order[:top_k]]
+
+
+def _best_rows(text: NDArray[np.float32], size: int) -> tuple[NDArray[np.int64], np.float32]:
+    """The rows of the `size` best text scores, and the lowest of those scores.
+
+    Which of several rows tied at the lowest score get in is immaterial to the ranking
+    (see `_rank_one`), and so is their order (`_top_rows` orders by score and id): here
+    the first, in row order.
+    """
+    # The best `size` are among the rows that reach a bound taken from a sample (its best
+    # 2 * size / SAMPLE_STEP: the pool's share of it twice over) whenever at least `size`
+    # rows reach it, as they nearly always do: one pass over every row, and the rest on
+    # those few (a pool of 2,000 of 100,000 synthetic volunteers: 0.28 ms, where
+    # argpartition took 1.07).
+    rows: NDArray[np.int64] | None = None
+    sample = text[::SAMPLE_STEP]
+    k = max(2 * size // SAMPLE_STEP, 1)
+    if k < len(sample):
+        rows = np.flatnonzero(text >= np.partition(sample, len(sample) - k)[len(sample) - k])
+    if rows is None or len(rows) < size:
+        rows = np.arange(len(text))
+    scores = text[rows]
+    lowest = np.partition(scores, len(scores) - size)[len(scores) - size]
+    above = rows[scores > lowest]
+    tied = rows[scores == lowest][: size - len(above)]
+    return np.concatenate([above, tied]), lowest
 
 
 def _candidates(
@@ -156,7 +183,6 @@ def _rank_one(
         # Outside the subset nobody can enter the pool or pass the mask.
         text = np.where(subset, text, np.float32(-1e9))
     pool_size = max(POOL_FACTOR * top_k, MIN_POOL)
-    neg_text: NDArray[np.float32] | None = None
     # The structured signals add at most max_bonus to a logit, so the best final
     # logits lie among the best text scores: score a pool, and check that nobody
     # outside it (text <= the pool's lowest) could beat the k-th; otherwise a pool
@@ -164,14 +190,12 @@ def _rank_one(
     # seven), and only then all rows. Any pool that passes the check gives the list
     # all rows would.
     while not include_ineligible and index.n_rows > 2 * pool_size:
-        if neg_text is None:
-            neg_text = -text
-        pool = np.argpartition(neg_text, pool_size - 1)[:pool_size]
+        pool, lowest = _best_rows(text, pool_size)
         fit = structured_fit(index, query, rules, today, pool)
         final = text[pool] + fit.bonus
         eligible = fit.eligible if subset is None else fit.eligible & subset[pool]
         pos = _top_rows(index, final, eligible, top_k, pool)
-        if len(pos) == top_k and final[pos[-1]] > text[pool].min() + max_bonus(index):
+        if len(pos) == top_k and final[pos[-1]] > lowest + max_bonus(index):
             return _candidates(index, query, fit, text[pool], final, pos, pool[pos], explain_top)
         pool_size *= POOL_GROWTH
     fit = structured_fit(index, query, rules, today)
