@@ -105,14 +105,14 @@ def skill_keys(terms: VacancyTerms, vocab: Vocabulary | None = None) -> list[Ski
 
 
 def _covers(
-    key: SkillKey, own_concepts: frozenset[str], own_stems: frozenset[str], vocab: Vocabulary, is_title: bool
+    key: SkillKey, own: frozenset[str], own_families: set[str], own_stems: frozenset[str], is_title: bool
 ) -> tuple[str, tuple[str, ...]] | None:
     """What kind of evidence one of the person's phrases is for a vacancy skill, if any.
 
+    `own` are the phrase's concepts other than sectors, `own_families` their families.
     The person's job title (`is_title`) is evidence only of the very skill it names:
     an advocate's title is not evidence of Islamic law.
     """
-    own = own_concepts - vocab.sector_concepts
     if key.concepts & own:
         return SAME, tuple(sorted(key.stems & own_stems))
     if key.stems and key.stems <= own_stems and not (key.concepts and own):
@@ -120,7 +120,6 @@ def _covers(
         return SAME, tuple(sorted(key.stems))
     if is_title:
         return None
-    own_families = {vocab.family_of[c] for c in own if c in vocab.family_of}
     if key.families & own_families:
         return RELATED, ()
     shared = tuple(sorted(key.stems & own_stems))
@@ -150,11 +149,13 @@ def _phrase_hits(
     seen: set[int] = set()
     hits: list[tuple[int, str, tuple[str, ...]]] = []
     families = {vocab.family_of[c] for c in own_concepts if c in vocab.family_of}
+    own = own_concepts - vocab.sector_concepts
+    own_families = {vocab.family_of[c] for c in own if c in vocab.family_of}
     for term in (*own_concepts, *families, *own_stems):
         for i in lookup.get(term, ()):
             if i not in seen:
                 seen.add(i)
-                found = _covers(keys[i], own_concepts, own_stems, vocab, is_title)
+                found = _covers(keys[i], own, own_families, own_stems, is_title)
                 if found is not None:
                     hits.append((i, *found))
     return hits
