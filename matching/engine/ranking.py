@@ -61,10 +61,12 @@ def _top_rows(
         pos = pos[neg <= kth]  # the top_k and whoever ties with the k-th
     best = scores[pos]
     order = np.argsort(-best, kind="stable")
-    if len(np.unique(best)) < len(best):
+    ordered = best[order]
+    if np.any(ordered[1:] == ordered[:-1]):
         row_of = pos if rows is None else rows[pos]
         ids = [id_order(index.profile(r).id) for r in row_of.tolist()]
-        order = np.array(sorted(range(len(pos)), key=lambda i: (-best[i], ids[i])), dtype=np.int64)
+        ranked = sorted(zip((-best).tolist(), ids, range(len(pos)), strict=True))  # ids are unique
+        order = np.array([i for _, _, i in ranked], dtype=np.int64)
     return pos[order[:top_k]]
 
 
@@ -117,11 +119,11 @@ def _candidates(
     n_explain = len(rows) if explain_top is None else explain_top
     if components is None:
         components = np.asarray((index.row_vectors(rows) @ query.parts.T).todense())
-    comp = np.round(components, 4).tolist()
-    extra = np.round(
-        np.stack([text[pos], fit.experience[pos], fit.languages[pos], fit.availability[pos]]),
-        4,
-    ).T.tolist()
+    extra = np.stack([text[pos], fit.experience[pos], fit.languages[pos], fit.availability[pos]], axis=1)
+    parts = [
+        dict(zip(PART_NAMES, values, strict=True))
+        for values in np.hstack([np.round(components, 4), np.round(extra, 4)]).tolist()
+    ]
     vocab = vocabulary_of(index.lexicon)
     matcher = SkillMatcher(skill_keys(query.terms, vocab) if n_explain else [], vocab)
     codes = [code for code, _ in fit.failures]
@@ -131,7 +133,6 @@ def _candidates(
     any_failed = failing.any(axis=1).tolist()
     dated = (index.cols.has_dates[rows] & (query.vacancy.start_date is not None)).tolist()
     scores = squash(final[pos]).tolist()
-    parts = [dict(zip(PART_NAMES, c + e, strict=True)) for c, e in zip(comp, extra, strict=True)]
     band = model_of(index.config).band
     vacancy = query.vacancy
     out: list[Candidate] = []
@@ -146,7 +147,7 @@ def _candidates(
         matched: list[tuple[str, str]] = []
         missing: list[str] = []
         if explained:
-            cov = extra[i][3] if dated[i] else None
+            cov = parts[i]["availability"] if dated[i] else None
             reasons, matched, missing = candidate_explanation(profile, vacancy, notes, matcher, failed, cov)
         out.append(
             Candidate(
