@@ -123,13 +123,13 @@ def _candidates(
     n_explain = len(rows) if explain_top is None else explain_top
     if components is None:
         components = np.asarray((index.row_vectors(rows) @ query.parts.T).todense())
-    extra = np.stack([text[pos], fit.experience[pos], fit.languages[pos], fit.availability[pos]], axis=1)
+    extra = np.stack([text[pos], fit.experience[pos], fit.languages[pos], fit.availability[pos]]).T
     parts = [
         dict(zip(PART_NAMES, values, strict=True))
-        for values in np.hstack([np.round(components, 4), np.round(extra, 4)]).tolist()
+        for values in np.concatenate([np.round(components, 4), np.round(extra, 4)], axis=1).tolist()
     ]
     vocab = vocabulary_of(index.lexicon)
-    matcher = SkillMatcher(skill_keys(query.terms, vocab) if n_explain else [], vocab)
+    matcher = SkillMatcher(skill_keys(query.terms, vocab), vocab) if n_explain else None
     codes = [code for code, _ in fit.failures]
     # Ranked lists hold eligible people only: the rules each one fails are listed only
     # where there are some.
@@ -150,7 +150,7 @@ def _candidates(
         reasons: list[str] = []
         matched: list[tuple[str, str]] = []
         missing: list[str] = []
-        if explained:
+        if explained and matcher is not None:
             cov = parts[i]["availability"] if dated[i] else None
             reasons, matched, missing = candidate_explanation(profile, vacancy, notes, matcher, failed, cov)
         out.append(
