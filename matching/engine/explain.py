@@ -72,10 +72,11 @@ class Vocabulary:
 
     sector_concepts: frozenset[str]
     family_of: dict[str, str]
+    concepts_of: dict[str, frozenset[str]]  # family -> its concepts
 
     @classmethod
     def empty(cls) -> Vocabulary:
-        return cls(frozenset(), {})
+        return cls(frozenset(), {}, {})
 
 
 @cache
@@ -84,7 +85,11 @@ def vocabulary_of(lexicon: Lexicon | None) -> Vocabulary:
     if lexicon is None:
         return Vocabulary.empty()
     sectors = frozenset(f"c:{c.id}" for c in lexicon.concepts if c.kind == "sector")
-    return Vocabulary(sectors, {f"c:{c.id}": f"f:{c.family}" for c in lexicon.concepts})
+    family_of = {f"c:{c.id}": f"f:{c.family}" for c in lexicon.concepts}
+    concepts_of: dict[str, set[str]] = {}
+    for concept, family in family_of.items():
+        concepts_of.setdefault(family, set()).add(concept)
+    return Vocabulary(sectors, family_of, {f: frozenset(cs) for f, cs in concepts_of.items()})
 
 
 def skill_keys(terms: VacancyTerms, vocab: Vocabulary | None = None) -> list[SkillKey]:
@@ -100,14 +105,14 @@ def skill_keys(terms: VacancyTerms, vocab: Vocabulary | None = None) -> list[Ski
 
 
 def _covers(
-    key: SkillKey, own_concepts: frozenset[str], own_stems: frozenset[str], vocab: Vocabulary, is_title: bool
+    key: SkillKey, own: frozenset[str], own_families: set[str], own_stems: frozenset[str], is_title: bool
 ) -> tuple[str, tuple[str, ...]] | None:
     """What kind of evidence one of the person's phrases is for a vacancy skill, if any.
 
+    `own` are the phrase's concepts other than sectors, `own_families` their families.
     The person's job title (`is_title`) is evidence only of the very skill it names:
     an advocate's title is not evidence of Islamic law.
     """
-    own = own_concepts - vocab.sector_concepts
     if key.concepts & own:
         return SAME, tuple(sorted(key.stems & own_stems))
     if key.stems and key.stems <= own_stems and not (key.concepts and own):
@@ -115,7 +120,6 @@ def _covers(
         return SAME, tuple(sorted(key.stems))
     if is_title:
         return None
-    own_families = {vocab.family_of[c] for c in own if c in vocab.family_of}
     if key.families & own_families:
         return RELATED, ()
     shared = tuple(sorted(key.stems & own_stems))
@@ -145,58 +149,87 @@ def _phrase_hits(
     seen: set[int] = set()
     hits: list[tuple[int, str, tuple[str, ...]]] = []
     families = {vocab.family_of[c] for c in own_concepts if c in vocab.family_of}
+    own = own_concepts - vocab.sector_concepts
+    own_families = {vocab.family_of[c] for c in own if c in vocab.family_of}
     for term in (*own_concepts, *families, *own_stems):
         for i in lookup.get(term, ()):
             if i not in seen:
                 seen.add(i)
-                found = _covers(keys[i], own_concepts, own_stems, vocab, is_title)
+                found = _covers(keys[i], own, own_families, own_stems, is_title)
                 if found is not None:
                     hits.append((i, *found))
     return hits
 
 
-def match_skills(
-    keys: list[SkillKey],
-    notes: Notes,
-    lookup: dict[str, list[int]] | None = None,
-    memo: dict[tuple[str, bool], list[tuple[int, str, tuple[str, ...]]]] | None = None,
-    vocab: Vocabulary | None = None,
-    title: str = "",
-) -> tuple[list[Evidence], list[str]]:
-    """The best evidence for each vacancy skill, and the skills with no same-skill evidence.
+# One phrase's bearing on one vacancy skill: (skill index, (kind's rank, words in common), evidence).
+Hit = tuple[int, tuple[int, int], Evidence]
 
-    `lookup` and `memo` are per-vacancy caches: rosters repeat the same skill phrases
-    ("M&E", "project management"), so each phrase is matched once per vacancy. `title`
-    is the person's job title (their headline).
+
+class SkillMatcher:
+    """A vacancy's skill keys, and what matching people against them needs, built once per vacancy.
+
+    Rosters repeat the same skill phrases ("M&E", "project management"), so each phrase
+    is matched once per vacancy (`memo`); and most of a person's phrases share no term
+    with the vacancy's skills, so those are passed over with two set tests (`reachable`).
     """
-    vocab = vocab or Vocabulary.empty()
-    lookup = key_lookup(keys) if lookup is None else lookup
-    memo = {} if memo is None else memo
-    best: list[Evidence | None] = [None] * len(keys)
-    for own_text, own_concepts, own_stems in notes.skill_keys:
-        is_title = bool(title) and own_text == title
-        hits = memo.get((own_text, is_title))
+
+    def __init__(self, keys: list[SkillKey], vocab: Vocabulary | None = None) -> None:
+        self.keys = keys
+        self.vocab = vocab or Vocabulary.empty()
+        self.lookup = key_lookup(keys)
+        # A phrase bears on a skill only through a term in `lookup`: one of its concepts or
+        # stems, or the family of one of its concepts; so through a concept or stem in here.
+        family_concepts = (self.vocab.concepts_of.get(term, frozenset()) for term in self.lookup)
+        self.reachable = frozenset(self.lookup).union(*family_concepts)
+        self.memo: dict[tuple[str, bool], list[Hit]] = {}
+        self.concepts_in_order = [sorted(key.concepts) for key in keys]
+        self.concepts = frozenset().union(*(key.concepts for key in keys))
+
+    def _hits(
+        self, own_text: str, own_concepts: frozenset[str], own_stems: frozenset[str], is_title: bool
+    ) -> list[Hit]:
+        hits = self.memo.get((own_text, is_title))
         if hits is None:
-            hits = memo[(own_text, is_title)] = _phrase_hits(keys, lookup, own_concepts, own_stems, vocab, is_title)
-        for i, kind, words in hits:
-            current = best[i]
-            if current is None or (_RANK[kind], len(words)) > (_RANK[current.kind], len(current.words)):
-                best[i] = Evidence(keys[i].text, kind, own_text, words)
-    evidence: list[Evidence] = []
-    missing: list[str] = []
-    for key, ev in zip(keys, best, strict=True):
-        if ev is None or ev.kind != SAME:
-            # The person's own words for the very concept, anywhere in their text.
-            for concept in sorted(key.concepts):
-                surface = notes.surfaces.get(concept)
-                if surface:
-                    ev = Evidence(key.text, SAME, surface)
-                    break
-        if ev is not None:
-            evidence.append(ev)
-        if ev is None or ev.kind != SAME:
-            missing.append(key.text)
-    return evidence, missing
+            found = _phrase_hits(self.keys, self.lookup, own_concepts, own_stems, self.vocab, is_title)
+            hits = self.memo[(own_text, is_title)] = [
+                (i, (_RANK[kind], len(words)), Evidence(self.keys[i].text, kind, own_text, words))
+                for i, kind, words in found
+            ]
+        return hits
+
+    def match(self, notes: Notes, title: str = "") -> tuple[list[Evidence], list[str]]:
+        """The best evidence for each vacancy skill, and the skills with no same-skill evidence.
+
+        `title` is the person's job title (their headline).
+        """
+        reachable = self.reachable
+        best: list[tuple[tuple[int, int], Evidence] | None] = [None] * len(self.keys)
+        for own_text, own_concepts, own_stems in notes.skill_keys:
+            if reachable.isdisjoint(own_stems) and reachable.isdisjoint(own_concepts):
+                continue
+            is_title = bool(title) and own_text == title
+            for i, strength, hit in self._hits(own_text, own_concepts, own_stems, is_title):
+                current = best[i]
+                if current is None or strength > current[0]:
+                    best[i] = (strength, hit)
+        # A skill without same-skill evidence is covered by the person's own words for one
+        # of its concepts anywhere in their text (most people have none: one set test).
+        surfaces = notes.surfaces if not self.concepts.isdisjoint(notes.surfaces) else {}
+        evidence: list[Evidence] = []
+        missing: list[str] = []
+        for key, concepts, found in zip(self.keys, self.concepts_in_order, best, strict=True):
+            ev = None if found is None else found[1]
+            if ev is None or ev.kind != SAME:
+                for concept in concepts:
+                    surface = surfaces.get(concept)
+                    if surface:
+                        ev = Evidence(key.text, SAME, surface)
+                        break
+            if ev is not None:
+                evidence.append(ev)
+            if ev is None or ev.kind != SAME:
+                missing.append(key.text)
+        return evidence, missing
 
 
 def evidence_reason(ev: Evidence) -> str:
@@ -250,17 +283,11 @@ def notes_of(terms: ProfileTerms) -> Notes:
     return Notes(list(terms.skill_keys), {t: s for t, s in terms.surfaces.items() if t.startswith("c:")})
 
 
-Memo = dict[tuple[str, bool], list[tuple[int, str, tuple[str, ...]]]]
-
-
 def candidate_explanation(
     profile: Profile,
     vacancy: Vacancy,
     notes: Notes,
-    keys: list[SkillKey],
-    lookup: dict[str, list[int]],
-    memo: Memo,
-    vocab: Vocabulary,
+    matcher: SkillMatcher,
     failed: list[str],
     coverage: float | None,
 ) -> tuple[list[str], list[tuple[str, str]], list[str]]:
@@ -269,7 +296,7 @@ def candidate_explanation(
     The one place both explanation paths go through: the ranking's (for the top
     of a list) and `StoredExplainer`'s (for stored candidates, when read).
     """
-    evidence, missing = match_skills(keys, notes, lookup, memo, vocab, profile.headline)
+    evidence, missing = matcher.match(notes, profile.headline)
     matched = [(e.skill, e.own) for e in evidence if e.kind == SAME]
     return reasons_for(profile, vacancy, evidence, missing, failed, coverage), matched, missing
 
@@ -286,20 +313,19 @@ class StoredExplainer:
         self.config = config or EngineConfig()
         self.lexicon = load_lexicon() if self.config.use_lexicon else None
         self.vocab = vocabulary_of(self.lexicon)
-        self._vacancies: dict[str, tuple[list[SkillKey], dict[str, list[int]], Memo]] = {}
+        self._matchers: dict[str, SkillMatcher] = {}
 
     def explain(
         self, profile: Profile, vacancy: Vacancy, availability: float | None
     ) -> tuple[list[str], list[tuple[str, str]], list[str]]:
         """What `rank` would have said of this eligible candidate; ``availability`` is the stored part."""
-        cached = self._vacancies.get(vacancy.id)
-        if cached is None:
+        matcher = self._matchers.get(vacancy.id)
+        if matcher is None:
             keys = skill_keys(vacancy_terms(vacancy, self.lexicon, self.config), self.vocab)
-            cached = self._vacancies[vacancy.id] = (keys, key_lookup(keys), {})
-        keys, lookup, memo = cached
+            matcher = self._matchers[vacancy.id] = SkillMatcher(keys, self.vocab)
         notes = notes_of(profile_terms(profile, self.lexicon, self.config))
         dated = (profile.available_from is not None or profile.available_until is not None) and (
             vacancy.start_date is not None
         )
         coverage = availability if dated else None
-        return candidate_explanation(profile, vacancy, notes, keys, lookup, memo, self.vocab, [], coverage)
+        return candidate_explanation(profile, vacancy, notes, matcher, [], coverage)
