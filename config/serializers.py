@@ -20,7 +20,6 @@ from core.validators import CHARACTER_CHECKS
 # docstring in its classes, and every input serializer without one of its own would
 # be described by this mixin's.)
 class StrictFieldsMixin:
-
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, Mapping):
             writable = {name for name, field in self.fields.items() if not field.read_only}  # type: ignore[attr-defined]
