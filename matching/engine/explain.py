@@ -8,6 +8,7 @@ from functools import cache
 from core.vocabulary import LANGUAGE_LEVELS
 from matching.engine.features import Notes, ProfileTerms, VacancyTerms, profile_terms, vacancy_terms
 from matching.engine.lexicon import Lexicon, load_lexicon
+from matching.engine.text import content_stems, normalise, tokenize
 from matching.engine.types import EngineConfig, Profile, Vacancy
 
 LANGUAGE_NAMES: dict[str, str] = {
@@ -110,10 +111,11 @@ def _covers(
     """What kind of evidence one of the person's phrases is for a vacancy skill, if any.
 
     `own` are the phrase's concepts other than sectors, `own_families` their families.
-    The person's job title (`is_title`) is evidence only of the very skill it names:
-    an advocate's title is not evidence of Islamic law.
+    The person's job title (`is_title`) is evidence only of a skill it names, in a word
+    of the skill: an advocate's title is not evidence of Islamic law, nor a physical
+    therapist's of prosthetics (though the lexicon puts both in rehabilitation).
     """
-    if key.concepts & own:
+    if key.concepts & own and (not is_title or key.stems & own_stems):
         return SAME, tuple(sorted(key.stems & own_stems))
     if key.stems and key.stems <= own_stems and not (key.concepts and own):
         # Every word of the skill, and no lexicon concept saying they differ.
@@ -200,36 +202,84 @@ class SkillMatcher:
     def match(self, notes: Notes, title: str = "") -> tuple[list[Evidence], list[str]]:
         """The best evidence for each vacancy skill, and the skills with no same-skill evidence.
 
-        `title` is the person's job title (their headline).
+        A lexicon concept is a field of work ("rehabilitation", "anaesthesia"), wider than
+        one skill: a phrase that shares only a concept with several of the vacancy's skills
+        is same-skill evidence for one of them (the first, in the vacancy's order) and
+        related work for the others. A phrase holding every word of a skill is evidence of
+        it however many others it also covers. `title` is the person's job title (their
+        headline).
         """
         reachable = self.reachable
-        best: list[tuple[tuple[int, int], Evidence] | None] = [None] * len(self.keys)
+        found: list[list[tuple[tuple[int, int], Evidence]]] = [[] for _ in self.keys]
         for own_text, own_concepts, own_stems in notes.skill_keys:
             if reachable.isdisjoint(own_stems) and reachable.isdisjoint(own_concepts):
                 continue
             is_title = bool(title) and own_text == title
             for i, strength, hit in self._hits(own_text, own_concepts, own_stems, is_title):
-                current = best[i]
-                if current is None or strength > current[0]:
-                    best[i] = (strength, hit)
+                found[i].append((strength, hit))
         # A skill without same-skill evidence is covered by the person's own words for one
         # of its concepts anywhere in their text (most people have none: one set test).
         surfaces = notes.surfaces if not self.concepts.isdisjoint(notes.surfaces) else {}
+        cited: list[str] = []  # phrases cited as the same skill through a concept only
         evidence: list[Evidence] = []
         missing: list[str] = []
-        for key, concepts, found in zip(self.keys, self.concepts_in_order, best, strict=True):
-            ev = None if found is None else found[1]
+        for key, concepts, hits in zip(self.keys, self.concepts_in_order, found, strict=True):
+            ev, taken = _strongest(key, hits, cited)
             if ev is None or ev.kind != SAME:
                 for concept in concepts:
                     surface = surfaces.get(concept)
-                    if surface:
+                    if surface and not _within(surface, cited) and _may_cite(key, surface, title):
                         ev = Evidence(key.text, SAME, surface)
+                        cited.append(surface)
                         break
+                else:
+                    if taken is not None and (ev is None or ev.kind != RELATED):
+                        ev = Evidence(key.text, RELATED, taken.own)
             if ev is not None:
                 evidence.append(ev)
             if ev is None or ev.kind != SAME:
                 missing.append(key.text)
         return evidence, missing
+
+
+def _strongest(
+    key: SkillKey, hits: list[tuple[tuple[int, int], Evidence]], cited: list[str]
+) -> tuple[Evidence | None, Evidence | None]:
+    """The strongest evidence for a skill that does not cite as the same skill again a phrase
+    already cited through a concept only (adding the one it cites so to `cited`); and the
+    strongest same-skill evidence passed over for that reason, if any."""
+    if len(hits) > 1:
+        hits = sorted(hits, key=lambda hit: hit[0], reverse=True)
+    taken = None
+    for _, ev in hits:
+        if ev.kind != SAME or _names(key, ev):
+            return ev, taken
+        if ev.own not in cited:
+            cited.append(ev.own)
+            return ev, taken
+        taken = taken or ev
+    return None, taken
+
+
+def _names(key: SkillKey, ev: Evidence) -> bool:
+    """Whether the evidence holds every word of the skill (not only a concept in common)."""
+    return bool(key.stems) and key.stems <= set(ev.words)
+
+
+def _within(surface: str, cited: list[str]) -> bool:
+    """Whether a concept's words are part of a phrase already cited as the same skill."""
+    if not cited:
+        return False
+    words = normalise(surface)
+    return any(words in normalise(phrase) for phrase in cited)
+
+
+def _may_cite(key: SkillKey, surface: str, title: str) -> bool:
+    """A concept's words found in the person's job title are cited only for a skill the
+    title names (a word in common), as the title itself is."""
+    if not title or normalise(surface) not in normalise(title):
+        return True
+    return bool(key.stems & set(content_stems(tokenize(surface))))
 
 
 def evidence_reason(ev: Evidence) -> str:

@@ -115,6 +115,46 @@ def test_a_job_title_is_never_evidence_for_a_skill_it_does_not_name() -> None:
     assert not any("Advocate of the High Court" in r for r in cand.reasons)
 
 
+ANAESTHETIST = vacancy(
+    title="Consultant Anaesthetist",
+    required_skills=("general anaesthesia", "airway management"),
+    preferred_skills=("obstetric anaesthesia",),
+)
+
+
+def test_one_phrase_in_a_field_is_the_same_skill_for_one_skill_and_related_for_the_others() -> None:
+    # The lexicon puts all three skills and the phrase in one field (anaesthesia): the
+    # phrase shows the person works in it, not that they have each of its skills.
+    doctor = profile("doc", headline="Hospital doctor", summary="Theatre work.", skills=("sedation for surgery",))
+    cand = rank(ProfileIndex.build([doctor]), ANAESTHETIST, today=TODAY, top_k=5)[0]
+    cited = [r for r in cand.reasons if "'sedation for surgery'" in r]
+    assert cited == [
+        "general anaesthesia \u2190 'sedation for surgery'",
+        "related to airway management: 'sedation for surgery'",
+        "related to obstetric anaesthesia: 'sedation for surgery'",
+    ]
+    assert cand.matched_skills == [("general anaesthesia", "sedation for surgery")]
+    assert cand.missing_skills == ["airway management", "obstetric anaesthesia"]
+
+
+def test_a_phrase_holding_every_word_of_several_skills_is_evidence_of_each() -> None:
+    tutor = profile("mt", headline="Tutor", summary="College.", skills=("midwifery training",))
+    vac = vacancy(title="Midwifery tutor", required_skills=("midwifery", "midwifery training"), preferred_skills=())
+    cand = rank(ProfileIndex.build([tutor]), vac, today=TODAY, top_k=5)[0]
+    assert cand.matched_skills == [("midwifery", "midwifery training"), ("midwifery training", "midwifery training")]
+
+
+def test_a_job_title_is_evidence_only_of_a_skill_it_names_in_a_word() -> None:
+    # "physical therapist" and "prosthetics and orthotics" are one field in the lexicon (rehabilitation).
+    physio = profile("pt", headline="Physical therapist", summary="Outpatient clinic.", skills=("gait training",))
+    vac = vacancy(title="Physiotherapist", required_skills=("prosthetics and orthotics",), preferred_skills=())
+    cand = rank(ProfileIndex.build([physio]), vac, today=TODAY, top_k=5)[0]
+    assert not any("Physical therapist" in r or "physical therapist" in r for r in cand.reasons)
+    vet_nurse = profile("vn", headline="Veterinary nurse, small-animal anaesthesia", summary="Clinic.", skills=())
+    cand = rank(ProfileIndex.build([vet_nurse]), ANAESTHETIST, today=TODAY, top_k=5)[0]
+    assert not any(r.startswith("airway management \u2190") for r in cand.reasons)
+
+
 def test_the_bands_are_ordered_and_cover_every_score() -> None:
     model = load_model()
     assert 0.0 < model.floor <= model.good <= model.strong < 1.0
