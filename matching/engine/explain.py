@@ -163,8 +163,9 @@ def _phrase_hits(
     return hits
 
 
-# One phrase's bearing on one vacancy skill: (skill index, (kind's rank, words in common), evidence).
-Hit = tuple[int, tuple[int, int], Evidence]
+# One phrase's bearing on one vacancy skill: (skill index, (kind's rank, words in common),
+# evidence, the lexicon concepts they share).
+Hit = tuple[int, tuple[int, int], Evidence, frozenset[str]]
 
 
 class SkillMatcher:
@@ -194,7 +195,12 @@ class SkillMatcher:
         if hits is None:
             found = _phrase_hits(self.keys, self.lookup, own_concepts, own_stems, self.vocab, is_title)
             hits = self.memo[(own_text, is_title)] = [
-                (i, (_RANK[kind], len(words)), Evidence(self.keys[i].text, kind, own_text, words))
+                (
+                    i,
+                    (_RANK[kind], len(words)),
+                    Evidence(self.keys[i].text, kind, own_text, words),
+                    self.keys[i].concepts & own_concepts,
+                )
                 for i, kind, words in found
             ]
         return hits
@@ -202,39 +208,41 @@ class SkillMatcher:
     def match(self, notes: Notes, title: str = "") -> tuple[list[Evidence], list[str]]:
         """The best evidence for each vacancy skill, and the skills with no same-skill evidence.
 
-        A lexicon concept is a field of work ("rehabilitation", "anaesthesia"), wider than
-        one skill: a phrase that shares only a concept with several of the vacancy's skills
-        is same-skill evidence for one of them (the first, in the vacancy's order) and
-        related work for the others. A phrase holding every word of a skill is evidence of
-        it however many others it also covers. `title` is the person's job title (their
+        A lexicon concept is a field of work ("software development", "anaesthesia"),
+        wider than one skill: the person's words in a field (a phrase or a concept's words
+        in their text) that share no more with a skill than the field are same-skill
+        evidence for one skill of that field (the first, in the vacancy's order) and
+        related work for its others: "React" is not evidence of Git, though both are
+        software development. Evidence holding every word of a skill is evidence of it
+        however many others it also covers. `title` is the person's job title (their
         headline).
         """
         reachable = self.reachable
-        found: list[list[tuple[tuple[int, int], Evidence]]] = [[] for _ in self.keys]
+        found: list[list[tuple[tuple[int, int], Evidence, frozenset[str]]]] = [[] for _ in self.keys]
         for own_text, own_concepts, own_stems in notes.skill_keys:
             if reachable.isdisjoint(own_stems) and reachable.isdisjoint(own_concepts):
                 continue
             is_title = bool(title) and own_text == title
-            for i, strength, hit in self._hits(own_text, own_concepts, own_stems, is_title):
-                found[i].append((strength, hit))
+            for i, strength, hit, shared in self._hits(own_text, own_concepts, own_stems, is_title):
+                found[i].append((strength, hit, shared))
         # A skill without same-skill evidence is covered by the person's own words for one
         # of its concepts anywhere in their text (most people have none: one set test).
         surfaces = notes.surfaces if not self.concepts.isdisjoint(notes.surfaces) else {}
-        cited: list[str] = []  # phrases cited as the same skill through a concept only
+        spent: set[str] = set()  # fields already cited as one skill by evidence of the field only
         evidence: list[Evidence] = []
         missing: list[str] = []
         for key, concepts, hits in zip(self.keys, self.concepts_in_order, found, strict=True):
-            ev, taken = _strongest(key, hits, cited)
+            ev, passed = _strongest(key, hits, spent)
             if ev is None or ev.kind != SAME:
                 for concept in concepts:
                     surface = surfaces.get(concept)
-                    if surface and not _within(surface, cited) and _may_cite(key, surface, title):
+                    if surface and concept not in spent and _may_cite(key, surface, title):
                         ev = Evidence(key.text, SAME, surface)
-                        cited.append(surface)
+                        spent.add(concept)
                         break
                 else:
-                    if taken is not None and (ev is None or ev.kind != RELATED):
-                        ev = Evidence(key.text, RELATED, taken.own)
+                    if passed is not None and (ev is None or ev.kind != RELATED):
+                        ev = Evidence(key.text, RELATED, passed.own)
             if ev is not None:
                 evidence.append(ev)
             if ev is None or ev.kind != SAME:
@@ -243,35 +251,28 @@ class SkillMatcher:
 
 
 def _strongest(
-    key: SkillKey, hits: list[tuple[tuple[int, int], Evidence]], cited: list[str]
+    key: SkillKey, hits: list[tuple[tuple[int, int], Evidence, frozenset[str]]], spent: set[str]
 ) -> tuple[Evidence | None, Evidence | None]:
-    """The strongest evidence for a skill that does not cite as the same skill again a phrase
-    already cited through a concept only (adding the one it cites so to `cited`); and the
-    strongest same-skill evidence passed over for that reason, if any."""
+    """The strongest evidence for a skill, passing over same-skill evidence that shares only
+    fields already cited for another skill (the field it is cited by is added to `spent`);
+    and the strongest evidence so passed over, if any."""
     if len(hits) > 1:
         hits = sorted(hits, key=lambda hit: hit[0], reverse=True)
-    taken = None
-    for _, ev in hits:
-        if ev.kind != SAME or _names(key, ev):
-            return ev, taken
-        if ev.own not in cited:
-            cited.append(ev.own)
-            return ev, taken
-        taken = taken or ev
-    return None, taken
+    passed = None
+    for _, ev, shared in hits:
+        if ev.kind != SAME or _names(key, ev) or not shared:
+            return ev, passed
+        fresh = shared - spent
+        if fresh:
+            spent.update(fresh)
+            return ev, passed
+        passed = passed or ev
+    return None, passed
 
 
 def _names(key: SkillKey, ev: Evidence) -> bool:
     """Whether the evidence holds every word of the skill (not only a concept in common)."""
     return bool(key.stems) and key.stems <= set(ev.words)
-
-
-def _within(surface: str, cited: list[str]) -> bool:
-    """Whether a concept's words are part of a phrase already cited as the same skill."""
-    if not cited:
-        return False
-    words = normalise(surface)
-    return any(words in normalise(phrase) for phrase in cited)
 
 
 def _may_cite(key: SkillKey, surface: str, title: str) -> bool:

@@ -137,6 +137,16 @@ def test_one_phrase_in_a_field_is_the_same_skill_for_one_skill_and_related_for_t
     assert cand.missing_skills == ["airway management", "obstetric anaesthesia"]
 
 
+def test_other_words_of_the_same_field_are_not_evidence_of_each_of_its_skills() -> None:
+    # React, TypeScript, Git and web development are one field in the lexicon (software).
+    developer = profile("fe", headline="Front-end developer", summary="Apps.", skills=("React", "TypeScript"))
+    vac = vacancy(title="Developer", required_skills=("web application development", "Git"), preferred_skills=())
+    cand = rank(ProfileIndex.build([developer]), vac, today=TODAY, top_k=5)[0]
+    assert cand.matched_skills == [("web application development", "React")]
+    assert "related to Git: 'React'" in cand.reasons
+    assert cand.missing_skills == ["Git"]
+
+
 def test_a_phrase_holding_every_word_of_several_skills_is_evidence_of_each() -> None:
     tutor = profile("mt", headline="Tutor", summary="College.", skills=("midwifery training",))
     vac = vacancy(title="Midwifery tutor", required_skills=("midwifery", "midwifery training"), preferred_skills=())
