@@ -53,8 +53,23 @@ def port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+# Written into the data directory of every redis-server a Broker starts: a server found
+# already listening is taken over (a previous run's, killed before it could stop it) only
+# if its directory holds this file.
+BROKER_MARK = "test-broker-of-diaspora-match"
+
+
+class ForeignServer(RuntimeError):
+    """The broker's port is held by a Redis that no Broker started."""
+
+
 class Broker:
-    """A redis-server on the broker URL's port that a caller may stop and start."""
+    """A redis-server on the broker URL's port that a caller may stop and start.
+
+    It is flushed and shut down as tests need, so it must be a server of its own: a
+    Redis found on the port that no Broker started (a machine's own, holding its data)
+    is refused, never flushed or stopped.
+    """
 
     def __init__(self, url: str, workdir: Path) -> None:
         self.url = url
@@ -64,7 +79,9 @@ class Broker:
 
     def start(self) -> None:
         if port_open(self.port):
+            self._adopt()
             return
+        (self.workdir / BROKER_MARK).write_text("a test broker's data directory\n")
         self.process = subprocess.Popen(
             [
                 "redis-server",
@@ -83,6 +100,19 @@ class Broker:
             stderr=subprocess.DEVNULL,
         )
         wait_for(lambda: port_open(self.port), timeout=10, what=f"redis-server on port {self.port}")
+
+    def _adopt(self) -> None:
+        """Take over the server on the port if a Broker started it, else refuse."""
+        answer = subprocess.run(
+            ["redis-cli", "-p", str(self.port), "config", "get", "dir"], capture_output=True, text=True, check=False
+        ).stdout.split()
+        directory = Path(answer[1]) if len(answer) == 2 else None
+        if directory is None or not (directory / BROKER_MARK).exists():
+            raise ForeignServer(
+                f"port {self.port} is taken by a Redis that the tests did not start (data directory: {directory}). "
+                "The broker tests flush and stop their broker, so they will not use it: point TEST_BROKER_URL "
+                "(make test) or CELERY_BROKER_URL at a free port, e.g. redis://127.0.0.1:6391/0."
+            )
 
     def stop(self) -> None:
         if self.process is not None:
