@@ -66,11 +66,18 @@ def _top_rows(
     best = scores[pos]
     order = np.argsort(-best, kind="stable")
     ordered = best[order]
-    if np.any(ordered[1:] == ordered[:-1]):
+    # Places whose score equals the next one's. Only those runs of equal scores are put in
+    # id order: a list has a few, and looking up the ids of all its rows took longer than
+    # the rest of this function.
+    tied = np.flatnonzero(ordered[1:] == ordered[:-1])
+    if len(tied):
         row_of = pos if rows is None else rows[pos]
-        ids = [id_order(index.profile(r).id) for r in row_of.tolist()]
-        ranked = sorted(zip((-best).tolist(), ids, range(len(pos)), strict=True))  # ids are unique
-        order = np.array([i for _, _, i in ranked], dtype=np.int64)
+        breaks = np.flatnonzero(np.diff(tied) != 1)  # where one run ends and the next begins
+        starts = np.concatenate([tied[:1], tied[breaks + 1]])
+        stops = np.concatenate([tied[breaks], tied[-1:]]) + 2
+        for start, stop in zip(starts.tolist(), stops.tolist(), strict=True):
+            run = order[start:stop].tolist()  # ids are unique: they alone order a run
+            order[start:stop] = sorted(run, key=lambda i: id_order(index.profile(int(row_of[i])).id))
     return pos[order[:top_k]]
 
 

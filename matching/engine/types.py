@@ -83,7 +83,10 @@ class EngineConfig:
     max_query_terms: int = 80  # description terms kept per vacancy (speed and noise)
 
 
-@dataclass(frozen=True)
+# Not frozen, and with slots: a ranking makes 200 of these per vacancy, and a frozen
+# dataclass's __init__ (a call of object.__setattr__ per field) took 2.1 µs where this
+# one takes 0.8.
+@dataclass(slots=True)
 class Candidate:
     """One ranked (or explained) volunteer for one vacancy."""
 
