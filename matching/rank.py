@@ -217,9 +217,7 @@ def vacancies_rank_batch(*, vacancy_ids: Sequence[int]) -> tuple[list[MatchRun],
     )
     for stored, (key, candidates) in enumerate(ranked.items()):
         if stored % 8 == 0:  # storing a batch takes a while: keep the runs still to store alive
-            MatchRun.objects.filter(pk__in=[r.pk for r in runs.values()], status=MatchRun.Status.RUNNING).update(
-                lease_until=_lease_end()
-            )
+            runs_renew(run_ids=[r.pk for r in runs.values()])
         run_finish(run=runs[key], candidates=[StoredCandidate.from_engine(c) for c in candidates], scored=len(index))
     return list(runs.values()), []
 
@@ -327,16 +325,21 @@ def runs_rank_partition(*, run_ids: Sequence[int], partition: int, vocabulary_id
     merged = 0
     for stored, (key, candidates) in enumerate(ranked.items()):
         if stored % 8 == 0:  # storing a batch takes a while: keep the runs still to store alive
-            _working_runs([run.pk for run in runs])
+            runs_renew(run_ids=[run.pk for run in runs])
         run = by_id[key]
         merged += _chunk_done(run, partition, [StoredCandidate.from_engine(c) for c in candidates], len(index))
     return merged
 
 
+def runs_renew(*, run_ids: Sequence[int]) -> int:
+    """Extend the leases of those of `run_ids` still running; return how many."""
+    return MatchRun.objects.filter(pk__in=run_ids, status=MatchRun.Status.RUNNING).update(lease_until=_lease_end())
+
+
 def _working_runs(run_ids: Sequence[int]) -> list[MatchRun]:
-    """The runs among `run_ids` still working, their leases extended, with what ranking reads."""
+    """The runs among `run_ids` still running, their leases extended, with what ranking reads."""
+    runs_renew(run_ids=run_ids)
     working = MatchRun.objects.filter(pk__in=run_ids, status=MatchRun.Status.RUNNING)
-    working.update(lease_until=_lease_end())
     return list(working.select_related("vacancy__programme", "vacancy__host_institution").order_by("pk"))
 
 
