@@ -15,7 +15,8 @@ python bench/eval_engine.py [--data DIR] [--hard FILE ...] [--out FILE]
   (invented people, written for this bench, not taken from the dev set; each later file
   was written after the earlier ones had been looked at while changing the engine, as a
   fresh check: the third by someone who had not read the engine or its word lists) each
-  ranked among the dev roster, and the dev set's own cases.json.
+  ranked among the dev roster, and the dev set's own cases.json; counted as the
+  shortlist shows them, without the people below the floor.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from matching.engine import EngineConfig, ProfileIndex, ProgrammeRules, rank, rank_many
 from matching.engine.learn import GradedPair, TrainingSet, cross_validate, metrics, model_logits, pair_signals
-from matching.engine.model import load_model
+from matching.engine.model import NO_EVIDENCE, load_model
 from matching.engine.records import profile_from_record, read_graded_roster, vacancy_from_record
 from matching.engine.text import content_stem, tokenize
 from matching.engine.types import Profile, Vacancy
@@ -79,7 +80,8 @@ def dev_training_set(data: Path) -> TrainingSet:
 
 
 def write_ranking(profiles: list[Profile], vacancies: list[Vacancy], config: EngineConfig, out: Path) -> None:
-    """Rank every vacancy (MIDA residence rule on) and write the spec's ranking JSONL."""
+    """Rank every vacancy (MIDA residence rule on) and write the spec's ranking JSONL, as
+    `rank_candidates` does: people below the floor left out."""
     index = ProfileIndex.build(profiles, config)
     ranked = rank_many(index, vacancies, rules_for=RULES, today=TODAY, top_k=200)
     with out.open("w", encoding="utf-8") as fh:
@@ -87,6 +89,7 @@ def write_ranking(profiles: list[Profile], vacancies: list[Vacancy], config: Eng
             cands = [
                 {"volunteer": c.profile_id, "score": round(c.score, 6), "eligible": c.eligible, "reasons": c.reasons}
                 for c in ranked[vac.id]
+                if c.band != NO_EVIDENCE
             ]
             fh.write(json.dumps({"vacancy": vac.id, "candidates": cands}, ensure_ascii=False) + "\n")
 
@@ -120,7 +123,9 @@ def hard_case_figures(index: ProfileIndex, cases: Iterable[dict[str, Any]]) -> d
         vac = vacancy_from_record(case["vacancy"])
         right = [r["external_id"] for r in case["other_words"]]
         looks = [r["external_id"] for r in case["lookalikes"]]
-        ranked = [c.profile_id for c in rank(index, vac, rules=RULES, today=TODAY, top_k=len(index))]
+        # As the shortlist shows them: people below the floor (no evidence) are not listed.
+        everyone = rank(index, vac, rules=RULES, today=TODAY, top_k=len(index))
+        ranked = [c.profile_id for c in everyone if c.band != NO_EVIDENCE]
         pos = {pid: i for i, pid in enumerate(ranked)}
         top10 = set(ranked[:10])
         asked = _stems(" ".join((vac.title, *vac.required_skills, *vac.preferred_skills)))
@@ -153,7 +158,7 @@ def dev_case_figures(index: ProfileIndex, vacancies: list[Vacancy], cases_path: 
     ranked = rank_many(index, vacancies, rules_for=RULES, today=TODAY, top_k=10)
     look = look_n = hard = hard_n = 0
     for vid, case in cases.items():
-        top = {c.profile_id for c in ranked.get(vid, [])}
+        top = {c.profile_id for c in ranked.get(vid, []) if c.band != NO_EVIDENCE}
         look += sum(1 for c in case["eligible_lookalikes"] if c["volunteer"] in top)
         look_n += len(case["eligible_lookalikes"])
         hard += sum(1 for p in case["hard_wording_matches"] if p in top)

@@ -58,12 +58,28 @@ def test_it_ranks_one_vacancy_and_keeps_the_top_k() -> None:
 
 
 def test_it_names_the_rule_each_ineligible_person_fails_when_asked() -> None:
-    (line,) = _rank("--vacancy", "MS27-HLT-001", "--include-ineligible", "--top", "500")
+    (line,) = _rank("--vacancy", "MS27-HLT-001", "--include-ineligible", "--include-all", "--top", "500")
     ineligible = [c for c in line["candidates"] if not c["eligible"]]
     assert ineligible
     assert all(c["failed_rules"] for c in ineligible)
-    eligible_only = {c["volunteer"] for c in _rank("--vacancy", "MS27-HLT-001", "--top", "500")[0]["candidates"]}
+    eligible_only = {
+        c["volunteer"] for c in _rank("--vacancy", "MS27-HLT-001", "--include-all", "--top", "500")[0]["candidates"]
+    }
     assert eligible_only == {c["volunteer"] for c in line["candidates"] if c["eligible"]}
+
+
+def test_it_leaves_out_people_below_the_floor_unless_asked_for_all() -> None:
+    from matching.engine.model import load_model
+
+    floor = load_model().floor
+    for vacancy in ("MS27-HLT-001", "MS27-EDU-006"):
+        (shown,) = _rank("--vacancy", vacancy, "--top", "500")
+        (everyone,) = _rank("--vacancy", vacancy, "--top", "500", "--include-all")
+        below = [c for c in everyone["candidates"] if c["band"] == "none"]
+        assert below, "the demo roster holds people with no evidence for this vacancy"
+        assert all(c["score"] >= round(floor, 4) and c["band"] != "none" for c in shown["candidates"])
+        # the same people in the same order, less those below the floor
+        assert shown["candidates"] == [c for c in everyone["candidates"] if c["band"] != "none"]
 
 
 def test_it_says_so_and_fails_for_an_unknown_vacancy() -> None:

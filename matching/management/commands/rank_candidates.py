@@ -1,4 +1,8 @@
-"""Rank the roster for one vacancy or all of them, in the format's "Ranking output" shape."""
+"""Rank the roster for one vacancy or all of them, in the format's "Ranking output" shape.
+
+Like the shortlist, it leaves out people below the ranker's floor (no evidence of doing
+this work) unless `--include-all`: a list padded with people scoring 0.00 invites a
+reader to take the padding for candidates."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from django.utils import timezone
 from assignments.models import Vacancy
 from matching import engine
 from matching.convert import PROFILE_FIELDS, profile_from_row, rules_for_programme, vacancy_to_engine
+from matching.engine.model import NO_EVIDENCE
 from volunteers.models import Volunteer
 
 
@@ -25,6 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--top", type=int, default=200, metavar="K", help="candidates per vacancy (default 200)")
         parser.add_argument(
             "--include-ineligible", action="store_true", help="also list ineligible people, naming the rule they fail"
+        )
+        parser.add_argument(
+            "--include-all",
+            action="store_true",
+            help="also list people below the floor (no evidence of doing this work), as the shortlist's ?include=all",
         )
         parser.add_argument("--today", type=date.fromisoformat, help="the date eligibility is judged on (YYYY-MM-DD)")
 
@@ -49,6 +59,8 @@ class Command(BaseCommand):
                 top_k=options["top"],
                 include_ineligible=options["include_ineligible"],
             )
+            if not options["include_all"]:
+                candidates = [c for c in candidates if c.band != NO_EVIDENCE]
             payload = {
                 "vacancy": vacancy.external_id,
                 "candidates": [_candidate_json(c, external_ids) for c in candidates],
