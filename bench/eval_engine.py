@@ -11,10 +11,11 @@ python bench/eval_engine.py [--data DIR] [--hard FILE ...] [--out FILE]
   repeated for 3 shuffles (mean, and the spread max-min across them). This is the
   figure to judge a change by.
 - ablation: the cross-validated figure with each component switched off (weights refitted).
-- hard cases: bench/hard_cases.jsonl, hard_cases_more.jsonl and hard_cases_third.jsonl
-  (invented people, written for this bench, not taken from the dev set; each later file
-  was written after the earlier ones had been looked at while changing the engine, as a
-  fresh check: the third by someone who had not read the engine or its word lists) each
+- hard cases: bench/hard_cases.jsonl, hard_cases_more.jsonl, hard_cases_third.jsonl and
+  hard_cases_fourth.jsonl (invented people, written for this bench, not taken from the
+  dev set; each later file was written after the earlier ones had been looked at while
+  changing the engine, as a fresh check: the third and fourth by someone who had not
+  read the engine, its word lists or the dev set) each
   ranked among the dev roster, and the dev set's own cases.json; counted as the
   shortlist shows them, without the people below the floor.
 """
@@ -47,7 +48,7 @@ TODAY = date(2026, 11, 30)
 RULES = ProgrammeRules(residence_outside_duty_country=True)
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "dev"
-DEFAULT_HARD = tuple(ROOT / "bench" / f"hard_cases{part}.jsonl" for part in ("", "_more", "_third"))
+DEFAULT_HARD = tuple(ROOT / "bench" / f"hard_cases{part}.jsonl" for part in ("", "_more", "_third", "_fourth"))
 ABLATIONS = (
     "use_lexicon",
     "use_families",
