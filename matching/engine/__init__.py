@@ -5,7 +5,9 @@ from matching.engine.index import Fitted, ProfileIndex, fit_statistics
 from matching.engine.ranking import explain, merge_ranked, rank, rank_many, score_profile
 from matching.engine.types import Candidate, EngineConfig, Profile, ProgrammeRules, Vacancy
 
-ENGINE_VERSION = "2.1.0"  # 2: ESCO occupations, learnt weights (ranker_v*.json), bands; 2.1: ranker_v2, fitted pairwise
+# 2: ESCO occupations, learnt weights (ranker_v*.json), bands; 2.1: ranker_v2, fitted
+# pairwise; 2.1.1: "assessment" no longer a training word in the lexicon.
+ENGINE_VERSION = "2.1.1"
 
 __all__ = [
     "ENGINE_VERSION",

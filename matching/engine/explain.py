@@ -118,7 +118,11 @@ def _covers(
     therapist's of prosthetics (though the lexicon puts both in rehabilitation).
     """
     if key.concepts & own and (not is_title or key.stems & own_stems):
-        return SAME, tuple(sorted(key.stems & own_stems))
+        if _whole(key, own, own_stems):
+            return SAME, tuple(sorted(key.stems & own_stems))
+        # One of the skill's fields, not the skill: "training" for "training of
+        # anaesthesia technicians", "intensive care" for "neonatal resuscitation".
+        return None if is_title else (RELATED, ())
     if key.stems and key.stems <= own_stems and not (key.concepts and own):
         # Every word of the skill, and no lexicon concept saying they differ.
         return SAME, tuple(sorted(key.stems))
@@ -130,6 +134,12 @@ def _covers(
     if shared:
         return WORD, shared
     return None
+
+
+def _whole(key: SkillKey, concepts: frozenset[str] | set[str], stems: frozenset[str] | set[str]) -> bool:
+    """Whether words sharing a field with a skill speak of the whole skill: they carry
+    every one of its fields, or at least half of its words."""
+    return key.concepts <= concepts or 2 * len(key.stems & stems) >= len(key.stems)
 
 
 def key_lookup(keys: list[SkillKey]) -> dict[str, list[int]]:
@@ -239,6 +249,9 @@ class SkillMatcher:
                 for concept in concepts:
                     surface = surfaces.get(concept)
                     if surface and concept not in spent and _may_cite(key, surface, title):
+                        if not _whole(key, {concept}, set(content_stems(tokenize(surface)))):
+                            passed = passed or Evidence(key.text, RELATED, surface)
+                            continue
                         ev = Evidence(key.text, SAME, surface)
                         spent.add(concept)
                         break
@@ -262,7 +275,13 @@ def _strongest(
         hits = sorted(hits, key=lambda hit: hit[0], reverse=True)
     passed = None
     for _, ev, shared in hits:
-        if ev.kind != SAME or _names(key, ev) or not shared:
+        if ev.kind == SAME and _names(key, ev):
+            # Evidence naming the skill is cited whatever was cited before; its fields
+            # are then spent: "anaesthesia" names anaesthesia, and is only related work
+            # for airway management.
+            spent.update(shared)
+            return ev, passed
+        if ev.kind != SAME or not shared:
             return ev, passed
         fresh = shared - spent
         if fresh:

@@ -165,6 +165,48 @@ def test_a_job_title_is_evidence_only_of_a_skill_it_names_in_a_word() -> None:
     assert not any(r.startswith("airway management \u2190") for r in cand.reasons)
 
 
+def test_one_of_a_skills_fields_is_related_work_not_the_skill() -> None:
+    # "training of anaesthesia technicians" is two fields in the lexicon (training and
+    # anaesthesia); a trainer of anything has only the first.
+    trainer = profile("tr", headline="Data systems lead", summary="Rollouts.", skills=("training",))
+    vac = vacancy(
+        title="Anaesthesia trainer", required_skills=("training of anaesthesia technicians",), preferred_skills=()
+    )
+    cand = rank(ProfileIndex.build([trainer]), vac, today=TODAY, top_k=5)[0]
+    assert "related to training of anaesthesia technicians: 'training'" in cand.reasons
+    assert cand.matched_skills == []
+    assert cand.missing_skills == ["training of anaesthesia technicians"]
+
+
+def test_a_phrase_sharing_half_a_skills_words_and_one_of_its_fields_is_the_skill() -> None:
+    nurse = profile(
+        "nn", headline="Neonatal nurse", summary="Special care baby unit.", skills=("neonatal life support",)
+    )
+    vac = vacancy(title="Neonatal care trainer", required_skills=("neonatal resuscitation",), preferred_skills=())
+    cand = rank(ProfileIndex.build([nurse]), vac, today=TODAY, top_k=5)[0]
+    assert cand.matched_skills == [("neonatal resuscitation", "neonatal life support")]
+
+
+def test_the_phrase_naming_one_skill_is_only_related_work_for_the_others_of_its_field() -> None:
+    # "anaesthesia" names the first skill; for airway management (the same field) it is
+    # related work, as it would have been had it named nothing.
+    doctor = profile("an", headline="Consultant", summary="Theatre lists.", skills=("anaesthesia",))
+    vac = vacancy(
+        title="Anaesthesia trainer", required_skills=("anaesthesia", "airway management"), preferred_skills=()
+    )
+    cand = rank(ProfileIndex.build([doctor]), vac, today=TODAY, top_k=5)[0]
+    assert cand.matched_skills == [("anaesthesia", "anaesthesia")]
+    assert "related to airway management: 'anaesthesia'" in cand.reasons
+    assert cand.missing_skills == ["airway management"]
+
+
+def test_an_assessment_of_anything_is_not_training() -> None:
+    trainer = profile("tr", headline="Trainer", summary="Workshops for nurses.", skills=("training",))
+    vac = vacancy(title="Data quality officer", required_skills=("data quality assessment",), preferred_skills=())
+    cand = rank(ProfileIndex.build([trainer]), vac, today=TODAY, top_k=5)[0]
+    assert not any("data quality assessment" in r and "'training'" in r for r in cand.reasons)
+
+
 def test_the_bands_are_ordered_and_cover_every_score() -> None:
     model = load_model()
     assert 0.0 < model.floor <= model.good <= model.strong < 1.0
