@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from core.vocabulary import LANGUAGE_LEVELS
-from matching.engine.features import Notes, ProfileTerms, VacancyTerms, profile_terms, vacancy_terms
+from matching.engine.features import Notes, ProfileTerms, VacancyTerms, phrase_terms, profile_terms, vacancy_terms
 from matching.engine.lexicon import Lexicon, load_lexicon
 from matching.engine.text import content_stems, normalise, tokenize
 from matching.engine.types import EngineConfig, Profile, Vacancy
@@ -40,6 +43,12 @@ LANGUAGE_NAMES: dict[str, str] = {
 MAX_SKILL_REASONS = 5
 _LEVEL = {name: i + 1 for i, name in enumerate(LANGUAGE_LEVELS)}
 
+ESCO_SKILLS = Path(__file__).with_name("data") / "esco_skills.tsv.gz"
+# A word in more ESCO skills than this ("design", "management", "safety", "law") says
+# what kind of work, not which skill; rarer ones ("Islamic", "tariff", "checklist",
+# "sector") name the skill. 60 of 13,939 skills: 0.4%.
+GENERIC_SKILL_WORD = 60
+
 # Kinds of evidence, strongest first. Only SAME covers a skill; RELATED is a neighbouring
 # skill of the same professional family; WORD is a shared word and nothing more.
 SAME, RELATED, WORD = "same", "related", "word"
@@ -55,6 +64,10 @@ class SkillKey:
     concepts: frozenset[str]  # lexicon concepts, sector-wide ones left out
     families: frozenset[str]
     stems: frozenset[str]
+    # Words of the skill that name it but lie outside its lexicon concepts: "Islamic" in
+    # "Islamic law" (the lexicon knows only "law"). Evidence through the concepts alone
+    # is evidence of the field, not of this skill, unless it holds these words too.
+    unnamed: frozenset[str] = frozenset()
 
 
 # Not frozen, and with slots: built for every phrase a vacancy's matcher has not met yet
@@ -76,10 +89,37 @@ class Vocabulary:
     sector_concepts: frozenset[str]
     family_of: dict[str, str]
     concepts_of: dict[str, frozenset[str]]  # family -> its concepts
+    lexicon: Lexicon | None = None
 
     @classmethod
     def empty(cls) -> Vocabulary:
         return cls(frozenset(), {}, {})
+
+
+@cache
+def skill_word_counts() -> Counter[str]:
+    """In how many ESCO skills each word stem occurs (their labels; once per process)."""
+    counts: Counter[str] = Counter()
+    with gzip.open(ESCO_SKILLS, "rt", encoding="utf-8") as fh:
+        next(fh)  # the header
+        for line in fh:
+            counts.update(set(content_stems(tokenize(line.split("\t", 2)[1]))))
+    return counts
+
+
+def unnamed_words(skill: str, vocab: Vocabulary) -> frozenset[str]:
+    """The skill's words that no lexicon concept of it covers and that are not generic."""
+    if vocab.lexicon is None:
+        return frozenset()
+    stems, hits = phrase_terms(skill, vocab.lexicon)
+    covered: set[str] = set()
+    for _, found, surface in hits:
+        if any(t.startswith("c:") and t not in vocab.sector_concepts for t in found):
+            covered.update(content_stems(tokenize(surface)))
+    if not covered:
+        return frozenset()  # no concept: the skill is matched by its words alone
+    counts = skill_word_counts()
+    return frozenset(s for s in stems if s not in covered and counts[s] <= GENERIC_SKILL_WORD)
 
 
 @cache
@@ -92,7 +132,7 @@ def vocabulary_of(lexicon: Lexicon | None) -> Vocabulary:
     concepts_of: dict[str, set[str]] = {}
     for concept, family in family_of.items():
         concepts_of.setdefault(family, set()).add(concept)
-    return Vocabulary(sectors, family_of, {f: frozenset(cs) for f, cs in concepts_of.items()})
+    return Vocabulary(sectors, family_of, {f: frozenset(cs) for f, cs in concepts_of.items()}, lexicon)
 
 
 def skill_keys(terms: VacancyTerms, vocab: Vocabulary | None = None) -> list[SkillKey]:
@@ -103,7 +143,8 @@ def skill_keys(terms: VacancyTerms, vocab: Vocabulary | None = None) -> list[Ski
         concepts = frozenset(t for t in bag if t.startswith("c:") and t not in vocab.sector_concepts)
         families = frozenset(vocab.family_of[c] for c in concepts if c in vocab.family_of)
         stems = frozenset(t for t in bag if ":" not in t)
-        keys.append(SkillKey(text, required, concepts, families, stems))
+        unnamed = unnamed_words(text, vocab) if concepts else frozenset()
+        keys.append(SkillKey(text, required, concepts, families, stems, unnamed))
     return keys
 
 
@@ -118,10 +159,11 @@ def _covers(
     therapist's of prosthetics (though the lexicon puts both in rehabilitation).
     """
     if key.concepts & own and (not is_title or key.stems & own_stems):
-        if _whole(key, own, own_stems):
+        if _whole(key, own, own_stems) and key.unnamed <= own_stems:
             return SAME, tuple(sorted(key.stems & own_stems))
         # One of the skill's fields, not the skill: "training" for "training of
-        # anaesthesia technicians", "intensive care" for "neonatal resuscitation".
+        # anaesthesia technicians", "intensive care" for "neonatal resuscitation",
+        # "laws" for "Islamic law".
         return None if is_title else (RELATED, ())
     if key.stems and key.stems <= own_stems and not (key.concepts and own):
         # Every word of the skill, and no lexicon concept saying they differ.
@@ -249,8 +291,10 @@ class SkillMatcher:
                 for concept in concepts:
                     surface = surfaces.get(concept)
                     if surface and concept not in spent and _may_cite(key, surface, title):
-                        if not _whole(key, {concept}, set(content_stems(tokenize(surface)))):
+                        words = set(content_stems(tokenize(surface)))
+                        if not (_whole(key, {concept}, words) and key.unnamed <= words):
                             passed = passed or Evidence(key.text, RELATED, surface)
+                            spent.add(concept)
                             continue
                         ev = Evidence(key.text, SAME, surface)
                         spent.add(concept)
@@ -258,6 +302,10 @@ class SkillMatcher:
                 else:
                     if passed is not None and (ev is None or ev.kind != RELATED):
                         ev = Evidence(key.text, RELATED, passed.own)
+            # The field had its one chance, taken or not: a skill that refused it (it names
+            # more than the field) does not pass it on to the next skill of the field.
+            for _, _, shared in hits:
+                spent.update(shared)
             if ev is not None:
                 evidence.append(ev)
             if ev is None or ev.kind != SAME:

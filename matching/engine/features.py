@@ -93,6 +93,12 @@ def _phrase_terms(
     return _terms(text, lexicon, EngineConfig(use_families=use_families))
 
 
+def phrase_terms(text: str, lexicon: Lexicon) -> tuple[list[str], list[tuple[int, list[str], str]]]:
+    """Content stems of a short phrase and its lexicon hits as (position, concept tokens,
+    surface), shared with the analysis (callers must not change the lists)."""
+    return _phrase_terms(text, lexicon, True)
+
+
 def _concept_words(hits: list[tuple[int, list[str], str]], lexicon: Lexicon | None) -> list[str]:
     """English words of the lexicon concepts hit (not sectors): how "iibsiga dowladda" reaches ESCO."""
     if lexicon is None:

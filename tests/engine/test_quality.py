@@ -200,6 +200,32 @@ def test_the_phrase_naming_one_skill_is_only_related_work_for_the_others_of_its_
     assert cand.missing_skills == ["airway management"]
 
 
+def test_a_field_that_leaves_out_a_word_naming_the_skill_is_related_work() -> None:
+    # The lexicon knows "law" (legislation), not Islamic law; ESCO's skills use "Islamic" rarely.
+    drafter = profile("ld", headline="Legislative drafter", summary="Bills.", skills=("laws", "legislative drafting"))
+    vac = vacancy(title="Legal adviser", required_skills=("Islamic law",), preferred_skills=())
+    cand = rank(ProfileIndex.build([drafter]), vac, today=TODAY, top_k=5)[0]
+    assert cand.matched_skills == []
+    assert any(r.startswith("related to Islamic law: ") for r in cand.reasons)
+    faqih = profile("fq", headline="Legal scholar", summary="Fiqh.", skills=("Islamic family law",))
+    cand = rank(ProfileIndex.build([faqih]), vac, today=TODAY, top_k=5)[0]
+    assert cand.matched_skills == [("Islamic law", "Islamic family law")]
+
+
+def test_a_field_refused_by_its_first_skill_is_not_passed_to_the_next() -> None:
+    # "RTK GPS" is surveying work, but says nothing of cadastral surveying or of land
+    # registries: refused by the first skill of the field, it is not offered to the second.
+    surveyor = profile("gm", headline="Geomatics professional", summary="Site work.", skills=("RTK GPS",))
+    vac = vacancy(
+        title="Cadastral surveyor",
+        required_skills=("cadastral surveying", "land registry systems"),
+        preferred_skills=(),
+    )
+    cand = rank(ProfileIndex.build([surveyor]), vac, today=TODAY, top_k=5)[0]
+    assert cand.matched_skills == []
+    assert cand.missing_skills == ["cadastral surveying", "land registry systems"]
+
+
 def test_an_assessment_of_anything_is_not_training() -> None:
     trainer = profile("tr", headline="Trainer", summary="Workshops for nurses.", skills=("training",))
     vac = vacancy(title="Data quality officer", required_skills=("data quality assessment",), preferred_skills=())
