@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from core.vocabulary import LANGUAGE_LEVELS
@@ -291,8 +291,8 @@ class SkillMatcher:
                 for concept in concepts:
                     surface = surfaces.get(concept)
                     if surface and concept not in spent and _may_cite(key, surface, title):
-                        words = set(content_stems(tokenize(surface)))
-                        if not (_whole(key, {concept}, words) and key.unnamed <= words):
+                        words = _stems_of(surface)
+                        if not (_whole(key, frozenset((concept,)), words) and key.unnamed <= words):
                             passed = passed or Evidence(key.text, RELATED, surface)
                             spent.add(concept)
                             continue
@@ -337,6 +337,12 @@ def _strongest(
             return ev, passed
         passed = passed or ev
     return None, passed
+
+
+@lru_cache(maxsize=50_000)
+def _stems_of(surface: str) -> frozenset[str]:
+    """Content stems of a concept's surface in someone's text (surfaces repeat across a roster)."""
+    return frozenset(content_stems(tokenize(surface)))
 
 
 def _names(key: SkillKey, ev: Evidence) -> bool:
