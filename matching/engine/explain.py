@@ -159,8 +159,10 @@ def _covers(
     therapist's of prosthetics (though the lexicon puts both in rehabilitation).
     """
     if key.concepts & own and (not is_title or key.stems & own_stems):
-        if _whole(key, own, own_stems) and key.unnamed <= own_stems:
-            return SAME, tuple(sorted(key.stems & own_stems))
+        words = key.stems & own_stems
+        whole = key.concepts <= own or 2 * len(words) >= len(key.stems)  # `_whole`, inlined: memoised, yet hot
+        if whole and (not key.unnamed or key.unnamed <= own_stems):
+            return SAME, tuple(sorted(words))
         # One of the skill's fields, not the skill: "training" for "training of
         # anaesthesia technicians", "intensive care" for "neonatal resuscitation",
         # "laws" for "Islamic law".
@@ -286,7 +288,7 @@ class SkillMatcher:
         evidence: list[Evidence] = []
         missing: list[str] = []
         for key, concepts, hits in zip(self.keys, self.concepts_in_order, found, strict=True):
-            ev, passed = _strongest(key, hits, spent)
+            ev, passed = _strongest(key, hits, spent) if hits else (None, None)
             if ev is None or ev.kind != SAME:
                 for concept in concepts:
                     surface = surfaces.get(concept)
@@ -304,8 +306,8 @@ class SkillMatcher:
                         ev = Evidence(key.text, RELATED, passed.own)
             # The field had its one chance, taken or not: a skill that refused it (it names
             # more than the field) does not pass it on to the next skill of the field.
-            for _, _, shared in hits:
-                spent.update(shared)
+            if hits:
+                spent.update(*(shared for _, _, shared in hits))
             if ev is not None:
                 evidence.append(ev)
             if ev is None or ev.kind != SAME:
