@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -11,6 +10,7 @@ from pathlib import Path
 from core.vocabulary import LANGUAGE_LEVELS
 from matching.engine.features import Notes, ProfileTerms, VacancyTerms, phrase_terms, profile_terms, vacancy_terms
 from matching.engine.lexicon import Lexicon, load_lexicon
+from matching.engine.occupations import read_occupations
 from matching.engine.text import content_stems, normalise, tokenize
 from matching.engine.types import EngineConfig, Profile, Vacancy
 
@@ -100,10 +100,8 @@ class Vocabulary:
 def skill_word_counts() -> Counter[str]:
     """In how many ESCO skills each word stem occurs (their labels; once per process)."""
     counts: Counter[str] = Counter()
-    with gzip.open(ESCO_SKILLS, "rt", encoding="utf-8") as fh:
-        next(fh)  # the header
-        for line in fh:
-            counts.update(set(content_stems(tokenize(line.split("\t", 2)[1]))))
+    for skill in read_occupations(ESCO_SKILLS):  # the skills file has the occupations' columns
+        counts.update(set(content_stems(tokenize(skill.labels))))
     return counts
 
 
@@ -159,10 +157,8 @@ def _covers(
     therapist's of prosthetics (though the lexicon puts both in rehabilitation).
     """
     if key.concepts & own and (not is_title or key.stems & own_stems):
-        words = key.stems & own_stems
-        whole = key.concepts <= own or 2 * len(words) >= len(key.stems)  # `_whole`, inlined: memoised, yet hot
-        if whole and (not key.unnamed or key.unnamed <= own_stems):
-            return SAME, tuple(sorted(words))
+        if _whole(key, own, own_stems) and key.unnamed <= own_stems:
+            return SAME, tuple(sorted(key.stems & own_stems))
         # One of the skill's fields, not the skill: "training" for "training of
         # anaesthesia technicians", "intensive care" for "neonatal resuscitation",
         # "laws" for "Islamic law".
