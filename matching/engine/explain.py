@@ -113,7 +113,7 @@ def unnamed_words(skill: str, vocab: Vocabulary) -> frozenset[str]:
     covered: set[str] = set()
     for _, found, surface in hits:
         if any(t.startswith("c:") and t not in vocab.sector_concepts for t in found):
-            covered.update(content_stems(tokenize(surface)))
+            covered.update(_stems_of(surface))
     if not covered:
         return frozenset()  # no concept: the skill is matched by its words alone
     counts = skill_word_counts()
@@ -263,7 +263,8 @@ class SkillMatcher:
         A lexicon concept is a field of work ("software development", "anaesthesia"),
         wider than one skill: the person's words in a field (a phrase or a concept's words
         in their text) that share no more with a skill than the field are same-skill
-        evidence for one skill of that field (the first, in the vacancy's order) and
+        evidence for the first skill of that field (in the vacancy's order), if that
+        skill asks for nothing the field lacks (`_whole`, `SkillKey.unnamed`), and
         related work for its others: "React" is not evidence of Git, though both are
         software development. Evidence holding every word of a skill is evidence of it
         however many others it also covers. `title` is the person's job title (their
@@ -289,13 +290,12 @@ class SkillMatcher:
                 for concept in concepts:
                     surface = surfaces.get(concept)
                     if surface and concept not in spent and _may_cite(key, surface, title):
+                        spent.add(concept)
                         words = _stems_of(surface)
-                        if not (_whole(key, frozenset((concept,)), words) and key.unnamed <= words):
+                        if not (_whole(key, {concept}, words) and key.unnamed <= words):
                             passed = passed or Evidence(key.text, RELATED, surface)
-                            spent.add(concept)
                             continue
                         ev = Evidence(key.text, SAME, surface)
-                        spent.add(concept)
                         break
                 else:
                     if passed is not None and (ev is None or ev.kind != RELATED):
