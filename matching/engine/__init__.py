@@ -6,8 +6,9 @@ from matching.engine.ranking import explain, merge_ranked, rank, rank_many, scor
 from matching.engine.types import Candidate, EngineConfig, Profile, ProgrammeRules, Vacancy
 
 # 2: ESCO occupations, learnt weights (ranker_v*.json), bands; 2.1: ranker_v2, fitted
-# pairwise; 2.1.1: "assessment" no longer a training word in the lexicon.
-ENGINE_VERSION = "2.1.1"
+# pairwise; 2.1.1: "assessment" no longer a training word in the lexicon; 2.2: people the
+# lexicon knows no word of take the sectors of their ESCO occupations.
+ENGINE_VERSION = "2.2.0"
 
 __all__ = [
     "ENGINE_VERSION",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from core.vocabulary import LANGUAGE_LEVELS
 from matching.engine.features import Notes, ProfileTerms, VacancyTerms, phrase_terms, profile_terms, vacancy_terms
-from matching.engine.lexicon import Lexicon, load_lexicon
+from matching.engine.lexicon import Lexicon, lexicon_of
 from matching.engine.occupations import read_occupations
 from matching.engine.text import content_stems, normalise, tokenize
 from matching.engine.types import EngineConfig, Profile, Vacancy
@@ -435,7 +435,7 @@ class StoredExplainer:
 
     def __init__(self, config: EngineConfig | None = None) -> None:
         self.config = config or EngineConfig()
-        self.lexicon = load_lexicon() if self.config.use_lexicon else None
+        self.lexicon = lexicon_of(self.config)
         self.vocab = vocabulary_of(self.lexicon)
         self._matchers: dict[str, SkillMatcher] = {}
 

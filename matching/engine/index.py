@@ -22,7 +22,7 @@ from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 from matching.engine.columns import Columns
 from matching.engine.explain import notes_of
 from matching.engine.features import SECTOR_SHARE, Notes, ProfileTerms, profile_terms, text_terms
-from matching.engine.lexicon import Lexicon, load_lexicon
+from matching.engine.lexicon import Lexicon, lexicon_of
 from matching.engine.model import load_model
 from matching.engine.occupations import OccupationSpace, load_occupations
 from matching.engine.types import EngineConfig, Profile
@@ -194,7 +194,7 @@ def fit_statistics(profiles: Iterable[Profile], config: EngineConfig | None = No
     """Fit the corpus statistics of a whole roster without indexing it (one pass, the
     document counts and headlines only): what `ProfileIndex.build` would fit on it."""
     config = config or EngineConfig()
-    lexicon = load_lexicon() if config.use_lexicon else None
+    lexicon = lexicon_of(config)
     vocab = _lexicon_vocab(lexicon)
     doc = _RowBuilder()
     heads: list[str] = []
@@ -259,7 +259,6 @@ class ProfileIndex:
         self.n_chars = 0
         self.n_occupations = 0
         self.sectors: dict[str, int] = {}
-        self.sector_strength: NDArray[np.float32] = np.zeros((0, 0), dtype=DTYPE)
         # Sector of each ESCO occupation, read by the lexicon in its labels and description.
         self.occupation_sectors: NDArray[np.float32] = np.zeros((0, 0), dtype=DTYPE)
         # The same matrix twice: features x rows for scoring (postings), rows x features
@@ -283,13 +282,12 @@ class ProfileIndex:
         whole roster's index's rows for the same profiles.
         """
         config = config or EngineConfig()
-        lexicon = load_lexicon() if config.use_lexicon else None
+        lexicon = lexicon_of(config)
         index = cls(config, lexicon)
         plist = list(profiles)
         sector_names = sorted({c.sector for c in lexicon.concepts}) if lexicon else []
         index.sectors = {f"s:{s}": i for i, s in enumerate(sector_names)}
         index.occupation_sectors = index._sectors_of_occupations()
-        index.sector_strength = np.zeros((max(len(plist), 16), len(sector_names)), dtype=DTYPE)
         grow = fitted is None
         vocab = _lexicon_vocab(lexicon) if fitted is None else {t: j for j, t in enumerate(fitted.vocab)}
         # One pass: each profile's terms go straight into compact arrays (4 bytes a value;
@@ -314,7 +312,6 @@ class ProfileIndex:
                     occ_blocks.append(index._occupation_rows(does))
                     does = []
                 row = index.cols.append(p)
-                index._set_sector(row, t)
                 index.rows[p.id] = row
                 index.profiles.append(p)
                 index.notes.append(index._notes(t))
@@ -343,6 +340,7 @@ class ProfileIndex:
             occ_blocks.append(index._occupation_rows(does))
         occ_matrix = sp.vstack(occ_blocks, format="csr", dtype=DTYPE)
         index.n_occupations = index.occupations.size if index.occupations is not None else 0
+        cov_matrix = index._sectors_where_unknown(cov_matrix, occ_matrix)
         del doc, cov, heads, does, occ_blocks
         index.base = sp.hstack([doc_matrix, cov_matrix, char_matrix, occ_matrix], format="csr", dtype=DTYPE)
         del doc_matrix, cov_matrix, char_matrix, occ_matrix
@@ -390,6 +388,26 @@ class ProfileIndex:
         sectors = sp.csr_matrix(proj.multiply(proj) @ self.occupation_sectors, dtype=DTYPE)
         return sp.hstack([proj, sectors], format="csr", dtype=DTYPE)
 
+    def _sectors_where_unknown(self, cov: sp.csr_matrix, occ: sp.csr_matrix) -> sp.csr_matrix:
+        """Coverage rows in which a person with no lexicon sector evidence at all (the lexicon
+        knows none of their words) takes the sectors of their ESCO occupations instead, at
+        most SECTOR_SHARE like the lexicon's own: their sector is unknown, not absent.
+        Without this, everyone whose words the lexicon's authors did not foresee scored as
+        if they worked in another sector. People with lexicon evidence keep exactly that."""
+        n_sectors = len(self.sectors)
+        if not n_sectors or occ.shape[1] < n_sectors or not self.occupation_sectors.size or not cov.shape[0]:
+            return cov
+        cols = np.fromiter((self.vocab[token] for token in self.sectors), dtype=np.int32, count=n_sectors)
+        fill = occ[:, occ.shape[1] - n_sectors :].toarray() * DTYPE(SECTOR_SHARE)
+        fill[cov[:, cols].getnnz(axis=1) > 0] = 0.0
+        rows, which = np.nonzero(fill)
+        if not len(rows):
+            return cov
+        known = sp.csr_matrix((fill[rows, which], (rows, cols[which])), shape=cov.shape, dtype=DTYPE)
+        out = (cov + known).tocsr()
+        out.sort_indices()
+        return out
+
     def _sectors_of_occupations(self) -> NDArray[np.float32]:
         if self.occupations is None or self.lexicon is None or not self.sectors:
             return np.zeros((0, 0), dtype=DTYPE)
@@ -425,20 +443,12 @@ class ProfileIndex:
             keys.append(shared if shared[1] == concepts else (text, concepts, stems))
         return Notes(keys, notes.surfaces)
 
-    def _set_sector(self, row: int, terms: ProfileTerms) -> None:
-        if row >= len(self.sector_strength):
-            grown = np.zeros((max(row + 1, 2 * len(self.sector_strength)), len(self.sectors)), DTYPE)
-            grown[: len(self.sector_strength)] = self.sector_strength
-            self.sector_strength = grown
-        self.sector_strength[row] = 0.0
-        for token, j in self.sectors.items():
-            self.sector_strength[row, j] = min(1.0, terms.strengths.get(token, 0.0) / SECTOR_SHARE)
-
     def _row_matrix(self, terms: ProfileTerms) -> sp.csr_matrix:
         doc = self.word_vector(terms.doc)
         cov = self._coverage_rows([terms])
         chars = self.chars.transform([terms.head_text]) if self.n_chars else sp.csr_matrix((1, 0), dtype=DTYPE)
         occ = self._occupation_rows([terms.does]) if self.n_occupations else sp.csr_matrix((1, 0), dtype=DTYPE)
+        cov = self._sectors_where_unknown(cov, occ)
         return sp.hstack([doc, cov, chars, occ], format="csr", dtype=DTYPE)
 
     # -- maintenance --------------------------------------------------------------------
@@ -450,7 +460,6 @@ class ProfileIndex:
             self._kill(old)
         terms = profile_terms(profile, self.lexicon, self.config)
         row = self.cols.append(profile)
-        self._set_sector(row, terms)
         self.rows[profile.id] = row
         self.profiles.append(profile)
         self.notes.append(self._notes(terms))

@@ -8,11 +8,13 @@ Longest match wins, so "clinical audit" becomes a healthcare-quality concept whi
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from matching.engine.text import stem, stems_of_tokens, tokenize
+from matching.engine.types import EngineConfig
 
 DATA_DIR = Path(__file__).with_name("data")
 MIN_STEM = 3  # shorter prefixes would match too many unrelated words
@@ -50,6 +52,7 @@ class Lexicon:
 
     def __init__(self, concepts: list[Concept], terms: list[tuple[str, int]]) -> None:
         self.concepts = concepts
+        self.terms = terms
         self.kinds: dict[str, str] = {f"c:{c.id}": c.kind for c in concepts}
         self.exact: dict[str, set[int]] = {}
         self.prefix: dict[str, set[int]] = {}
@@ -82,6 +85,12 @@ class Lexicon:
             return
         body = (*(stem(w) for w in words[:-1]), words[-1] if starred_end else stem(words[-1]))
         self.phrases.setdefault(body[0], []).append((body, starred_end, ci))
+
+    def without(self, concepts: Iterable[int]) -> Lexicon:
+        """The same lexicon with no phrase for the given concepts (by index): what it would be
+        had its authors not foreseen them. Concept indices and tokens stay as they are."""
+        drop = set(concepts)
+        return Lexicon(self.concepts, [(term, ci) for term, ci in self.terms if ci not in drop])
 
     def token_concepts(self, token: str) -> tuple[int, ...]:
         """Concepts of one (unstemmed, normalised) token; cached because vocabularies repeat."""
@@ -155,6 +164,14 @@ def _load_files(paths: list[Path]) -> tuple[list[Concept], list[tuple[str, int]]
             concepts.append(Concept(entry["id"], entry["family"], entry.get("kind", "topic")))
             terms.extend((t, ci) for t in entry["terms"])
     return concepts, terms
+
+
+def lexicon_of(config: EngineConfig) -> Lexicon | None:
+    """The lexicon a configuration analyses texts with: none when switched off, else its own
+    or the shipped one."""
+    if not config.use_lexicon:
+        return None
+    return config.lexicon if config.lexicon is not None else load_lexicon()
 
 
 @cache

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from matching.engine.eligibility import check_eligibility, coverage, lang_rank
-from matching.engine.features import profile_terms
+from matching.engine.features import SECTOR_SHARE, profile_terms
 from matching.engine.index import ProfileIndex
 from matching.engine.model import FIT_FEATURES
 from matching.engine.scoring import SHORTFALL_FACTOR, Query, build_query, model_of
@@ -52,6 +52,12 @@ def prepare(index: ProfileIndex, profile: Profile) -> RefProfile:
         row = index._occupation_rows([terms.does])
         off = index.occupation_offset
         occupations = {off + int(j): float(v) for j, v in zip(row.indices, row.data, strict=True)}
+    if not any(token in terms.strengths for token in index.sectors):
+        # Nothing the lexicon knows: the sectors of the person's ESCO occupations stand in.
+        for token, j in index.sectors.items():
+            share = occupations.get(index.sector_offset + j, 0.0)
+            if share:
+                strengths[nw + index.vocab[token]] = SECTOR_SHARE * share
     return RefProfile(profile, words, strengths, chars, occupations)
 
 

@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from matching.engine.lexicon import Lexicon
     from matching.engine.model import RankerModel
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
@@ -77,6 +78,7 @@ class EngineConfig:
     use_structured_fit: bool = True  # experience, languages, availability, sector
     use_occupations: bool = True  # ESCO occupation of what the person does vs the job asked for
     model: RankerModel | None = None  # None: the shipped model
+    lexicon: Lexicon | None = None  # None: the shipped lexicon (another one: evaluation only)
     # Compute every signal, even one the model gives no weight (left out otherwise, to save
     # its cost): training must see them all to be able to weigh them.
     all_signals: bool = False

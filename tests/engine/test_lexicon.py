@@ -153,3 +153,13 @@ def test_an_identity_provider_is_not_a_displaced_person():
     # "IdP" is single sign-on to an IT person; displaced people are written out.
     assert concepts("configured the SAML IdP") == set()
     assert "disaster_risk_humanitarian" in concepts("managed IDP camps")
+
+
+def test_a_lexicon_without_a_concept_forgets_its_phrases_and_keeps_the_rest():
+    lex = load_lexicon()
+    midwifery = {ci for m in lex.match(tokenize("midwife")) for ci in m.concepts}
+    assert midwifery
+    blind = lex.without(midwifery)
+    assert not blind.match(tokenize("midwife"))
+    assert blind.match(tokenize("financial audit")) == lex.match(tokenize("financial audit"))
+    assert [c.tokens for c in blind.concepts] == [c.tokens for c in lex.concepts]

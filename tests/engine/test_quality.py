@@ -12,8 +12,11 @@ import pytest
 
 from matching.engine import ProfileIndex, rank
 from matching.engine.learn import GradedPair, TrainingSet, calibrate, fit_weights, retrain, with_model
+from matching.engine.lexicon import load_lexicon
 from matching.engine.model import FEATURES, RankerModel, load_model
 from matching.engine.records import profile_from_record, vacancy_from_record
+from matching.engine.reference import prepare, reference_rank
+from matching.engine.text import tokenize
 from matching.engine.types import EngineConfig
 from tests.engine.helpers import TODAY, profile, vacancy
 
@@ -317,3 +320,26 @@ def test_the_weights_order_people_within_a_vacancy_not_vacancies_against_each_ot
     coef, _ = fit_weights(np.array(rows), np.array(grades), np.array(groups))
     assert coef[occupation] > 0
     assert abs(coef[sector]) < 1e-9
+
+
+def test_someone_the_lexicon_knows_no_word_of_takes_the_sector_of_their_esco_occupation() -> None:
+    # As if the lexicon's authors had not foreseen dentistry: the dentist's own words are
+    # unknown to it, so only ESCO's occupations can say that the dentist works in health.
+    dentist = profile(
+        "dentist",
+        headline="Dentist",
+        summary="Fillings, crowns and extractions for families in a county practice.",
+        skills=("oral surgery", "dental implants"),
+    )
+    auditor = profile("auditor", headline="Financial auditor", summary="ISSAI audits of ministries.")
+    own_words = tokenize(" ".join((dentist.headline, dentist.summary, *dentist.skills)))
+    blind = load_lexicon()
+    while named := {ci for m in blind.match(own_words) for ci in m.concepts}:  # "oral surgery": then surgery
+        blind = blind.without(named)
+    idx = ProfileIndex.build([dentist, auditor], EngineConfig(lexicon=blind))
+    post = vacancy("dental", title="Dental surgeon", sector="Health", required_skills=("restorative dentistry",))
+    found = _by_id(idx, post)
+    assert found["dentist"].parts["sector"] > 0.5
+    assert found["auditor"].parts["sector"] == 0.0
+    slow = dict(reference_rank(idx, [prepare(idx, p) for p in (dentist, auditor)], vacancy=post, today=TODAY))
+    assert found["dentist"].score == pytest.approx(slow["dentist"], abs=1e-5)
