@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from matching.engine import ProfileIndex, rank
-from matching.engine.learn import GradedPair, TrainingSet, calibrate, fit_weights, retrain, with_model
-from matching.engine.lexicon import load_lexicon
+from matching.engine.learn import GradedPair, TrainingSet, calibrate, fit_weights, retrain, unforeseen, with_model
+from matching.engine.lexicon import Lexicon, load_lexicon
 from matching.engine.model import FEATURES, RankerModel, load_model
 from matching.engine.records import profile_from_record, vacancy_from_record
 from matching.engine.reference import prepare, reference_rank
@@ -343,3 +343,17 @@ def test_someone_the_lexicon_knows_no_word_of_takes_the_sector_of_their_esco_occ
     assert found["auditor"].parts["sector"] == 0.0
     slow = dict(reference_rank(idx, [prepare(idx, p) for p in (dentist, auditor)], vacancy=post, today=TODAY))
     assert found["dentist"].score == pytest.approx(slow["dentist"], abs=1e-5)
+
+
+def test_an_unforeseen_field_is_one_the_lexicon_has_no_concept_of_but_its_sector() -> None:
+    lexicon = load_lexicon()
+    midwifery_tutor = vacancy("mw", title="Clinical Midwifery Tutor", sector="Health", required_skills=("OSCE",))
+    blind = unforeseen(lexicon, [midwifery_tutor])
+
+    def named(lex: Lexicon, text: str) -> set[str]:
+        return {lex.concepts[ci].id for m in lex.match(tokenize(text)) for ci in m.concepts}
+
+    assert named(lexicon, "midwife")
+    assert not named(blind, "midwife")
+    assert named(blind, "Health") == named(lexicon, "Health")
+    assert named(blind, "financial audit") == named(lexicon, "financial audit")
