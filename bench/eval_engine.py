@@ -15,6 +15,8 @@ python bench/eval_engine.py [--data DIR] [--hard FILE ...] [--out FILE]
   kept), as if its authors had not foreseen that field: the dev set's words are all in
   the lexicon, a roster written by others is not.
 - ablation: the cross-validated figure with each component switched off (weights refitted).
+- each file of own hard cases is counted twice: as ranked, and with each vacancy's field
+  unforeseen by the lexicon as above.
 - hard cases: bench/hard_cases.jsonl, hard_cases_more.jsonl, hard_cases_third.jsonl and
   hard_cases_fourth.jsonl (invented people, written for this bench, not taken from the
   dev set; each later file was written after the earlier ones had been looked at while
@@ -50,7 +52,9 @@ from matching.engine.learn import (
     metrics,
     model_logits,
     pair_signals,
+    unforeseen,
 )
+from matching.engine.lexicon import load_lexicon
 from matching.engine.model import NO_EVIDENCE, load_model
 from matching.engine.records import profile_from_record, read_graded_roster, vacancy_from_record
 from matching.engine.text import content_stem, tokenize
@@ -179,8 +183,25 @@ def dev_case_figures(index: ProfileIndex, vacancies: list[Vacancy], cases_path: 
     return {"lookalikes_top10": (look, look_n), "hard_wording_top10": (hard, hard_n)}
 
 
+def unforeseen_hard_case_figures(profiles: list[Profile], cases: list[dict[str, Any]]) -> dict[str, Any]:
+    """`hard_case_figures` with each vacancy's field unforeseen by the lexicon
+    (`learn.unforeseen`): one index per vacancy, as the lexicon differs."""
+    lexicon = load_lexicon()
+    total: dict[str, Any] = {}
+    for case in cases:
+        vac = vacancy_from_record(case["vacancy"])
+        people = [profile_from_record(r) for r in (*case["other_words"], *case["lookalikes"])]
+        index = ProfileIndex.build([*profiles, *people], EngineConfig(lexicon=unforeseen(lexicon, [vac])))
+        for key, value in hard_case_figures(index, [case]).items():
+            if key != "detail":
+                got = total.get(key, (0, 0))
+                total[key] = (got[0] + value[0], got[1] + value[1])
+    return total
+
+
 def _print_hard_cases(profiles: list[Profile], path: Path, *, per_vacancy: bool) -> None:
-    """One file of own hard cases, its people ranked among the dev roster."""
+    """One file of own hard cases, its people ranked among the dev roster, then the same
+    with each vacancy's field unforeseen by the lexicon."""
     cases = _jsonl(path)
     hard_profiles = [profile_from_record(r) for c in cases for r in (*c["other_words"], *c["lookalikes"])]
     hindex = ProfileIndex.build([*profiles, *hard_profiles])
@@ -198,6 +219,12 @@ def _print_hard_cases(profiles: list[Profile], path: Path, *, per_vacancy: bool)
     if per_vacancy:
         for vid, right, looks in h["detail"]:
             print(f"  {vid}: right at {right}, look-alikes at {looks}")
+    u = unforeseen_hard_case_figures(profiles, cases)
+    print(
+        f"  the field unforeseen by the lexicon: right people found {u['found'][0]}/{u['found'][1]}, "
+        f"look-alikes in a top 10 {u['lookalikes_top10'][0]}/{u['lookalikes_top10'][1]}, "
+        f"above a right person {u['lookalikes_above_a_right_person'][0]}/{u['lookalikes_above_a_right_person'][1]}"
+    )
 
 
 def main() -> int:
