@@ -301,7 +301,8 @@ def cross_validate_unforeseen(
             coef, intercept = fit_weights(pairs.X[train], pairs.grades[train], pairs.groups[train])
             held = [vacancies[v] for v in fold]
             blind = config if lexicon is None else replace(config, lexicon=unforeseen(lexicon, held))
-            part = TrainingSet(data.profiles, held, [g for g in data.pairs if g.vacancy_id in set(fold)])
+            wanted = set(fold)
+            part = TrainingSet(data.profiles, held, [g for g in data.pairs if g.vacancy_id in wanted])
             test = pair_signals(part, config=blind, rules=rules, today=today)
             for name, value in metrics(test, logits(coef, intercept, test.X)).items():
                 total[name] += value * len(fold)
