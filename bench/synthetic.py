@@ -22,15 +22,8 @@ class Generator:
         self.rng = random.Random(seed)
         lex = load_lexicon()
         self.terms_by_concept: list[list[str]] = [[] for _ in lex.concepts]
-        import tomllib
-
-        from matching.engine.lexicon import DATA_DIR
-
-        for path in sorted(DATA_DIR.glob("lexicon_*.toml")):
-            with path.open("rb") as fh:
-                for entry in tomllib.load(fh)["concept"]:
-                    ci = next(i for i, c in enumerate(lex.concepts) if c.id == entry["id"])
-                    self.terms_by_concept[ci] = [t.strip("*") for t in entry["terms"]]
+        for term, ci in lex.terms:
+            self.terms_by_concept[ci].append(term.strip("*"))
         letters = "abcdefghijklmnopqrstuvwxyz"
         self.filler = [
             "".join(self.rng.choice(letters) for _ in range(self.rng.randint(3, 11))) for _ in range(vocabulary)
