@@ -257,11 +257,15 @@ def cross_validate(pairs: PairSet, *, k: int = FOLDS, seeds: Sequence[int] = SEE
         runs.append(metrics(pairs, held))
         if first is None:
             first = held
-    keys = runs[0].keys()
+    return _over_seeds(runs, first if first is not None else np.zeros(0))
+
+
+def _over_seeds(runs: Sequence[Mapping[str, float]], held_back_logits: NDArray[np.float64]) -> CrossValidation:
+    """The mean of each figure over the shuffles, and its spread (max - min)."""
     return CrossValidation(
-        {m: float(np.mean([r[m] for r in runs])) for m in keys},
-        {m: float(np.ptp([r[m] for r in runs])) for m in keys},
-        first if first is not None else np.zeros(0),
+        {m: float(np.mean([r[m] for r in runs])) for m in runs[0]},
+        {m: float(np.ptp([r[m] for r in runs])) for m in runs[0]},
+        held_back_logits,
     )
 
 
@@ -307,11 +311,7 @@ def cross_validate_unforeseen(
             for name, value in metrics(test, logits(coef, intercept, test.X)).items():
                 total[name] += value * len(fold)
         runs.append({name: value / len(vacancies) for name, value in total.items()})
-    return CrossValidation(
-        {m: float(np.mean([r[m] for r in runs])) for m in runs[0]},
-        {m: float(np.ptp([r[m] for r in runs])) for m in runs[0]},
-        np.zeros(0),
-    )
+    return _over_seeds(runs, np.zeros(0))
 
 
 def compare_held_back(
