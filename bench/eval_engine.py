@@ -17,11 +17,11 @@ python bench/eval_engine.py [--data DIR] [--hard FILE ...] [--out FILE]
 - ablation: the cross-validated figure with each component switched off (weights refitted).
 - each file of own hard cases is counted twice: as ranked, and with each vacancy's field
   unforeseen by the lexicon as above.
-- hard cases: bench/hard_cases.jsonl, hard_cases_more.jsonl, hard_cases_third.jsonl and
-  hard_cases_fourth.jsonl (invented people, written for this bench, not taken from the
-  dev set; each later file was written after the earlier ones had been looked at while
-  changing the engine, as a fresh check: the third and fourth by someone who had not
-  read the engine, its word lists or the dev set) each
+- hard cases: bench/hard_cases.jsonl, hard_cases_more.jsonl, hard_cases_third.jsonl,
+  hard_cases_fourth.jsonl and hard_cases_fifth.jsonl (invented people, written for this
+  bench, not taken from the dev set; each later file was written after the earlier ones
+  had been looked at while changing the engine, as a fresh check: the third, fourth and
+  fifth by someone who had not read the engine, its word lists or the dev set) each
   ranked among the dev roster, and the dev set's own cases.json; counted as the
   shortlist shows them, without the people below the floor.
 """
@@ -64,7 +64,9 @@ TODAY = date(2026, 11, 30)
 RULES = ProgrammeRules(residence_outside_duty_country=True)
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "dev"
-DEFAULT_HARD = tuple(ROOT / "bench" / f"hard_cases{part}.jsonl" for part in ("", "_more", "_third", "_fourth"))
+DEFAULT_HARD = tuple(
+    ROOT / "bench" / f"hard_cases{part}.jsonl" for part in ("", "_more", "_third", "_fourth", "_fifth")
+)
 ABLATIONS = (
     "use_lexicon",
     "use_families",

@@ -163,3 +163,8 @@ def test_a_lexicon_without_a_concept_forgets_its_phrases_and_keeps_the_rest():
     assert not blind.match(tokenize("midwife"))
     assert blind.match(tokenize("financial audit")) == lex.match(tokenize("financial audit"))
     assert [c.tokens for c in blind.concepts] == [c.tokens for c in lex.concepts]
+
+
+def test_a_root_canal_is_dentistry_and_a_canal_on_a_farm_is_still_irrigation():
+    assert concepts("root canals and extractions") == {"dentistry"}
+    assert concepts("lined canals for the farms") == {"irrigation"}
