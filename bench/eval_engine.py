@@ -200,6 +200,40 @@ def _count_hard_cases(ranking: Callable[[Vacancy], list[str]], cases: Iterable[d
     }
 
 
+SAME_SKILL = "\u2190"  # how a reason claims the same skill: "tax audit \u2190 'corporation tax and VAT'"
+
+
+def dev_claim_figures(index: ProfileIndex, data: TrainingSet) -> dict[int, tuple[int, int, int]]:
+    """Honest reasons on the dev set: per grade, (same-skill claims, pairs with one, pairs),
+    over every eligible graded pair as the engine explains it."""
+    judged: dict[str, dict[str, int]] = {}
+    for g in data.pairs:
+        judged.setdefault(g.vacancy_id, {})[g.profile_id] = g.grade
+    out: dict[int, tuple[int, int, int]] = {}
+    for vac in data.vacancies:
+        grades = judged.get(vac.id, {})
+        for c in rank(index, vac, rules=RULES, today=TODAY, top_k=len(index), only_ids=set(grades)):
+            claims = sum(SAME_SKILL in r for r in c.reasons)
+            n, with_one, pairs = out.get(grades[c.profile_id], (0, 0, 0))
+            out[grades[c.profile_id]] = (n + claims, with_one + bool(claims), pairs + 1)
+    return dict(sorted(out.items()))
+
+
+def hard_case_claims(index: ProfileIndex, cases: Iterable[dict[str, Any]]) -> dict[str, tuple[int, int, int]]:
+    """Same-skill claims (claims, people with one, people) for the right people and for
+    the look-alikes of each vacancy, shortlisted or not."""
+    out = {"right": (0, 0, 0), "lookalikes": (0, 0, 0)}
+    for case in cases:
+        vac = vacancy_from_record(case["vacancy"])
+        kind = {r["external_id"]: "right" for r in case["other_words"]}
+        kind |= {r["external_id"]: "lookalikes" for r in case["lookalikes"]}
+        for c in rank(index, vac, rules=RULES, today=TODAY, top_k=len(index), only_ids=set(kind)):
+            claims = sum(SAME_SKILL in r for r in c.reasons)
+            n, with_one, people = out[kind[c.profile_id]]
+            out[kind[c.profile_id]] = (n + claims, with_one + bool(claims), people + 1)
+    return out
+
+
 def dev_case_figures(index: ProfileIndex, vacancies: list[Vacancy], cases_path: Path) -> dict[str, Any]:
     """The dev set's own cases.json: look-alikes in a top 10, hard-wording matches in a top 10."""
     cases = json.loads(cases_path.read_text(encoding="utf-8"))
@@ -246,6 +280,11 @@ def _print_hard_cases(profiles: list[Profile], path: Path, *, per_vacancy: bool)
     print(
         f"  look-alikes above a right person of their vacancy: "
         f"{h['lookalikes_above_a_right_person'][0]}/{h['lookalikes_above_a_right_person'][1]}"
+    )
+    c = hard_case_claims(hindex, cases)
+    print(
+        f"  same-skill claims in reasons: right people {c['right'][1]}/{c['right'][2]} ({c['right'][0]} claims), "
+        f"look-alikes {c['lookalikes'][1]}/{c['lookalikes'][2]} ({c['lookalikes'][0]} claims)"
     )
     if per_vacancy:
         for vid, right, looks in h["detail"]:
@@ -306,6 +345,13 @@ def main() -> int:
     print(
         f"dev cases.json: look-alikes in a top 10 {d['lookalikes_top10'][0]}/{d['lookalikes_top10'][1]}; "
         f"hard-wording grade-3 people in the top 10 {d['hard_wording_top10'][0]}/{d['hard_wording_top10'][1]}"
+    )
+    claims = dev_claim_figures(index, dev)
+    total = sum(n for n, _, _ in claims.values())
+    on_right = sum(n for grade, (n, _, _) in claims.items() if grade >= 2)
+    print(
+        f"dev same-skill claims in reasons: {total}, on pairs graded 2-3 {on_right} ({on_right / max(total, 1):.3f}); "
+        + ", ".join(f"grade {g}: {n} claims, {w}/{p} pairs with one" for g, (n, w, p) in claims.items())
     )
     for hard in args.hard:
         _print_hard_cases(profiles, hard, per_vacancy=args.per_vacancy)
