@@ -114,8 +114,10 @@ def results_explain(results: Iterable[MatchResult]) -> list[MatchResult]:
         profile, vacancy = profiles.get(row.volunteer_id), vacancies.get(row.vacancy_id)
         if profile is None or vacancy is None:  # deleted since the page was read
             continue
-        availability = row.parts.get("availability") if isinstance(row.parts, dict) else None
-        reasons, matched, missing = explainer.explain(profile, vacancy, availability)
+        parts = row.parts if isinstance(row.parts, dict) else {}
+        reasons, matched, missing = explainer.explain(
+            profile, vacancy, parts.get("availability"), parts.get("occupation")
+        )
         row.reasons, row.matched_skills, row.missing_skills = reasons, [list(p) for p in matched], missing
         row.explained = True
         done.append(row)

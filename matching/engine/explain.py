@@ -257,7 +257,7 @@ class SkillMatcher:
             ]
         return hits
 
-    def match(self, notes: Notes, title: str = "") -> tuple[list[Evidence], list[str]]:
+    def match(self, notes: Notes, title: str = "", *, same_occupation: bool = True) -> tuple[list[Evidence], list[str]]:
         """The best evidence for each vacancy skill, and the skills with no same-skill evidence.
 
         A lexicon concept is a field of work ("software development", "anaesthesia"),
@@ -269,6 +269,11 @@ class SkillMatcher:
         software development. Evidence holding every word of a skill is evidence of it
         however many others it also covers. `title` is the person's job title (their
         headline).
+
+        `same_occupation` False says the person's ESCO occupations share none with the
+        vacancy's: their words in the skill's field are then another occupation's
+        (organ procurement for public procurement, small-animal anaesthesia for general
+        anaesthesia), related work at most, unless they hold every word of the skill.
         """
         reachable = self.reachable
         found: list[list[tuple[tuple[int, int], Evidence, frozenset[str]]]] = [[] for _ in self.keys]
@@ -304,6 +309,8 @@ class SkillMatcher:
             # more than the field) does not pass it on to the next skill of the field.
             if hits:
                 spent.update(*(shared for _, _, shared in hits))
+            if ev is not None and ev.kind == SAME and not same_occupation and not key.stems <= _stems_of(ev.own):
+                ev = Evidence(key.text, RELATED, ev.own)
             if ev is not None:
                 evidence.append(ev)
             if ev is None or ev.kind != SAME:
@@ -414,13 +421,16 @@ def candidate_explanation(
     matcher: SkillMatcher,
     failed: list[str],
     coverage: float | None,
+    occupation: float | None = None,
 ) -> tuple[list[str], list[tuple[str, str]], list[str]]:
     """(reasons, matched skills as (skill, own words), missing skills) of one candidate.
 
     The one place both explanation paths go through: the ranking's (for the top
     of a list) and `StoredExplainer`'s (for stored candidates, when read).
+    `occupation` is the pair's ESCO occupation agreement (its score part), None when
+    the engine does not project onto occupations: 0 means none in common.
     """
-    evidence, missing = matcher.match(notes, profile.headline)
+    evidence, missing = matcher.match(notes, profile.headline, same_occupation=occupation != 0.0)
     matched = [(e.skill, e.own) for e in evidence if e.kind == SAME]
     return reasons_for(profile, vacancy, evidence, missing, failed, coverage), matched, missing
 
@@ -440,9 +450,10 @@ class StoredExplainer:
         self._matchers: dict[str, SkillMatcher] = {}
 
     def explain(
-        self, profile: Profile, vacancy: Vacancy, availability: float | None
+        self, profile: Profile, vacancy: Vacancy, availability: float | None, occupation: float | None = None
     ) -> tuple[list[str], list[tuple[str, str]], list[str]]:
-        """What `rank` would have said of this eligible candidate; ``availability`` is the stored part."""
+        """What `rank` would have said of this eligible candidate; ``availability`` and
+        ``occupation`` are the stored parts (None: not stored)."""
         matcher = self._matchers.get(vacancy.id)
         if matcher is None:
             keys = skill_keys(vacancy_terms(vacancy, self.lexicon, self.config), self.vocab)
@@ -452,4 +463,6 @@ class StoredExplainer:
             vacancy.start_date is not None
         )
         coverage = availability if dated else None
-        return candidate_explanation(profile, vacancy, notes, matcher, [], coverage)
+        if not self.config.use_occupations:
+            occupation = None
+        return candidate_explanation(profile, vacancy, notes, matcher, [], coverage, occupation)

@@ -146,6 +146,7 @@ def _candidates(
     scores = squash(final[pos]).tolist()
     band = model_of(index.config).band
     vacancy = query.vacancy
+    projected = index.occupations is not None and index.n_occupations > 0
     out: list[Candidate] = []
     for i, row in enumerate(rows.tolist()):
         profile = index.profiles[row]
@@ -159,7 +160,9 @@ def _candidates(
         missing: list[str] = []
         if explained and matcher is not None:
             cov = parts[i]["availability"] if dated[i] else None
-            reasons, matched, missing = candidate_explanation(profile, vacancy, notes, matcher, failed, cov)
+            reasons, matched, missing = candidate_explanation(
+                profile, vacancy, notes, matcher, failed, cov, parts[i]["occupation"] if projected else None
+            )
         out.append(
             Candidate(
                 profile_id=profile.id,

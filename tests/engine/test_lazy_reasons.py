@@ -27,7 +27,7 @@ def test_reasons_computed_later_equal_the_rankings_own(seed: int) -> None:
                 continue
             assert later.reasons == later.matched_skills == later.missing_skills == []
             reasons, matched, missing = explainer.explain(
-                by_id[later.profile_id], vacancy, later.parts.get("availability")
+                by_id[later.profile_id], vacancy, later.parts.get("availability"), later.parts.get("occupation")
             )
             assert (reasons, matched, missing) == (eager.reasons, eager.matched_skills, eager.missing_skills)
             compared += 1

@@ -128,7 +128,7 @@ ANAESTHETIST = vacancy(
 def test_one_phrase_in_a_field_is_the_same_skill_for_one_skill_and_related_for_the_others() -> None:
     # The lexicon puts all three skills and the phrase in one field (anaesthesia): the
     # phrase shows the person works in it, not that they have each of its skills.
-    doctor = profile("doc", headline="Hospital doctor", summary="Theatre work.", skills=("sedation for surgery",))
+    doctor = profile("doc", headline="Anaesthetist", summary="Theatre work.", skills=("sedation for surgery",))
     cand = rank(ProfileIndex.build([doctor]), ANAESTHETIST, today=TODAY, top_k=5)[0]
     cited = [r for r in cand.reasons if "'sedation for surgery'" in r]
     assert cited == [
@@ -138,6 +138,24 @@ def test_one_phrase_in_a_field_is_the_same_skill_for_one_skill_and_related_for_t
     ]
     assert cand.matched_skills == [("general anaesthesia", "sedation for surgery")]
     assert cand.missing_skills == ["airway management", "obstetric anaesthesia"]
+
+
+def test_another_occupations_words_in_the_field_are_related_work_not_the_same_skill() -> None:
+    # A veterinary nurse shares no ESCO occupation with an anaesthetist: their anaesthesia
+    # is another occupation's, though the lexicon puts it in the same field.
+    nurse = profile("vet", headline="Veterinary nurse", summary="Clinic work.", skills=("small-animal anaesthesia",))
+    cand = rank(ProfileIndex.build([nurse]), ANAESTHETIST, today=TODAY, top_k=5)[0]
+    assert cand.parts["occupation"] == 0.0
+    assert "related to general anaesthesia: 'small-animal anaesthesia'" in cand.reasons
+    assert not any("\u2190" in r for r in cand.reasons)
+    assert "general anaesthesia" in cand.missing_skills
+
+
+def test_every_word_of_the_skill_is_the_same_skill_whatever_the_occupation() -> None:
+    nurse = profile("vet", headline="Veterinary nurse", summary="Clinic work.", skills=("general anaesthesia",))
+    cand = rank(ProfileIndex.build([nurse]), ANAESTHETIST, today=TODAY, top_k=5)[0]
+    assert cand.parts["occupation"] == 0.0
+    assert cand.matched_skills == [("general anaesthesia", "general anaesthesia")]
 
 
 def test_other_words_of_the_same_field_are_not_evidence_of_each_of_its_skills() -> None:
