@@ -214,3 +214,20 @@ JSON_REFERENCES: dict[str, tuple[Scrubber, str]] = {
         "a ranking's chunks waiting for their merge: the person's entries are dropped",
     ),
 }
+
+
+def _drop_all(model: type[models.Model], volunteer_id: int) -> None:
+    model._default_manager.all().delete()
+
+
+# Rows fitted on every profile's words together, naming no one: corpus statistics,
+# whose vocabulary holds each word someone wrote, so a word only the person wrote
+# (a colleague's name in a summary, a ward's name) too. Erasure drops them whole;
+# what needs them fits them again on the roster without the person.
+STATISTICS: dict[str, tuple[Scrubber, str]] = {
+    "matching.MatchingVocabulary": (
+        _drop_all,
+        "the partitioned roster's shared word statistics: dropped, and fitted again without the person"
+        " when a partition is next ranked",
+    ),
+}

@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.models import User
 from volunteers.models import Volunteer
 from volunteers.privacy.anonymise import volunteer_anonymise
-from volunteers.privacy.registry import JSON_REFERENCES, REGISTRY, Relation, as_json, row
+from volunteers.privacy.registry import JSON_REFERENCES, REGISTRY, STATISTICS, Relation, as_json, row
 
 logger = logging.getLogger(__name__)
 
@@ -117,10 +117,11 @@ def _erase_relations(relations: list[tuple[Relation, QuerySet[Any], models.Field
 
 
 def _scrub_json_references(*, volunteer_id: int | None) -> None:
-    # Rows that name the profile inside JSON rather than by a foreign key.
+    # Rows that name the profile inside JSON rather than by a foreign key, and
+    # statistics fitted on everyone's words, theirs among them.
     if volunteer_id is None:
         return
-    for label, (scrub, _why) in JSON_REFERENCES.items():
+    for label, (scrub, _why) in (*JSON_REFERENCES.items(), *STATISTICS.items()):
         try:
             model = apps.get_model(label)
         except LookupError:
