@@ -13,6 +13,7 @@ in a run's chunks; a partitioned roster's word statistics hold every word).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import zlib
 from datetime import timedelta
@@ -68,10 +69,8 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, memoryview | bytes):
         blob = bytes(value)
-        try:  # a compressed blob (the partitioned roster's word statistics) is read inside
+        with contextlib.suppress(zlib.error):  # a compressed blob (word statistics) is read inside
             blob = zlib.decompress(blob)
-        except zlib.error:
-            pass
         return blob.decode("latin-1")
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
