@@ -168,3 +168,9 @@ def test_a_lexicon_without_a_concept_forgets_its_phrases_and_keeps_the_rest():
 def test_a_root_canal_is_dentistry_and_a_canal_on_a_farm_is_still_irrigation():
     assert concepts("root canals and extractions") == {"dentistry"}
     assert concepts("lined canals for the farms") == {"irrigation"}
+
+
+def test_a_distribution_network_is_water_supply_only_when_it_carries_water():
+    assert concepts("distribution network planning") == set()
+    assert concepts("water distribution network") == {"water_supply_engineering"}
+    assert concepts("power distribution network") == {"power_engineering"}
