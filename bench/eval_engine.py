@@ -203,35 +203,40 @@ def _count_hard_cases(ranking: Callable[[Vacancy], list[str]], cases: Iterable[d
 SAME_SKILL = "\u2190"  # how a reason claims the same skill: "tax audit \u2190 'corporation tax and VAT'"
 
 
+def claim_counts(
+    index: ProfileIndex, labelled: Iterable[tuple[Vacancy, dict[str, Any]]]
+) -> dict[Any, tuple[int, int, int]]:
+    """Same-skill claims in the reasons, per label of the people (a grade, "right",
+    "lookalikes"): (claims, people with one, people), over each vacancy's labelled
+    people as the engine explains them, shortlisted or not."""
+    out: dict[Any, tuple[int, int, int]] = {}
+    for vac, labels in labelled:
+        for c in rank(index, vac, rules=RULES, today=TODAY, top_k=len(index), only_ids=set(labels)):
+            claims = sum(SAME_SKILL in r for r in c.reasons)
+            n, with_one, people = out.get(labels[c.profile_id], (0, 0, 0))
+            out[labels[c.profile_id]] = (n + claims, with_one + bool(claims), people + 1)
+    return out
+
+
 def dev_claim_figures(index: ProfileIndex, data: TrainingSet) -> dict[int, tuple[int, int, int]]:
-    """Honest reasons on the dev set: per grade, (same-skill claims, pairs with one, pairs),
-    over every eligible graded pair as the engine explains it."""
+    """Honest reasons on the dev set: `claim_counts` per grade of the graded pairs."""
     judged: dict[str, dict[str, int]] = {}
     for g in data.pairs:
         judged.setdefault(g.vacancy_id, {})[g.profile_id] = g.grade
-    out: dict[int, tuple[int, int, int]] = {}
-    for vac in data.vacancies:
-        grades = judged.get(vac.id, {})
-        for c in rank(index, vac, rules=RULES, today=TODAY, top_k=len(index), only_ids=set(grades)):
-            claims = sum(SAME_SKILL in r for r in c.reasons)
-            n, with_one, pairs = out.get(grades[c.profile_id], (0, 0, 0))
-            out[grades[c.profile_id]] = (n + claims, with_one + bool(claims), pairs + 1)
-    return dict(sorted(out.items()))
+    return dict(sorted(claim_counts(index, ((v, judged.get(v.id, {})) for v in data.vacancies)).items()))
 
 
 def hard_case_claims(index: ProfileIndex, cases: Iterable[dict[str, Any]]) -> dict[str, tuple[int, int, int]]:
-    """Same-skill claims (claims, people with one, people) for the right people and for
-    the look-alikes of each vacancy, shortlisted or not."""
-    out = {"right": (0, 0, 0), "lookalikes": (0, 0, 0)}
-    for case in cases:
-        vac = vacancy_from_record(case["vacancy"])
-        kind = {r["external_id"]: "right" for r in case["other_words"]}
-        kind |= {r["external_id"]: "lookalikes" for r in case["lookalikes"]}
-        for c in rank(index, vac, rules=RULES, today=TODAY, top_k=len(index), only_ids=set(kind)):
-            claims = sum(SAME_SKILL in r for r in c.reasons)
-            n, with_one, people = out[kind[c.profile_id]]
-            out[kind[c.profile_id]] = (n + claims, with_one + bool(claims), people + 1)
-    return out
+    """`claim_counts` for the right people and for the look-alikes of each vacancy."""
+    labelled = (
+        (
+            vacancy_from_record(case["vacancy"]),
+            {r["external_id"]: "right" for r in case["other_words"]}
+            | {r["external_id"]: "lookalikes" for r in case["lookalikes"]},
+        )
+        for case in cases
+    )
+    return {"right": (0, 0, 0), "lookalikes": (0, 0, 0)} | claim_counts(index, labelled)
 
 
 def dev_case_figures(index: ProfileIndex, vacancies: list[Vacancy], cases_path: Path) -> dict[str, Any]:
