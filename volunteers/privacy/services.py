@@ -116,9 +116,9 @@ def _erase_relations(relations: list[tuple[Relation, QuerySet[Any], models.Field
         relation.erase(qs, field, target)
 
 
-def _scrub_json_references(*, volunteer_id: int | None) -> None:
-    # Rows that name the profile inside JSON rather than by a foreign key, and
-    # statistics fitted on everyone's words, theirs among them.
+def _scrub_rows_without_a_key(*, volunteer_id: int | None) -> None:
+    # Rows that hold the person with no foreign key for the registry to follow: rows
+    # that name the profile inside JSON, and statistics fitted on everyone's words.
     if volunteer_id is None:
         return
     for label, (scrub, _why) in (*JSON_REFERENCES.items(), *STATISTICS.items()):
@@ -143,7 +143,7 @@ def volunteer_erase(*, volunteer: Volunteer) -> None:
         return
     old_email = locked.email
     _erase_relations(_relations(user=None, volunteer=locked))
-    _scrub_json_references(volunteer_id=locked.pk)
+    _scrub_rows_without_a_key(volunteer_id=locked.pk)
     volunteer_anonymise(volunteer=locked)
     _scrub_admin_log(model=Volunteer, pks=[locked.pk])
     _forget_sign_in_records(email=old_email)
@@ -163,7 +163,7 @@ def user_erase(*, user: User) -> None:
     # Taken first: erasing the profile unlinks it from the account.
     volunteer_id = Volunteer.objects.filter(user=locked).values_list("pk", flat=True).first()
     _erase_relations(_relations(user=locked))
-    _scrub_json_references(volunteer_id=volunteer_id)
+    _scrub_rows_without_a_key(volunteer_id=volunteer_id)
     _scrub_admin_log(model=User, pks=[locked.pk])
     _forget_sign_in_records(email=old_email)
 
