@@ -269,6 +269,15 @@ def unforeseen_hard_case_figures(profiles: list[Profile], cases: list[dict[str, 
     return total
 
 
+def _three_counts(h: dict[str, Any]) -> str:
+    """The three hard-case counts on one line."""
+    return (
+        f"right people found {h['found'][0]}/{h['found'][1]}, "
+        f"look-alikes in a top 10 {h['lookalikes_top10'][0]}/{h['lookalikes_top10'][1]}, "
+        f"above a right person {h['lookalikes_above_a_right_person'][0]}/{h['lookalikes_above_a_right_person'][1]}"
+    )
+
+
 def _print_hard_cases(profiles: list[Profile], path: Path, *, per_vacancy: bool) -> None:
     """One file of own hard cases, its people ranked among the dev roster, then the same
     with each vacancy's field unforeseen by the lexicon."""
@@ -294,18 +303,10 @@ def _print_hard_cases(profiles: list[Profile], path: Path, *, per_vacancy: bool)
     if per_vacancy:
         for vid, right, looks in h["detail"]:
             print(f"  {vid}: right at {right}, look-alikes at {looks}")
-    b = plain_tfidf_hard_case_figures(profiles, cases)
     print(
-        f"  plain word TF-IDF behind the eligibility gate: right people found {b['found'][0]}/{b['found'][1]}, "
-        f"look-alikes in a top 10 {b['lookalikes_top10'][0]}/{b['lookalikes_top10'][1]}, "
-        f"above a right person {b['lookalikes_above_a_right_person'][0]}/{b['lookalikes_above_a_right_person'][1]}"
+        f"  plain word TF-IDF behind the eligibility gate: {_three_counts(plain_tfidf_hard_case_figures(profiles, cases))}"
     )
-    u = unforeseen_hard_case_figures(profiles, cases)
-    print(
-        f"  the field unforeseen by the lexicon: right people found {u['found'][0]}/{u['found'][1]}, "
-        f"look-alikes in a top 10 {u['lookalikes_top10'][0]}/{u['lookalikes_top10'][1]}, "
-        f"above a right person {u['lookalikes_above_a_right_person'][0]}/{u['lookalikes_above_a_right_person'][1]}"
-    )
+    print(f"  the field unforeseen by the lexicon: {_three_counts(unforeseen_hard_case_figures(profiles, cases))}")
 
 
 def main() -> int:
