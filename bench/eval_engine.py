@@ -3,7 +3,7 @@ ablation, and the hard cases (look-alikes of another occupation, people of the r
 occupation in other words).
 
 python bench/eval_engine.py [--data DIR] [--hard FILE ...] [--out FILE]
-                            [--no-ablation] [--per-vacancy]
+                            [--no-ablation] [--per-vacancy] [--floors F ...]
 
 - dev: the shipped model (matching/engine/data/ranker_v*.json) ranks the dev set. Its
   weights were fitted on these very vacancies, so this figure flatters it.
@@ -24,6 +24,8 @@ python bench/eval_engine.py [--data DIR] [--hard FILE ...] [--out FILE]
   fifth by someone who had not read the engine, its word lists or the dev set) each
   ranked among the dev roster, and the dev set's own cases.json; counted as the
   shortlist shows them, without the people below the floor.
+- --floors F ...: only the floor's effect: the hard-case files' counts and the dev lists'
+  lengths with each floor F in place of the shipped one.
 """
 
 from __future__ import annotations
@@ -44,7 +46,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from matching.engine import EngineConfig, ProfileIndex, ProgrammeRules, check_eligibility, rank, rank_many
+from matching.engine import (
+    Candidate,
+    EngineConfig,
+    ProfileIndex,
+    ProgrammeRules,
+    check_eligibility,
+    rank,
+    rank_many,
+)
 from matching.engine.learn import (
     GradedPair,
     TrainingSet,
@@ -269,6 +279,40 @@ def unforeseen_hard_case_figures(profiles: list[Profile], cases: list[dict[str, 
     return total
 
 
+def floor_sweep(profiles: list[Profile], vacancies: list[Vacancy], paths: Iterable[Path], floors: list[float]) -> None:
+    """The five hard-case files' counts and the dev lists' lengths with each of `floors` in
+    place of the shipped model's floor (the same ranking, cut at another score)."""
+    dev = ProfileIndex.build(profiles)
+    lengths: dict[float, list[int]] = {f: [] for f in floors}
+    for vac in vacancies:
+        scores = [c.score for c in rank(dev, vac, rules=RULES, today=TODAY, top_k=len(dev))]
+        for f in floors:
+            lengths[f].append(sum(1 for s in scores if s >= f))
+    totals = {f: [0, 0, 0] for f in floors}
+    for path in paths:
+        cases = _jsonl(path)
+        people = [profile_from_record(r) for c in cases for r in (*c["other_words"], *c["lookalikes"])]
+        index = ProfileIndex.build([*profiles, *people])
+        ranked: dict[str, list[Candidate]] = {}
+        for case in cases:
+            vac = vacancy_from_record(case["vacancy"])
+            ranked[vac.id] = rank(index, vac, rules=RULES, today=TODAY, top_k=len(index))
+        for f in floors:
+            h = _count_hard_cases(
+                lambda v, f=f, ranked=ranked: [c.profile_id for c in ranked[v.id] if c.score >= f], cases
+            )
+            for i, key in enumerate(("found", "lookalikes_top10", "lookalikes_above_a_right_person")):
+                totals[f][i] += h[key][0]
+    print("\n== the floor: the same rankings cut at other scores ==")
+    for f in floors:
+        n = lengths[f]
+        print(
+            f"floor {f:.4f}: dev lists {sum(n) / len(n):.1f} people a vacancy (least {min(n)}); hard-case files "
+            f"right people found {totals[f][0]}, look-alikes in a top 10 {totals[f][1]}, "
+            f"above a right person {totals[f][2]}"
+        )
+
+
 def _three_counts(h: dict[str, Any]) -> str:
     """The three hard-case counts on one line."""
     return (
@@ -316,11 +360,15 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=None, help="dev ranking JSONL to write (default: temp file)")
     ap.add_argument("--no-ablation", action="store_true")
     ap.add_argument("--per-vacancy", action="store_true")
+    ap.add_argument("--floors", type=float, nargs="+", help="only count the hard cases with each of these floors")
     args = ap.parse_args()
     dev = dev_training_set(args.data)
     profiles, vacancies = list(dev.profiles), list(dev.vacancies)
     model = load_model()
     print(f"model: ranker_v{model.version} ({model.trained_on})")
+    if args.floors:
+        floor_sweep(profiles, vacancies, args.hard, args.floors)
+        return 0
 
     out = args.out or Path(tempfile.mkstemp(suffix=".jsonl")[1])
     write_ranking(profiles, vacancies, EngineConfig(), out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from io import StringIO
 from pathlib import Path
 
@@ -65,3 +66,45 @@ def test_it_keeps_the_current_model_when_the_refit_is_not_better(roster: Path, t
 
     assert "the current model stays (ranker_v4); nothing written" in report
     assert [p.name for p in model_files(models)] == ["ranker_v3.json", "ranker_v4.json"]
+
+
+def test_recalibrating_keeps_the_weights_and_calibrates_the_thresholds_afresh(roster: Path, tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    models.mkdir()
+    chars_only = RankerModel(version=3, coef={"chars": 1.0}, intercept=-2.0, floor=0.1, strong=0.6, good=0.3)
+    (models / "ranker_v3.json").write_text(chars_only.to_json(), encoding="utf-8")
+    _train(roster, models)  # v4: fitted on these pairs, thresholds calibrated on held-back scores
+    fitted = read_model(model_files(models)[-1])
+    # Thresholds that mean nothing on these pairs: everyone below the floor.
+    (models / f"ranker_v{fitted.version}.json").write_text(
+        replace(fitted, floor=0.99, good=0.995, strong=0.999).to_json(), encoding="utf-8"
+    )
+    out = StringIO()
+
+    call_command("train_ranker", data=roster, models_dir=models, today="2026-11-30", recalibrate=True, stdout=out)
+
+    new = read_model(model_files(models)[-1])
+    assert new.version == fitted.version + 1
+    assert new.coef == fitted.coef
+    assert new.intercept == fitted.intercept
+    # the thresholds the fit itself calibrated, from the same held-back scores
+    assert (new.floor, new.good, new.strong) == (fitted.floor, fitted.good, fitted.strong)
+    assert f"wrote ranker_v{new.version}.json" in out.getvalue()
+    assert "below the floor:" in out.getvalue()
+
+
+def test_a_dry_run_of_a_recalibration_writes_nothing(roster: Path, tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "ranker_v3.json").write_text(
+        RankerModel(version=3, coef={"chars": 1.0}, intercept=-2.0, floor=0.1, strong=0.6, good=0.3).to_json(),
+        encoding="utf-8",
+    )
+    out = StringIO()
+
+    call_command(
+        "train_ranker", data=roster, models_dir=models, today="2026-11-30", recalibrate=True, dry_run=True, stdout=out
+    )
+
+    assert "would write ranker_v4.json (--dry-run)" in out.getvalue()
+    assert [p.name for p in model_files(models)] == ["ranker_v3.json"]
