@@ -38,6 +38,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -279,6 +280,11 @@ def unforeseen_hard_case_figures(profiles: list[Profile], cases: list[dict[str, 
     return total
 
 
+def _above(ranked: dict[str, list[Candidate]], floor: float, vac: Vacancy) -> list[str]:
+    """A vacancy's ranked people scoring at least `floor`."""
+    return [c.profile_id for c in ranked[vac.id] if c.score >= floor]
+
+
 def floor_sweep(profiles: list[Profile], vacancies: list[Vacancy], paths: Iterable[Path], floors: list[float]) -> None:
     """The five hard-case files' counts and the dev lists' lengths with each of `floors` in
     place of the shipped model's floor (the same ranking, cut at another score)."""
@@ -298,9 +304,7 @@ def floor_sweep(profiles: list[Profile], vacancies: list[Vacancy], paths: Iterab
             vac = vacancy_from_record(case["vacancy"])
             ranked[vac.id] = rank(index, vac, rules=RULES, today=TODAY, top_k=len(index))
         for f in floors:
-            h = _count_hard_cases(
-                lambda v, f=f, ranked=ranked: [c.profile_id for c in ranked[v.id] if c.score >= f], cases
-            )
+            h = _count_hard_cases(partial(_above, ranked, f), cases)
             for i, key in enumerate(("found", "lookalikes_top10", "lookalikes_above_a_right_person")):
                 totals[f][i] += h[key][0]
     print("\n== the floor: the same rankings cut at other scores ==")
@@ -353,6 +357,12 @@ def _print_hard_cases(profiles: list[Profile], path: Path, *, per_vacancy: bool)
     print(f"  the field unforeseen by the lexicon: {_three_counts(unforeseen_hard_case_figures(profiles, cases))}")
 
 
+def _without(switch: str) -> EngineConfig:
+    """The engine with one of its `use_*` switches off."""
+    off: dict[str, Any] = {switch: False}
+    return dataclasses.replace(EngineConfig(), **off)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -382,7 +392,7 @@ def main() -> int:
     print(f"{'configuration':30s} {'NDCG@10':>15s} {'P@5':>13s} {'R@20':>13s}")
     configs: list[tuple[str, EngineConfig]] = [("full engine", EngineConfig())]
     if not args.no_ablation:
-        configs += [(f"without {n[4:]}", dataclasses.replace(EngineConfig(), **{n: False})) for n in ABLATIONS]
+        configs += [(f"without {n[4:]}", _without(n)) for n in ABLATIONS]
     for label, config in configs:
         pairs = pair_signals(dev, config=config, rules=RULES, today=TODAY)
         cv = cross_validate(pairs)

@@ -27,6 +27,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -163,12 +164,12 @@ def main() -> int:
                     blind[name][m] += value * len(fold) / len(vacancies)
         for name, logit in held.items():
             runs[name].append(learn.metrics(s.pairs, logit))
-        for name, figures in blind.items():
-            runs[name].append(figures)
+        for name, fold_figures in blind.items():
+            runs[name].append(fold_figures)
     print(f"feedback from the best {k} (logit >= {min_logit}) in the {args.block} space")
     print("cross-validated NDCG@10 / P@5 / R@20 (± half the spread over shuffles):")
-    for name, figures in runs.items():
-        print(f"  {name:15s} {_mean(figures)}")
+    for name, seed_figures in runs.items():
+        print(f"  {name:15s} {_mean(seed_figures)}")
 
     coef, b = learn.fit_weights(s.X, s.grades, s.groups)
     coef2, b2 = fit_with_feedback(s.with_feedback(coef, b, k, min_logit), s.grades, s.groups, coef, b)
@@ -177,7 +178,7 @@ def main() -> int:
     )
     floor = load_model().floor
 
-    def ranking(index: ProfileIndex, space: sp.csr_matrix, vac: Vacancy, with_feedback: bool) -> list[str]:
+    def ranking(index: ProfileIndex, space: sp.csr_matrix, vac: Vacancy, *, with_feedback: bool) -> list[str]:
         cands = rank(index, vac, rules=RULES, today=TODAY, top_k=len(index))
         X = np.asarray([[c.parts.get(f, 0.0) for f in FEATURES] for c in cands]).reshape(-1, len(FEATURES))
         logit = X @ coef + b
@@ -196,11 +197,11 @@ def main() -> int:
         for case in cases:
             vac = vacancy_from_record(case["vacancy"])
             lex = None if lexicon is None else learn.unforeseen(lexicon, [vac])
-            blind = ProfileIndex.build([*dev.profiles, *people], replace(config, all_signals=True, lexicon=lex))
-            blind_space = feedback_space(blind, args.block)
-            for name, index, space in (("known", known, known_space), ("unforeseen", blind, blind_space)):
+            unknown = ProfileIndex.build([*dev.profiles, *people], replace(config, all_signals=True, lexicon=lex))
+            unknown_space = feedback_space(unknown, args.block)
+            for name, index, space in (("known", known, known_space), ("unforeseen", unknown, unknown_space)):
                 for suffix in ("", "+fb"):
-                    h = _count_hard_cases(lambda v, i=index, s=space, fb=bool(suffix): ranking(i, s, v, fb), [case])
+                    h = _count_hard_cases(partial(ranking, index, space, with_feedback=bool(suffix)), [case])
                     totals[name + suffix] += [
                         h["found"][0],
                         h["lookalikes_top10"][0],
