@@ -40,7 +40,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 typecheck: install
-	$(BIN)/mypy core accounts volunteers assignments roster matching alerts web config
+	$(BIN)/mypy core accounts volunteers assignments roster matching alerts web config bench
 
 # Gather the pages' strings into locale/*/django.po, then compile the .mo files
 # (committed, so a fresh clone needs no gettext to serve Somali and Arabic).
@@ -57,7 +57,7 @@ test: install
 	@scripts/ensure-browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy core accounts volunteers assignments roster matching alerts web config
+	$(BIN)/mypy core accounts volunteers assignments roster matching alerts web config bench
 	$(TEST_ENV) $(BIN)/pytest -q
 	DATABASE_URL= REDIS_URL= CELERY_BROKER_URL= $(BIN)/pytest -q tests/roster
 

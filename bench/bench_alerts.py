@@ -478,7 +478,11 @@ class Bench:
             # Evenly spread over the batch, moved a little by the seed.
             share = (kill + self.rng.uniform(-0.25, 0.25)) / (self.args.kills + 1)
             threshold = int(expected * share)
-            wait_for(lambda t=threshold: done.count() >= t, timeout=600, what=f"{threshold} alerts settled")
+
+            def settled(at_least: int = threshold) -> bool:
+                return done.count() >= at_least
+
+            wait_for(settled, timeout=600, what=f"{threshold} alerts settled")
             at = done.count()
             workers[-1].kill()
             killed_at = timezone.now()
