@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -369,20 +370,30 @@ def _sigmoid(z: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
 
 
+def _calibration(pairs: PairSet) -> tuple[CrossValidation, dict[str, Any]]:
+    """The cross-validated figures and the model fields they give: the thresholds
+    calibrated on held-back scores, and the figures themselves as its metrics."""
+    cv = cross_validate(pairs)
+    floor, good, strong = calibrate(_sigmoid(cv.held_back_logits), pairs.grades)
+    fields = {
+        "floor": round(floor, 6),
+        "strong": round(strong, 6),
+        "good": round(good, 6),
+        "metrics": {f"cv_{m}": round(v, 4) for m, v in cv.mean.items()},
+    }
+    return cv, fields
+
+
 def train(pairs: PairSet, *, version: int, trained_on: str) -> tuple[RankerModel, CrossValidation]:
     """A model fitted on every pair, with thresholds calibrated on held-back scores."""
-    cv = cross_validate(pairs)
+    cv, calibrated = _calibration(pairs)
     coef, intercept = fit_weights(pairs.X, pairs.grades, pairs.groups)
-    floor, good, strong = calibrate(_sigmoid(cv.held_back_logits), pairs.grades)
     model = RankerModel(
         version=version,
         coef={f: round(float(c), 6) for f, c in zip(FEATURES, coef, strict=True)},
         intercept=round(intercept, 6),
-        floor=round(floor, 6),
-        strong=round(strong, 6),
-        good=round(good, 6),
         trained_on=trained_on,
-        metrics={f"cv_{m}": round(v, 4) for m, v in cv.mean.items()},
+        **calibrated,
     )
     return model, cv
 
@@ -444,17 +455,13 @@ def recalibrate(
     beat the current model's figure, which was fitted on those pairs.
     """
     pairs = pair_signals(data, config=with_model(config, current), rules=rules, today=today)
-    cv = cross_validate(pairs)
-    floor, good, strong = calibrate(_sigmoid(cv.held_back_logits), pairs.grades)
+    cv, calibrated = _calibration(pairs)
     model = replace(
         current,
         version=current.version + 1,
-        floor=round(floor, 6),
-        good=round(good, 6),
-        strong=round(strong, 6),
         trained_on=f"{current.trained_on}; thresholds recalibrated on "
         + ("the same pairs" if trained_on == current.trained_on else trained_on),
-        metrics={f"cv_{m}": round(v, 4) for m, v in cv.mean.items()},
+        **calibrated,
     )
     return model, cv
 

@@ -34,6 +34,12 @@ def roster(tmp_path: Path) -> Path:
     return out
 
 
+def _current(models: Path) -> None:
+    """Write a current model, ranker_v3, that knows only character n-grams."""
+    chars_only = RankerModel(version=3, coef={"chars": 1.0}, intercept=-2.0, floor=0.1, strong=0.6, good=0.3)
+    (models / "ranker_v3.json").write_text(chars_only.to_json(), encoding="utf-8")
+
+
 def _train(roster: Path, models: Path) -> str:
     out = StringIO()
     call_command("train_ranker", data=roster, models_dir=models, today="2026-11-30", stdout=out)
@@ -43,8 +49,7 @@ def _train(roster: Path, models: Path) -> str:
 def test_it_writes_the_next_version_when_the_refit_does_better(roster: Path, tmp_path: Path) -> None:
     models = tmp_path / "models"
     models.mkdir()
-    chars_only = RankerModel(version=3, coef={"chars": 1.0}, intercept=-2.0, floor=0.1, strong=0.6, good=0.3)
-    (models / "ranker_v3.json").write_text(chars_only.to_json(), encoding="utf-8")
+    _current(models)
 
     report = _train(roster, models)
 
@@ -56,10 +61,7 @@ def test_it_writes_the_next_version_when_the_refit_does_better(roster: Path, tmp
 def test_it_keeps_the_current_model_when_the_refit_is_not_better(roster: Path, tmp_path: Path) -> None:
     models = tmp_path / "models"
     models.mkdir()
-    (models / "ranker_v3.json").write_text(
-        RankerModel(version=3, coef={"chars": 1.0}, intercept=-2.0, floor=0.1, strong=0.6, good=0.3).to_json(),
-        encoding="utf-8",
-    )
+    _current(models)
     _train(roster, models)  # v4: fitted on these very pairs, so it flatters itself on them
 
     report = _train(roster, models)
@@ -71,8 +73,7 @@ def test_it_keeps_the_current_model_when_the_refit_is_not_better(roster: Path, t
 def test_recalibrating_keeps_the_weights_and_calibrates_the_thresholds_afresh(roster: Path, tmp_path: Path) -> None:
     models = tmp_path / "models"
     models.mkdir()
-    chars_only = RankerModel(version=3, coef={"chars": 1.0}, intercept=-2.0, floor=0.1, strong=0.6, good=0.3)
-    (models / "ranker_v3.json").write_text(chars_only.to_json(), encoding="utf-8")
+    _current(models)
     _train(roster, models)  # v4: fitted on these pairs, thresholds calibrated on held-back scores
     fitted = read_model(model_files(models)[-1])
     # Thresholds that mean nothing on these pairs: everyone below the floor.
@@ -96,10 +97,7 @@ def test_recalibrating_keeps_the_weights_and_calibrates_the_thresholds_afresh(ro
 def test_a_dry_run_of_a_recalibration_writes_nothing(roster: Path, tmp_path: Path) -> None:
     models = tmp_path / "models"
     models.mkdir()
-    (models / "ranker_v3.json").write_text(
-        RankerModel(version=3, coef={"chars": 1.0}, intercept=-2.0, floor=0.1, strong=0.6, good=0.3).to_json(),
-        encoding="utf-8",
-    )
+    _current(models)
     out = StringIO()
 
     call_command(
