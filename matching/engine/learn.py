@@ -370,15 +370,22 @@ def _sigmoid(z: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
 
 
+def stored_threshold(score: float) -> float:
+    """A calibrated threshold as a model file keeps it: 6 decimals, rounded down, as it is
+    the score of a pair, which must stay at or above it (rounded to nearest, the floor
+    could leave one more of the people who do the work below it)."""
+    return math.floor(score * 1e6) / 1e6
+
+
 def _calibration(pairs: PairSet) -> tuple[CrossValidation, dict[str, Any]]:
     """The cross-validated figures and the model fields they give: the thresholds
     calibrated on held-back scores, and the figures themselves as its metrics."""
     cv = cross_validate(pairs)
     floor, good, strong = calibrate(_sigmoid(cv.held_back_logits), pairs.grades)
     fields = {
-        "floor": round(floor, 6),
-        "strong": round(strong, 6),
-        "good": round(good, 6),
+        "floor": stored_threshold(floor),
+        "strong": stored_threshold(strong),
+        "good": stored_threshold(good),
         "metrics": {f"cv_{m}": round(v, 4) for m, v in cv.mean.items()},
     }
     return cv, fields

@@ -11,7 +11,16 @@ import numpy as np
 import pytest
 
 from matching.engine import ProfileIndex, rank
-from matching.engine.learn import GradedPair, TrainingSet, calibrate, fit_weights, retrain, unforeseen, with_model
+from matching.engine.learn import (
+    GradedPair,
+    TrainingSet,
+    calibrate,
+    fit_weights,
+    retrain,
+    stored_threshold,
+    unforeseen,
+    with_model,
+)
 from matching.engine.lexicon import Lexicon, load_lexicon
 from matching.engine.model import FEATURES, RankerModel, load_model
 from matching.engine.records import profile_from_record, vacancy_from_record
@@ -270,6 +279,13 @@ def test_calibration_puts_strong_where_most_pairs_are_grade_3() -> None:
     assert strong == 0.4  # the top 6 are half grade 3; below that, fewer than half
     assert good == 0.2  # of the pairs from 0.3 down to 0.2, half are grade 2 or 3; lower, fewer
     assert floor == 0.2  # all grade >= 2 pairs lie above 0.3, but the floor is never above good
+
+
+def test_a_stored_threshold_never_rises_above_the_score_it_was_taken_from() -> None:
+    assert stored_threshold(0.0410526) == 0.041052  # to nearest it would be 0.041053
+    assert stored_threshold(0.25) == 0.25
+    model = RankerModel(version=1, coef={}, intercept=0.0, floor=stored_threshold(0.0410526), strong=0.9, good=0.5)
+    assert model.band(0.0410526) == "partial"
 
 
 def test_a_good_band_of_mostly_grade_1_pairs_is_empty() -> None:
