@@ -286,8 +286,8 @@ def _above(ranked: dict[str, list[Candidate]], floor: float, vac: Vacancy) -> li
 
 
 def floor_sweep(profiles: list[Profile], vacancies: list[Vacancy], paths: Iterable[Path], floors: list[float]) -> None:
-    """The five hard-case files' counts and the dev lists' lengths with each of `floors` in
-    place of the shipped model's floor (the same ranking, cut at another score)."""
+    """The hard-case files' counts (totalled) and the dev lists' lengths with each of
+    `floors` in place of the shipped model's floor (the same ranking, cut at another score)."""
     dev = ProfileIndex.build(profiles)
     lengths: dict[float, list[int]] = {f: [] for f in floors}
     for vac in vacancies:

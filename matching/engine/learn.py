@@ -39,8 +39,9 @@ FOLDS = 5
 SEEDS = (0, 1, 2)
 STRONG_SHARE = 0.5  # "strong": at least half the pairs at this score or above were graded 3
 GOOD_SHARE = 0.5  # "good": at least half were graded 2 or 3
-# The floor keeps this share of the grade >= 2 pairs above it. 0.99 was tried (README, "A
-# floor and bands"): it let in people whose only reasons were their languages.
+# The floor keeps this share of the grade >= 2 pairs above it. 0.99 was tried (README,
+# Quality: "A floor keeping 99% instead"): it let in people whose only reasons were their
+# languages and years of experience.
 FLOOR_RECALL = 0.98
 
 
