@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import Generator
 
-from matching.engine import ProfileIndex, ProgrammeRules, rank, rank_many, score_profile
+from matching.engine import EngineConfig, ProfileIndex, ProgrammeRules, rank, rank_many, score_profile
 from matching.engine.reference import prepare, query_dicts, score_pair
 from matching.engine.scoring import build_query
 
@@ -85,6 +85,11 @@ def main() -> int:
     ap.add_argument(
         "--processes", type=int, default=os.cpu_count() or 1, help="worker processes for the nightly batches (cores)"
     )
+    ap.add_argument(
+        "--no-sector-floor",
+        action="store_true",
+        help="without engine 2.3's sector floor (to measure what it costs; the shipped weights are fitted with it)",
+    )
     args = ap.parse_args()
 
     gen = Generator(args.seed)
@@ -96,7 +101,7 @@ def main() -> int:
     rss_data = rss_mb()
     print(f"resident memory with the generated data alone: {rss_data:,.0f} MB")
     t = time.perf_counter()
-    index = ProfileIndex.build(profiles)
+    index = ProfileIndex.build(profiles, EngineConfig(use_sector_floor=not args.no_sector_floor))
     build_s = time.perf_counter() - t
     print(f"build index: {build_s:.1f} s  ({index.n_features:,} features, {index.base.nnz:,} non-zeros)")
 

@@ -88,6 +88,7 @@ ABLATIONS = (
     "use_title_weighting",
     "use_skill_coverage",
     "use_structured_fit",
+    "use_sector_floor",
 )
 FEW_WORDS = 1  # "shares few words": at most this many content words with the title and skills
 

@@ -19,8 +19,12 @@ from matching.engine.scoring import (
     Query,
     build_queries,
     build_query,
+    floor_sector,
+    floors_sector,
     max_bonus,
     model_of,
+    raise_sector_floor,
+    sector_floor_gain,
     squash,
     structured_fit,
     text_scores,
@@ -129,7 +133,8 @@ def _candidates(
         return []
     n_explain = len(rows) if explain_top is None else explain_top
     if components is None:
-        components = np.asarray((index.row_vectors(rows) @ query.parts.T).todense())
+        components = np.asarray((index.row_vectors(rows) @ query.parts.T).todense(), dtype=np.float32)
+    components = floor_sector(index, components)
     extra = np.stack([text[pos], fit.experience[pos], fit.languages[pos], fit.availability[pos]]).T
     parts = [
         dict(zip(PART_NAMES, values, strict=True))
@@ -243,6 +248,7 @@ def rank(
     """
     query = build_query(index, vacancy)
     text = text_scores(index, query.vector)[0]
+    raise_sector_floor(index, query, text)
     return _rank_one(index, query, text, rules, today, top_k, include_ineligible, only_ids, explain_top)
 
 
@@ -267,6 +273,7 @@ def rank_many(
             queries = build_queries(index, chunk)
             block = text_scores(index, sp.vstack([q.vector for q in queries], format="csr"))
             for i, query in enumerate(queries):
+                raise_sector_floor(index, query, block[i])
                 rules = rules_for(query.vacancy) if callable(rules_for) else rules_for
                 out[query.vacancy.id] = _rank_one(
                     index, query, block[i], rules, today, top_k, False, explain_top=explain_top
@@ -336,6 +343,9 @@ def score_profile(
     texts = np.asarray((sp.vstack([q.vector for q in queries], format="csr") @ vector).todense(), dtype=np.float32)
     parts = np.asarray((sp.vstack([q.parts for q in queries], format="csr") @ vector).todense(), dtype=np.float32)
     parts = parts.reshape(len(queries), 1, -1)
+    if floors_sector(index):
+        for i, query in enumerate(queries):
+            texts[i] += sector_floor_gain(query, parts[i])
     here = np.zeros(1, dtype=np.int64)
     out: dict[str, Candidate] = {}
     for i, query in enumerate(queries):
@@ -362,13 +372,12 @@ def explain(
         raise KeyError(profile_id)
     query = build_query(index, vacancy)
     rows = np.array([row], dtype=np.int64)
-    text = np.zeros(index.n_rows, dtype=np.float32)
-    text[row] = (index.row_vectors(rows) @ query.vector.T).toarray()[0, 0]
+    text = text_scores(index, query.vector)[0]
+    raise_sector_floor(index, query, text)
     fit = structured_fit(index, query, rules, today)
     final = text + fit.bonus
     cand = _candidates(index, query, fit, text, final, rows, rows)[0]
     if cand.eligible:
-        all_final = text_scores(index, query.vector)[0] + fit.bonus
-        better = int(np.count_nonzero(fit.eligible & (all_final > final[row])))
+        better = int(np.count_nonzero(fit.eligible & (final > final[row])))
         cand.reasons.append(f"rank {better + 1} of {int(fit.eligible.sum())} eligible")
     return cand

@@ -16,7 +16,15 @@ from matching.engine.eligibility import check_eligibility, coverage, lang_rank
 from matching.engine.features import SECTOR_SHARE, profile_terms
 from matching.engine.index import ProfileIndex
 from matching.engine.model import FIT_FEATURES
-from matching.engine.scoring import SHORTFALL_FACTOR, Query, build_query, model_of
+from matching.engine.scoring import (
+    COMPONENTS,
+    SECTOR_FROM_OCCUPATION,
+    SHORTFALL_FACTOR,
+    Query,
+    build_query,
+    floors_sector,
+    model_of,
+)
 from matching.engine.types import Profile, ProgrammeRules
 
 
@@ -66,11 +74,15 @@ def _dot(query: dict[int, float], vec: dict[int, float]) -> float:
 
 
 def query_dicts(query: Query) -> list[dict[int, float]]:
-    """The weighted text component queries as dicts."""
+    """The weighted text component queries as dicts, then the occupation and sector
+    queries unweighted (for the sector floor)."""
     out = []
     for i, w in enumerate(query.weights):
         row = query.parts.getrow(i)
         out.append({int(j): w * float(v) for j, v in zip(row.indices, row.data, strict=True)})
+    for name in ("occupation", "sector"):
+        row = query.parts.getrow(COMPONENTS.index(name))
+        out.append({int(j): float(v) for j, v in zip(row.indices, row.data, strict=True)})
     return out
 
 
@@ -95,6 +107,9 @@ def score_pair(
         + _dot(comps[5], ref.strengths)
         + _dot(comps[6], ref.occupations)
     )
+    if floors_sector(index):
+        occupation, sector = _dot(comps[7], ref.occupations), _dot(comps[8], ref.strengths)
+        text += query.weights[COMPONENTS.index("sector")] * max(0.0, SECTOR_FROM_OCCUPATION * occupation - sector)
     if not index.config.use_structured_fit:
         return _sigmoid(text + model.intercept), failed
     short = min(2, max(0, vac.min_years_experience - p.years_experience))

@@ -24,8 +24,15 @@ from matching.engine.model import FIT_FEATURES, TEXT_FEATURES, RankerModel, load
 from matching.engine.types import EngineConfig, ProgrammeRules, Vacancy
 
 REQUIRED_SHARE = 0.75  # of the skills part; preferred skills get the rest
+# The sector part is at least this share of the ESCO occupation agreement: a person whose
+# occupation agrees with the vacancy's is in its sector at least half-way, whatever the
+# lexicon makes of their words (it may not know them). Chosen on the dev set with the
+# vacancy's field unforeseen by the lexicon (README, Quality: 0.825 -> 0.836 NDCG@10),
+# where it changed nothing with the field known.
+SECTOR_FROM_OCCUPATION = 0.5
 SHORTFALL_FACTOR = {0: 1.0, 1: 0.85, 2: 0.75}  # years short of the minimum -> experience signal
 COMPONENTS = TEXT_FEATURES
+_OCCUPATION, _SECTOR = COMPONENTS.index("occupation"), COMPONENTS.index("sector")
 _SHORTFALL = np.array([SHORTFALL_FACTOR[k] for k in range(3)], dtype=DTYPE)
 
 
@@ -185,6 +192,52 @@ def text_scores(index: ProfileIndex, queries: sp.csr_matrix) -> NDArray[np.float
     if index.n_rows > index.base_rows:
         out[:, index.base_rows :] = (queries @ index.pending_matrix().T).toarray()
     return out
+
+
+def floors_sector(index: ProfileIndex) -> bool:
+    """Whether the index's scores raise the sector part to `SECTOR_FROM_OCCUPATION` of the
+    occupation agreement (the floor and both signals are on)."""
+    cfg = index.config
+    return cfg.use_sector_floor and cfg.use_structured_fit and index.occupations is not None and index.n_occupations > 0
+
+
+def floor_sector(index: ProfileIndex, parts: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Unweighted parts (rows x COMPONENTS) with the sector part raised to its floor."""
+    if not floors_sector(index) or not len(parts):
+        return parts
+    out = parts.copy()
+    out[:, _SECTOR] = np.maximum(parts[:, _SECTOR], DTYPE(SECTOR_FROM_OCCUPATION) * parts[:, _OCCUPATION])
+    return out
+
+
+def sector_floor_gain(query: Query, parts: NDArray[np.float32]) -> NDArray[np.float32]:
+    """What the sector floor adds to the text score of rows with these unweighted parts."""
+    lift = np.maximum(DTYPE(SECTOR_FROM_OCCUPATION) * parts[:, _OCCUPATION] - parts[:, _SECTOR], DTYPE(0.0))
+    gain: NDArray[np.float32] = (DTYPE(query.weights[_SECTOR]) * lift).astype(DTYPE)
+    return gain
+
+
+def raise_sector_floor(index: ProfileIndex, query: Query, text: NDArray[np.float32]) -> None:
+    """Add the sector floor to one query's text scores of every row (`text_scores`'s row).
+
+    A maximum is not a sparse product, so it is added afterwards: the occupation and
+    sector parts of every row from their own postings (as `text_scores` does, for two
+    query rows), and the lift where the first halved exceeds the second: the rows
+    sharing an ESCO occupation with the vacancy, a few percent of a roster.
+    """
+    if not floors_sector(index) or query.weights[_SECTOR] <= 0.0:
+        return
+    occupation, sector = (query.parts.getrow(i) for i in (_OCCUPATION, _SECTOR))
+    if not occupation.nnz:
+        return
+    base_t, n = index.base_t, index.base_rows
+    lift = DTYPE(SECTOR_FROM_OCCUPATION) * (base_t[occupation.indices].T @ occupation.data)
+    if sector.nnz:
+        lift -= base_t[sector.indices].T @ sector.data
+    text[:n] += DTYPE(query.weights[_SECTOR]) * np.maximum(lift, DTYPE(0.0)).astype(DTYPE)
+    if index.n_rows > n:
+        pending = np.asarray((index.pending_matrix() @ query.parts.T).todense(), dtype=DTYPE)
+        text[n:] += sector_floor_gain(query, pending)
 
 
 @dataclass(frozen=True)

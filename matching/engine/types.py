@@ -77,6 +77,7 @@ class EngineConfig:
     use_skill_coverage: bool = True  # coverage of the vacancy's required/preferred skills
     use_structured_fit: bool = True  # experience, languages, availability, sector
     use_occupations: bool = True  # ESCO occupation of what the person does vs the job asked for
+    use_sector_floor: bool = True  # the sector part at least half the ESCO occupation agreement
     model: RankerModel | None = None  # None: the shipped model
     lexicon: Lexicon | None = None  # None: the shipped lexicon (another one: evaluation only)
     # Compute every signal, even one the model gives no weight (left out otherwise, to save

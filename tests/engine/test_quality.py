@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matching.engine import ProfileIndex, rank
+from matching.engine import ProfileIndex, explain, rank, score_profile
 from matching.engine.learn import (
     GradedPair,
     TrainingSet,
@@ -25,6 +25,7 @@ from matching.engine.lexicon import Lexicon, load_lexicon
 from matching.engine.model import FEATURES, RankerModel, load_model
 from matching.engine.records import profile_from_record, vacancy_from_record
 from matching.engine.reference import prepare, reference_rank
+from matching.engine.scoring import SECTOR_FROM_OCCUPATION
 from matching.engine.text import tokenize
 from matching.engine.types import EngineConfig
 from tests.engine.helpers import TODAY, profile, vacancy
@@ -391,3 +392,40 @@ def test_an_unforeseen_field_is_one_the_lexicon_has_no_concept_of_but_its_sector
     assert not named(blind, "midwife")
     assert named(blind, "Health") == named(lexicon, "Health")
     assert named(blind, "financial audit") == named(lexicon, "financial audit")
+
+
+def test_someone_whose_occupation_agrees_is_in_the_vacancys_sector_at_least_half_way() -> None:
+    # The lexicon has not foreseen the field, and the hydrogeologist's one sector word
+    # ("hospital") is another sector's: without the floor their sector part would be 0.
+    hydrogeologist = vacancy(
+        title="Hydrogeologist",
+        sector="Water and sanitation",
+        required_skills=("groundwater assessment",),
+        preferred_skills=(),
+        description="Groundwater surveys for rural water points.",
+    )
+    people = [
+        profile(
+            "hydro",
+            headline="Hydrogeologist",
+            summary="Hydrogeologist at a hospital construction programme: I site wells and test aquifers.",
+            skills=("aquifer tests",),
+        ),
+        profile("nurse", headline="Nurse", summary="Ward nurse at a district hospital.", skills=("patient care",)),
+    ]
+    config = EngineConfig(lexicon=unforeseen(load_lexicon(), [hydrogeologist]))
+    index = ProfileIndex.build(people, config)
+
+    ranked = {c.profile_id: c for c in rank(index, hydrogeologist, today=TODAY)}
+
+    hydro = ranked["hydro"]
+    assert hydro.parts["occupation"] > 0.5
+    assert hydro.parts["sector"] == pytest.approx(SECTOR_FROM_OCCUPATION * hydro.parts["occupation"], abs=1e-3)
+    assert ranked["nurse"].parts["sector"] == 0.0
+    # The score is the model's score of the parts, and every path computes the same one.
+    assert hydro.score == pytest.approx(load_model().score(hydro.parts), abs=1e-4)
+    assert explain(index, hydrogeologist, "hydro", today=TODAY).score == pytest.approx(hydro.score, abs=1e-6)
+    rescored = score_profile(index, [hydrogeologist], "hydro", today=TODAY)[hydrogeologist.id]
+    assert rescored.score == pytest.approx(hydro.score, abs=1e-6)
+    slow = dict(reference_rank(index, [prepare(index, p) for p in people], vacancy=hydrogeologist, today=TODAY))
+    assert slow["hydro"] == pytest.approx(hydro.score, abs=1e-5)

@@ -70,6 +70,19 @@ def test_it_keeps_the_current_model_when_the_refit_is_not_better(roster: Path, t
     assert [p.name for p in model_files(models)] == ["ranker_v3.json", "ranker_v4.json"]
 
 
+def test_force_writes_the_refit_even_when_it_is_not_better(roster: Path, tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    models.mkdir()
+    _current(models)
+    _train(roster, models)  # v4: fitted on these very pairs, so it flatters itself on them
+    out = StringIO()
+
+    call_command("train_ranker", data=roster, models_dir=models, today="2026-11-30", force=True, stdout=out)
+
+    assert "(--force): wrote ranker_v5.json" in out.getvalue()
+    assert [p.name for p in model_files(models)] == ["ranker_v3.json", "ranker_v4.json", "ranker_v5.json"]
+
+
 def test_recalibrating_keeps_the_weights_and_calibrates_the_thresholds_afresh(roster: Path, tmp_path: Path) -> None:
     models = tmp_path / "models"
     models.mkdir()

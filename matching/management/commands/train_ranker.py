@@ -38,6 +38,12 @@ class Command(BaseCommand):
             help="keep the current weights; write ranker_v<N+1>.json with the floor and bands calibrated afresh "
             "on held-back scores (after a change of what they mean)",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="write the refit even if it does not beat the current model (after an engine change that "
+            "redefines a signal: the current weights were fitted on the old one, on these very pairs)",
+        )
         parser.add_argument("--dry-run", action="store_true", help="report, write nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -65,9 +71,11 @@ class Command(BaseCommand):
         verdict = (
             f"held-back NDCG@10: new {result.new_ndcg:.4f}, current ranker_v{current.version} {result.current_ndcg:.4f}"
         )
-        if not result.better:
+        if not result.better and not options["force"]:
             self.stdout.write(f"{verdict}: the current model stays (ranker_v{current.version}); nothing written")
             return
+        if not result.better:
+            verdict += " (--force)"
         self._write(result.model, models_dir, verdict, dry_run=options["dry_run"])
 
     def _report(self, data_dir: Path, pairs: int, vacancies: int, cv: CrossValidation, model: RankerModel) -> None:
