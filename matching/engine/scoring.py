@@ -210,11 +210,17 @@ def floor_sector(index: ProfileIndex, parts: NDArray[np.float32]) -> NDArray[np.
     return out
 
 
-def sector_floor_gain(query: Query, parts: NDArray[np.float32]) -> NDArray[np.float32]:
-    """What the sector floor adds to the text score of rows with these unweighted parts."""
-    lift = np.maximum(DTYPE(SECTOR_FROM_OCCUPATION) * parts[:, _OCCUPATION] - parts[:, _SECTOR], DTYPE(0.0))
+def _gain(query: Query, occupation: NDArray[np.float32], sector: NDArray[np.float32]) -> NDArray[np.float32]:
+    """What the sector floor adds to text scores, from the rows' unweighted occupation and
+    sector parts: the sector's weight times how far the sector falls short of its floor."""
+    lift = np.maximum(DTYPE(SECTOR_FROM_OCCUPATION) * occupation - sector, DTYPE(0.0))
     gain: NDArray[np.float32] = (DTYPE(query.weights[_SECTOR]) * lift).astype(DTYPE)
     return gain
+
+
+def sector_floor_gain(query: Query, parts: NDArray[np.float32]) -> NDArray[np.float32]:
+    """What the sector floor adds to the text score of rows with these unweighted parts."""
+    return _gain(query, parts[:, _OCCUPATION], parts[:, _SECTOR])
 
 
 def raise_sector_floor(index: ProfileIndex, query: Query, text: NDArray[np.float32]) -> None:
@@ -231,10 +237,9 @@ def raise_sector_floor(index: ProfileIndex, query: Query, text: NDArray[np.float
     if not occupation.nnz:
         return
     base_t, n = index.base_t, index.base_rows
-    lift = DTYPE(SECTOR_FROM_OCCUPATION) * (base_t[occupation.indices].T @ occupation.data)
-    if sector.nnz:
-        lift -= base_t[sector.indices].T @ sector.data
-    text[:n] += DTYPE(query.weights[_SECTOR]) * np.maximum(lift, DTYPE(0.0)).astype(DTYPE)
+    occupations = base_t[occupation.indices].T @ occupation.data
+    sectors = base_t[sector.indices].T @ sector.data if sector.nnz else np.zeros(n, dtype=DTYPE)
+    text[:n] += _gain(query, occupations, sectors)
     if index.n_rows > n:
         pending = np.asarray((index.pending_matrix() @ query.parts.T).todense(), dtype=DTYPE)
         text[n:] += sector_floor_gain(query, pending)
