@@ -76,3 +76,13 @@ def test_it_starts_in_development_without_any_key(tmp_path: Path) -> None:
     result = _manage("check", env={"DJANGO_DEBUG": "true"}, tmp_path=tmp_path)
 
     assert result.returncode == 0, result.stderr
+
+
+def test_a_fresh_clone_migrates_on_the_zero_setup_default(tmp_path: Path) -> None:
+    # A new clone has no var/: `make migrate` must make it rather than fail to open the SQLite file.
+    var = tmp_path / "var"
+
+    result = _manage("migrate", "--noinput", env={"DATABASE_URL": "", "REDIS_URL": ""}, tmp_path=var)
+
+    assert result.returncode == 0, result.stderr
+    assert (var / "db.sqlite3").is_file()
