@@ -4,6 +4,7 @@
 python bench/try_signals.py feedback [--block occupations|words|both] [--k 5]
                                      [--min-logit X] [--stack]
 python bench/try_signals.py sector-floor --share S [--source occupation|occupation_sector]
+python bench/try_signals.py interaction [--a words] [--b occupation] [--either-sign]
 
 - feedback: pseudo-relevance feedback as one more learnt signal. For each vacancy a
   first pass (the engine's signals, weighted as fitted without the vacancy) picks its
@@ -18,6 +19,9 @@ python bench/try_signals.py sector-floor --share S [--source occupation|occupati
   occupation agreement, or the ESCO occupations' sector agreement), so that a person
   whose occupation agrees with the vacancy counts as in its sector whatever the lexicon
   says; the weights refitted.
+- interaction: the product of two parts as one more signal (words count as much as the
+  occupation agrees), its weight kept positive as the text signals' are or, with
+  --either-sign, free; the weights refitted.
 
 Each prints, for the engine as shipped (weights refitted the same way) and with the change:
 - cross-validated NDCG@10 / P@5 / R@20 on the dev set (5 folds over vacancies x 3
@@ -120,9 +124,12 @@ def shipped(s: Signals, train: NDArray[np.bool_]) -> Scorer:
     return lambda X, rows, space: X @ coef + b
 
 
-def _fit_with_extra(X: Floats, grades: NDArray[np.int64], groups: NDArray[np.str_]) -> tuple[Floats, float]:
-    """`learn.fit_weights` with one more text signal in the last column."""
-    text = [i for i, f in enumerate(FEATURES) if f in TEXT_FEATURES] + [len(FEATURES)]
+def _fit_with_extra(
+    X: Floats, grades: NDArray[np.int64], groups: NDArray[np.str_], either_sign: bool = False
+) -> tuple[Floats, float]:
+    """`learn.fit_weights` with one more text signal in the last column (its weight kept
+    positive as theirs are, unless `either_sign`)."""
+    text = [i for i, f in enumerate(FEATURES) if f in TEXT_FEATURES] + ([] if either_sign else [len(FEATURES)])
     keep = [i for i in range(X.shape[1]) if np.ptp(X[:, i]) > 0]
     coef = learn._fit_pairwise(X, grades, groups, keep)
     while negative := [i for i in keep if i in text and coef[i] < 0]:
@@ -180,6 +187,25 @@ def sector_floor(share: float, source: str) -> Variant:
     def fit(s: Signals, train: NDArray[np.bool_]) -> Scorer:
         coef, b = learn.fit_weights(floored(s.X)[train], s.grades[train], s.groups[train])
         return lambda X, rows, space: floored(X) @ coef + b
+
+    return fit
+
+
+def interaction(a: str, b: str, either_sign: bool) -> Variant:
+    """One more signal: the product of two parts (`a` counts as much as `b` agrees), its
+    weight positive or, with `either_sign`, of either sign."""
+    i, j = FEATURES.index(a), FEATURES.index(b)
+
+    def with_product(X: Floats) -> Floats:
+        return np.c_[X, X[:, i] * X[:, j]]
+
+    def fit(s: Signals, train: NDArray[np.bool_]) -> Scorer:
+        X2 = with_product(s.X)
+        coef, b0 = _fit_with_extra(X2[train], s.grades[train], s.groups[train], either_sign)
+        if train.all():
+            names = (*FEATURES, f"{a}*{b}")
+            print("  weights with the product:", {f: round(float(c), 2) for f, c in zip(names, coef, strict=True)})
+        return lambda X, rows, space: with_product(X) @ coef + b0
 
     return fit
 
@@ -257,11 +283,18 @@ def main() -> int:
     sf = sub.add_parser("sector-floor", help="the sector at least a share of another signal")
     sf.add_argument("--share", type=float, required=True)
     sf.add_argument("--source", choices=("occupation", "occupation_sector"), default="occupation")
+    ia = sub.add_parser("interaction", help="the product of two parts as one more signal")
+    ia.add_argument("--a", choices=FEATURES, default="words")
+    ia.add_argument("--b", choices=FEATURES, default="occupation")
+    ia.add_argument("--either-sign", action="store_true", help="let the product's weight be negative")
     args = ap.parse_args()
     block = getattr(args, "block", "occupations")
     if args.change == "feedback":
         change = feedback(args.k, args.min_logit, args.stack)
         print(f"feedback from the best {args.k} (logit >= {args.min_logit}) in the {block} space, stack={args.stack}")
+    elif args.change == "interaction":
+        change = interaction(args.a, args.b, args.either_sign)
+        print(f"one more signal: {args.a} x {args.b}, either sign: {args.either_sign}")
     else:
         change = sector_floor(args.share, args.source)
         print(f"sector at least {args.share} x {args.source}")
