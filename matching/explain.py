@@ -3,7 +3,7 @@ volunteer is, or is not, on a vacancy's stored list."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -14,6 +14,7 @@ from assignments.models import Vacancy
 from matching import engine
 from matching.convert import PROFILE_FIELDS, profile_from_row, rules_for_programme, vacancy_to_engine
 from matching.engine.explain import StoredExplainer
+from matching.engine.model import load_model
 from matching.index_cache import index_for_volunteer
 from matching.models import MatchResult
 from matching.rank import today
@@ -22,6 +23,12 @@ from volunteers.models import Volunteer
 # What a manager is told about someone who cannot be matched (withdrew consent
 # to matching, or erased): that they are not available, never why.
 NOT_AVAILABLE = "not_available"
+
+
+def band_of(score: float, matched_skills: Sequence[object]) -> str:
+    """The band of an explained candidate under the current ranker model: "strong" only
+    with one of the vacancy's skills in the person's own words (`RankerModel.band`)."""
+    return load_model().band(score, same_skill=bool(matched_skills))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import pycountry
 from django.utils.translation import gettext as _
 
 from core.vocabulary import LANGUAGE_LEVELS
-from matching.engine.model import load_model
+from matching.explain import band_of
 from matching.models import MatchResult
 from volunteers.names import language_name, level_name
 
@@ -28,9 +28,9 @@ _EXPERIENCE = re.compile(r"^(?P<years>\d+) years' experience(?: \(minimum (?P<ne
 _AVAILABLE = re.compile(r"^available for (?P<share>\d+)% of the assignment$")
 
 
-def strength(score: float) -> str:
-    """How well it fits, in words: the ranker's calibrated band."""
-    band = load_model().band(score)
+def strength(result: MatchResult) -> str:
+    """How well it fits, in words: the ranker's calibrated band of an explained match."""
+    band = band_of(result.score, result.matched_skills)
     if band == "strong":
         return _("Strong fit")
     if band == "good":

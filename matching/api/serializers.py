@@ -3,8 +3,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from matching.engine.model import BANDS, NO_EVIDENCE, load_model
-from matching.explain import Explanation
+from matching.engine.model import BANDS, NO_EVIDENCE
+from matching.explain import Explanation, band_of
 from matching.models import MatchResult, MatchRun
 from matching.selectors import candidate_contact, candidate_withdrew
 
@@ -12,16 +12,12 @@ BAND_FIELD = serializers.ChoiceField(
     choices=[*BANDS, NO_EVIDENCE],
     help_text=(
         "How strong the evidence is that the person does this work, from the score: 'strong' (most pairs "
-        "scoring this high were graded 3 by the rules a manager grades by: does this very job), 'good' "
-        "(mostly graded 2 or 3), 'partial' (above the floor), 'none' (below the floor: no evidence; "
-        "listed only with include=all)."
+        "scoring this high were graded 3 by the rules a manager grades by: does this very job; and at least "
+        "one of the vacancy's skills in the person's own words, in matched_skills), 'good' (mostly graded 2 "
+        "or 3), 'partial' (above the floor), 'none' (below the floor: no evidence; listed only with "
+        "include=all)."
     ),
 )
-
-
-def band_of(score: float) -> str:
-    """The band of a score under the current ranker model."""
-    return load_model().band(score)
 
 
 class ShortlistFilterSerializer(serializers.Serializer):
@@ -95,7 +91,7 @@ class ShortlistCandidateSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(BAND_FIELD)
     def get_band(self, obj: MatchResult) -> str:
-        return band_of(obj.score)
+        return band_of(obj.score, obj.matched_skills)
 
 
 class ExplanationSerializer(serializers.Serializer):
@@ -114,7 +110,7 @@ class ExplanationSerializer(serializers.Serializer):
 
     @extend_schema_field(BAND_FIELD)
     def get_band(self, obj: Explanation) -> str:
-        return band_of(obj.score)
+        return band_of(obj.score, obj.matched_skills)
 
 
 class VolunteerMatchSerializer(serializers.ModelSerializer):
@@ -146,7 +142,7 @@ class VolunteerMatchSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(BAND_FIELD)
     def get_band(self, obj: MatchResult) -> str:
-        return band_of(obj.score)
+        return band_of(obj.score, obj.matched_skills)
 
 
 class MatchRunSerializer(serializers.ModelSerializer):

@@ -476,11 +476,13 @@ def recalibrate(
 
 def band_shares(model: RankerModel, cv: CrossValidation) -> dict[str, tuple[int, dict[int, int]]]:
     """How many held-back pairs each band of `model` holds, and how many of each grade:
-    what "strong", "good", "partial" and below the floor ("none") mean on graded pairs."""
+    what "strong", "good", "partial" and below the floor ("none") mean on graded pairs.
+    By score alone, as the thresholds are calibrated: the pairs without a same-skill
+    reason that a shortlist shows as "good" rather than "strong" are counted as strong."""
     out: dict[str, tuple[int, dict[int, int]]] = {}
     scores = _sigmoid(cv.held_back_logits).tolist()
     for band in (*BANDS, NO_EVIDENCE):
-        grades = [g for s, g in zip(scores, cv.grades.tolist(), strict=True) if model.band(s) == band]
+        grades = [g for s, g in zip(scores, cv.grades.tolist(), strict=True) if model.band(s, same_skill=True) == band]
         out[band] = (len(grades), {grade: grades.count(grade) for grade in range(4)})
     return out
 

@@ -49,10 +49,18 @@ class RankerModel:
         z = self.intercept + sum(self.weight(f) * float(parts.get(f, 0.0)) for f in FEATURES)
         return 1.0 / (1.0 + math.exp(-z))
 
-    def band(self, score: float) -> str:
-        """strong / good / partial above the floor, "none" below it."""
-        if score >= self.strong:
+    def band(self, score: float, *, same_skill: bool) -> str:
+        """strong / good / partial above the floor, "none" below it.
+
+        "strong" also needs evidence of one of the vacancy's skills in the person's own
+        words (`same_skill`: a same-skill reason, not a related or shared-word one): of
+        the dev set's held-back pairs scoring "strong" without one, 4% were graded 3 and
+        56-60% 2 or 3, which is what "good" means (`bench/band_evidence.py`).
+        """
+        if score >= self.strong and same_skill:
             return "strong"
+        if score >= self.strong:
+            return "good"
         if score >= self.good:
             return "good"
         if score >= self.floor:

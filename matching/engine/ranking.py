@@ -178,7 +178,8 @@ def _candidates(
                 matched_skills=matched,
                 missing_skills=missing,
                 failed_rules=failed,
-                band=band(scores[i]),
+                # Unexplained, the band its score allows (see `Candidate.band`).
+                band=band(scores[i], same_skill=bool(matched) or not explained),
                 explained=explained,
             )
         )

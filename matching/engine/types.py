@@ -101,7 +101,10 @@ class Candidate:
     matched_skills: list[tuple[str, str]] = field(default_factory=list)
     missing_skills: list[str] = field(default_factory=list)
     failed_rules: list[str] = field(default_factory=list)
-    band: str = ""  # strong / good / partial, or "none" below the floor (no evidence of doing the work)
+    # strong / good / partial, or "none" below the floor (no evidence of doing the work);
+    # strong only with a same-skill reason (`RankerModel.band`), so an unexplained
+    # candidate's "strong" is provisional: explained, it may be "good".
+    band: str = ""
     # False when ranked without reasons (below the explained top of a list): reasons,
     # matched and missing skills are then empty, to be computed when read.
     explained: bool = True

@@ -267,10 +267,51 @@ def test_an_assessment_of_anything_is_not_training() -> None:
 def test_the_bands_are_ordered_and_cover_every_score() -> None:
     model = load_model()
     assert 0.0 < model.floor <= model.good <= model.strong < 1.0
-    assert model.band(model.strong) == "strong"
-    assert model.band(model.good) == "good"
-    assert model.band(model.floor) == "partial"
-    assert model.band(model.floor / 2) == "none"
+    assert model.band(model.strong, same_skill=True) == "strong"
+    assert model.band(model.good, same_skill=True) == "good"
+    assert model.band(model.floor, same_skill=True) == "partial"
+    assert model.band(model.floor / 2, same_skill=True) == "none"
+
+
+def test_strong_needs_one_of_the_skills_in_the_persons_own_words() -> None:
+    model = load_model()
+    assert model.band(0.999, same_skill=False) == "good"
+    assert model.band(model.good, same_skill=False) == "good"
+    assert model.band(model.floor, same_skill=False) == "partial"
+    assert model.band(model.floor / 2, same_skill=False) == "none"
+
+
+def test_a_high_score_from_related_work_alone_is_a_good_match_not_a_strong_one() -> None:
+    # An intensive-care physician for a midwifery tutor: the same sector and related work,
+    # but none of the skills asked for in their own words. Thresholds so low that both
+    # people's scores reach "strong" leave the evidence alone to tell them apart.
+    icu = profile(
+        "icu",
+        headline="Intensive care physician",
+        summary="Consultant in adult and neonatal intensive care.",
+        skills=("intensive care", "mechanical ventilation"),
+    )
+    midwife = profile(
+        "mw",
+        headline="Midwife and practice educator",
+        summary="Clinical midwife; I teach student midwives on the labour ward.",
+        skills=("midwifery", "clinical teaching"),
+    )
+    vac = vacancy(
+        title="Clinical midwifery tutor",
+        sector="Health",
+        required_skills=("midwifery", "clinical teaching"),
+        preferred_skills=("neonatal resuscitation",),
+    )
+    low = replace(load_model(), floor=1e-9, good=1e-9, strong=1e-9)
+    index = ProfileIndex.build([icu, midwife], EngineConfig(model=low))
+    ranked = {c.profile_id: c for c in rank(index, vac, today=TODAY, top_k=5)}
+
+    assert ranked["mw"].matched_skills
+    assert ranked["mw"].band == "strong"
+    assert not ranked["icu"].matched_skills
+    assert ranked["icu"].score >= low.strong
+    assert ranked["icu"].band == "good"
 
 
 def test_calibration_puts_strong_where_most_pairs_are_grade_3() -> None:
@@ -286,7 +327,7 @@ def test_a_stored_threshold_never_rises_above_the_score_it_was_taken_from() -> N
     assert stored_threshold(0.0410526) == 0.041052  # to nearest it would be 0.041053
     assert stored_threshold(0.25) == 0.25
     model = RankerModel(version=1, coef={}, intercept=0.0, floor=stored_threshold(0.0410526), strong=0.9, good=0.5)
-    assert model.band(0.0410526) == "partial"
+    assert model.band(0.0410526, same_skill=True) == "partial"
 
 
 def test_a_good_band_of_mostly_grade_1_pairs_is_empty() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,7 @@ from assignments.models import Application
 from assignments.services import application_withdraw
 from core.models import OutboxMessage
 from matching import rank
+from matching.engine.model import load_model
 from matching.index_cache import roster_index_reset
 from tests.factories import ManagerFactory, ProgrammeFactory, StaffFactory, VacancyFactory, VolunteerFactory
 from tests.support.openapi import assert_documented
@@ -177,6 +179,24 @@ def test_each_candidate_carries_a_band(ranked: dict[str, Any]) -> None:
     rows = ranked["client"].get(_url(ranked["vacancy"])).json()["results"]
     assert rows
     assert all(row["band"] in {"strong", "good", "partial"} for row in rows)
+
+
+def test_strong_needs_a_skill_in_the_persons_own_words(
+    with_a_tax_inspector: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Thresholds so low that every score reaches "strong": the tax inspector, with none of
+    # the vacancy's skills in their words, is "good"; the others as their evidence says.
+    low = dataclasses.replace(load_model(), floor=1e-9, good=1e-9, strong=1e-9)
+    monkeypatch.setattr("matching.explain.load_model", lambda: low)
+    client, vacancy = with_a_tax_inspector["client"], with_a_tax_inspector["vacancy"]
+    rows = {row["volunteer"]: row for row in client.get(_url(vacancy, "?include=all")).json()["results"]}
+    inspector = rows.pop(with_a_tax_inspector["inspector"].external_id)
+
+    assert inspector["matched_skills"] == []
+    assert inspector["band"] == "good"
+    assert rows
+    assert all(row["band"] == ("strong" if row["matched_skills"] else "good") for row in rows.values())
+    assert any(row["band"] == "strong" for row in rows.values())
 
 
 def test_include_accepts_only_all(ranked: dict[str, Any]) -> None:

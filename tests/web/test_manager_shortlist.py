@@ -11,6 +11,7 @@ from django.test import Client
 from assignments.services import application_withdraw
 from tests.factories import ApplicationFactory, StaffFactory, VolunteerFactory
 from tests.web.manager_support import World, signed_in, store, world
+from volunteers.models import Volunteer
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,27 @@ def test_it_lists_candidates_best_first_with_reasons_and_parts() -> None:
     assert "midwifery: matches &#x27;Clinical Midwifery Tutor&#x27;" in page
     assert "Required and preferred skills" in page  # a part of the score, in words
     assert "3 candidates" in page
+
+
+def test_each_candidate_shows_its_band_and_strong_needs_a_skill_in_their_own_words() -> None:
+    w = world(candidates=1)
+    related_only = VolunteerFactory(headline="Intensive care physician")
+    store(
+        w.vacancy,
+        related_only,
+        0.95,
+        reasons=["related to neonatal resuscitation: 'intensive care'"],
+        matched_skills=[],
+    )
+    page = signed_in(w.manager).get(f"/manage/vacancies/{w.vacancy.external_id}/shortlist/").content.decode()
+
+    def card(volunteer: Volunteer) -> str:
+        start = page.index(f"Candidate {volunteer.external_id}")
+        return page[start : page.index("</article>", start)]
+
+    assert card(w.ranked[0]).count("Strong match") == 1  # 0.9, a skill in their words
+    assert "Good match" in card(related_only)  # 0.95, related work only
+    assert "Strong match" not in card(related_only)
 
 
 def test_names_and_emails_show_only_once_a_person_applied() -> None:

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from matching.engine.model import load_model
+from matching.models import MatchResult
 from web.words import strength
+
+
+def _match(score: float, matched_skills: list[list[str]]) -> MatchResult:
+    return MatchResult(score=score, matched_skills=matched_skills)
 
 
 def test_each_band_has_its_own_words() -> None:
     model = load_model()
     below_floor = model.floor / 2
     partial = (model.floor + model.good) / 2
+    midwifery = [["midwifery", "jordmor"]]
 
-    assert strength(model.strong) == "Strong fit"
-    assert strength(model.good) == "Good fit"
-    assert strength(partial) == "Partial fit"
-    assert strength(below_floor) == "Little evidence of a fit"
+    assert strength(_match(model.strong, midwifery)) == "Strong fit"
+    assert strength(_match(model.good, midwifery)) == "Good fit"
+    assert strength(_match(partial, midwifery)) == "Partial fit"
+    assert strength(_match(below_floor, midwifery)) == "Little evidence of a fit"
+
+
+def test_a_strong_score_without_a_skill_in_the_persons_words_is_a_good_fit() -> None:
+    assert strength(_match(load_model().strong, [])) == "Good fit"

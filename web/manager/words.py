@@ -22,6 +22,12 @@ PART_LABELS = {
 }
 
 
+def band_in_words(band: str) -> str:
+    """A candidate's band (`matching.explain.band_of`) as the shortlist labels it."""
+    labels = {"strong": _("Strong match"), "good": _("Good match"), "partial": _("Partial match")}
+    return labels.get(band, _("No evidence of this work"))
+
+
 def rule_in_words(code: str, vacancy: Vacancy) -> str:
     """One failed eligibility rule (engine code such as ``language:so``) as a sentence."""
     if code.startswith("language:"):

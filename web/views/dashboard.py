@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from alerts.selectors import inbox_for_user, preference_for, preference_paused
 from assignments.selectors import applications_of_volunteer
+from matching.explain import results_explain
 from matching.selectors import matches_for_volunteer
 from volunteers.models import Volunteer
 from volunteers.selectors import volunteer_get_own
@@ -27,8 +28,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if volunteer is None:
         return render(request, "web/dashboard.html", {"volunteer": None})
     matches = [
-        {"result": row, "vacancy": row.vacancy, "strength": strength(row.score)}
-        for row in matches_for_volunteer(volunteer_id=volunteer.pk)[:3]
+        {"result": row, "vacancy": row.vacancy, "strength": strength(row)}
+        for row in results_explain(matches_for_volunteer(volunteer_id=volunteer.pk)[:3])
     ]
     preference = preference_for(volunteer=volunteer)
     context = {

@@ -150,7 +150,7 @@ def matches(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
         {
             "result": row,
             "vacancy": row.vacancy,
-            "strength": strength(row.score),
+            "strength": strength(row),
             "percent": round(row.score * 100),
             "reasons": plain_reasons(row),
             "applied": row.vacancy_id in applied,

@@ -21,14 +21,14 @@ from django.views.decorators.http import require_GET
 from assignments.models import Vacancy
 from core.audit import Action, audit_viewed
 from core.validators import validate_external_id
-from matching.explain import candidate_explain, results_explain, results_explain_stream
+from matching.explain import band_of, candidate_explain, results_explain, results_explain_stream
 from matching.models import MatchResult
 from matching.selectors import candidate_contact, candidate_withdrew, contacts_shown, shortlist_for_vacancy
 from volunteers.models import Volunteer
 from web.manager.access import manager_page, shortlist_vacancy
 from web.manager.forms import CompareForm, ShortlistFilterForm, WhyNotForm, language_name
 from web.manager.shortlist_csv import shortlist_csv
-from web.manager.words import part_label, rule_in_words
+from web.manager.words import band_in_words, part_label, rule_in_words
 
 PAGE_SIZE = 25
 
@@ -36,12 +36,15 @@ PAGE_SIZE = 25
 def candidate_view(request: HttpRequest, result: MatchResult, rank: int | None = None) -> dict[str, Any]:
     """What a shortlist row shows: the stored explanation, the profile's facts, contact if allowed."""
     volunteer = result.volunteer
+    band = band_of(result.score, result.matched_skills)
     return {
         "rank": rank,
         "result": result,
         "volunteer": volunteer,
         "languages": [(language_name(code), level) for code, level in sorted(volunteer.languages.items())],
         "parts": [(part_label(name), value) for name, value in result.parts.items()],
+        "band": band,
+        "band_words": band_in_words(band),
         "contact": candidate_contact(result, user=request.user),
         "withdrawn": candidate_withdrew(result),
     }
