@@ -13,7 +13,7 @@ from django.db.models import Case, F, JSONField, Q, Value, When
 from assignments.models import Vacancy
 from matching import engine
 from matching.convert import PROFILE_FIELDS, profile_from_row, rules_for_programme, vacancy_to_engine
-from matching.engine.explain import StoredExplainer
+from matching.engine.explain import StoredExplainer, works_in_sector
 from matching.engine.model import load_model
 from matching.index_cache import index_for_volunteer
 from matching.models import MatchResult
@@ -123,7 +123,7 @@ def results_explain(results: Iterable[MatchResult]) -> list[MatchResult]:
             continue
         parts = row.parts if isinstance(row.parts, dict) else {}
         reasons, matched, missing = explainer.explain(
-            profile, vacancy, parts.get("availability"), parts.get("occupation")
+            profile, vacancy, parts.get("availability"), parts.get("occupation"), works_in_sector(parts)
         )
         row.reasons, row.matched_skills, row.missing_skills = reasons, [list(p) for p in matched], missing
         row.explained = True

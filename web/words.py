@@ -26,6 +26,7 @@ _LANGUAGE = re.compile(r"^(?P<name>[^:]+): (?P<level>" + "|".join((*LANGUAGE_LEV
 _EXPERIENCE_SHORT = re.compile(r"^(?P<years>\d+) years' experience, (?P<short>\d+) short of the minimum (?P<need>\d+)$")
 _EXPERIENCE = re.compile(r"^(?P<years>\d+) years' experience(?: \(minimum (?P<need>\d+)\))?$")
 _AVAILABLE = re.compile(r"^available for (?P<share>\d+)% of the assignment$")
+_SECTOR = re.compile(r"^works in the vacancy's sector(?:: (?P<sector>.+))?$")
 
 
 def strength(result: MatchResult) -> str:
@@ -68,6 +69,10 @@ def _sentence(reason: str) -> str | None:
         return _("You have %(years)s years of experience.") % {"years": m["years"]}
     if m := _AVAILABLE.match(reason):
         return _("You are available for %(share)s%% of the assignment's dates.") % {"share": m["share"]}
+    if m := _SECTOR.match(reason):
+        if m["sector"]:
+            return _("You work in its sector (%(sector)s).") % {"sector": m["sector"]}
+        return _("You work in its sector.")
     return reason
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -41,6 +42,20 @@ LANGUAGE_NAMES: dict[str, str] = {
     "fa": "Persian",
 }
 MAX_SKILL_REASONS = 5
+# A person with no evidence of the vacancy's skills (not even related work) is said to
+# work in its sector when both sector parts are at least this: the lexicon's (their
+# words) and the ESCO occupations' (what they do). Either alone says it of too many
+# people: the lexicon's of an architect who designed clinics for an anaesthesia trainer,
+# of a water-polo coach for a hydrogeologist.
+SECTOR_REASON = 0.5
+SECTOR_ONLY = "works in the vacancy's sector"  # the reason, for a vacancy with no sector named
+
+
+def works_in_sector(parts: Mapping[str, float]) -> bool:
+    """Whether a pair's parts say the person works in the vacancy's sector (`SECTOR_REASON`)."""
+    return min(parts.get("sector", 0.0), parts.get("occupation_sector", 0.0)) >= SECTOR_REASON
+
+
 _LEVEL = {name: i + 1 for i, name in enumerate(LANGUAGE_LEVELS)}
 
 ESCO_SKILLS = Path(__file__).with_name("data") / "esco_skills.tsv.gz"
@@ -390,11 +405,16 @@ def reasons_for(
     missing: list[str],
     failed: list[str],
     coverage: float | None,
+    in_sector: bool = False,
 ) -> list[str]:
-    """The reasons list of a candidate, most decisive first: same skill, related, shared words."""
+    """The reasons list of a candidate, most decisive first: same skill, related, shared
+    words; for someone with none of the first two, that they work in the vacancy's sector
+    if they do (`in_sector`, `works_in_sector`), which is what a partial match rests on."""
     out = [f"not eligible: {rule}" for rule in failed]
     ordered = sorted(evidence, key=lambda e: -_RANK[e.kind])
     out += [evidence_reason(e) for e in ordered[:MAX_SKILL_REASONS]]
+    if in_sector and all(e.kind == WORD for e in evidence):
+        out.append(f"works in the vacancy's sector: {vacancy.sector}" if vacancy.sector else SECTOR_ONLY)
     out += language_reasons(profile, vacancy)
     need = vacancy.min_years_experience
     years = profile.years_experience
@@ -422,17 +442,19 @@ def candidate_explanation(
     failed: list[str],
     coverage: float | None,
     occupation: float | None = None,
+    in_sector: bool = False,
 ) -> tuple[list[str], list[tuple[str, str]], list[str]]:
     """(reasons, matched skills as (skill, own words), missing skills) of one candidate.
 
     The one place both explanation paths go through: the ranking's (for the top
     of a list) and `StoredExplainer`'s (for stored candidates, when read).
     `occupation` is the pair's ESCO occupation agreement (its score part), None when
-    the engine does not project onto occupations: 0 means none in common.
+    the engine does not project onto occupations: 0 means none in common. `in_sector`
+    is `works_in_sector` of the pair's parts.
     """
     evidence, missing = matcher.match(notes, profile.headline, same_occupation=occupation != 0.0)
     matched = [(e.skill, e.own) for e in evidence if e.kind == SAME]
-    return reasons_for(profile, vacancy, evidence, missing, failed, coverage), matched, missing
+    return reasons_for(profile, vacancy, evidence, missing, failed, coverage, in_sector), matched, missing
 
 
 class StoredExplainer:
@@ -450,10 +472,16 @@ class StoredExplainer:
         self._matchers: dict[str, SkillMatcher] = {}
 
     def explain(
-        self, profile: Profile, vacancy: Vacancy, availability: float | None, occupation: float | None = None
+        self,
+        profile: Profile,
+        vacancy: Vacancy,
+        availability: float | None,
+        occupation: float | None = None,
+        in_sector: bool = False,
     ) -> tuple[list[str], list[tuple[str, str]], list[str]]:
         """What `rank` would have said of this eligible candidate; ``availability`` and
-        ``occupation`` are the stored parts (None: not stored)."""
+        ``occupation`` are the stored parts (None: not stored), ``in_sector``
+        `works_in_sector` of them."""
         matcher = self._matchers.get(vacancy.id)
         if matcher is None:
             keys = skill_keys(vacancy_terms(vacancy, self.lexicon, self.config), self.vocab)
@@ -465,4 +493,4 @@ class StoredExplainer:
         coverage = availability if dated else None
         if not self.config.use_occupations:
             occupation = None
-        return candidate_explanation(profile, vacancy, notes, matcher, [], coverage, occupation)
+        return candidate_explanation(profile, vacancy, notes, matcher, [], coverage, occupation, in_sector)

@@ -11,7 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from matching.engine.explain import SkillMatcher, candidate_explanation, skill_keys, vocabulary_of
+from matching.engine.explain import SkillMatcher, candidate_explanation, skill_keys, vocabulary_of, works_in_sector
 from matching.engine.index import ProfileIndex
 from matching.engine.scoring import (
     COMPONENTS,
@@ -166,7 +166,14 @@ def _candidates(
         if explained and matcher is not None:
             cov = parts[i]["availability"] if dated[i] else None
             reasons, matched, missing = candidate_explanation(
-                profile, vacancy, notes, matcher, failed, cov, parts[i]["occupation"] if projected else None
+                profile,
+                vacancy,
+                notes,
+                matcher,
+                failed,
+                cov,
+                parts[i]["occupation"] if projected else None,
+                works_in_sector(parts[i]),
             )
         out.append(
             Candidate(

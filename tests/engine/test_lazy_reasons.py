@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matching.engine import ProfileIndex, rank, rank_many
-from matching.engine.explain import StoredExplainer
+from matching.engine.explain import StoredExplainer, works_in_sector
 from tests.engine.helpers import TODAY, random_profiles, random_vacancies
 
 
@@ -27,7 +27,11 @@ def test_reasons_computed_later_equal_the_rankings_own(seed: int) -> None:
                 continue
             assert later.reasons == later.matched_skills == later.missing_skills == []
             reasons, matched, missing = explainer.explain(
-                by_id[later.profile_id], vacancy, later.parts.get("availability"), later.parts.get("occupation")
+                by_id[later.profile_id],
+                vacancy,
+                later.parts.get("availability"),
+                later.parts.get("occupation"),
+                works_in_sector(later.parts),
             )
             assert (reasons, matched, missing) == (eager.reasons, eager.matched_skills, eager.missing_skills)
             compared += 1

@@ -470,3 +470,40 @@ def test_someone_whose_occupation_agrees_is_in_the_vacancys_sector_at_least_half
     assert rescored.score == pytest.approx(hydro.score, abs=1e-6)
     slow = dict(reference_rank(index, [prepare(index, p) for p in people], vacancy=hydrogeologist, today=TODAY))
     assert slow["hydro"] == pytest.approx(hydro.score, abs=1e-5)
+
+
+def test_someone_with_none_of_the_skills_is_said_to_work_in_the_sector_only_if_they_do() -> None:
+    # The midwife works in health; the architect only designed its buildings (the
+    # lexicon's sector, from "hospitals", but not ESCO's); the HMIS officer has the skills.
+    midwife = profile(
+        "mw",
+        headline="Midwife, district hospital",
+        summary="Labour ward midwife; antenatal clinics and postnatal care.",
+        skills=("midwifery", "antenatal care"),
+    )
+    architect = profile(
+        "ar",
+        headline="Architect",
+        summary="I designed district hospitals and health clinics for the ministry.",
+        skills=("architectural design", "AutoCAD"),
+    )
+    officer = profile(
+        "hm",
+        headline="HMIS officer",
+        summary="I run DHIS2 for a regional health bureau.",
+        skills=("DHIS2", "health information systems"),
+    )
+    vac = vacancy(
+        title="Health management information systems adviser",
+        sector="Health",
+        required_skills=("health information systems", "DHIS2"),
+        preferred_skills=("data quality assessment",),
+    )
+    ranked = {c.profile_id: c for c in rank(ProfileIndex.build([midwife, architect, officer]), vac, today=TODAY)}
+    in_sector = "works in the vacancy's sector: Health"
+
+    assert in_sector in ranked["mw"].reasons
+    assert ranked["ar"].parts["sector"] >= 0.5  # the lexicon alone would have said it
+    assert in_sector not in ranked["ar"].reasons
+    assert in_sector not in ranked["hm"].reasons  # their skills say more
+    assert ranked["hm"].matched_skills

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matching.engine.model import load_model
 from matching.models import MatchResult
-from web.words import strength
+from web.words import plain_reasons, strength
 
 
 def _match(score: float, matched_skills: list[list[str]]) -> MatchResult:
@@ -25,3 +25,11 @@ def test_each_band_has_its_own_words() -> None:
 
 def test_a_strong_score_without_a_skill_in_the_persons_words_is_a_good_fit() -> None:
     assert strength(_match(load_model().strong, [])) == "Good fit"
+
+
+def test_the_vacancys_sector_is_said_to_the_volunteer_in_a_sentence() -> None:
+    match = MatchResult(score=0.1, reasons=["works in the vacancy's sector: Health", "Somali: native"])
+    sentences = plain_reasons(match)
+
+    assert "You work in its sector (Health)." in sentences
+    assert not any("vacancy's sector" in s for s in sentences)
