@@ -1,4 +1,5 @@
-"""What a band means with and without a same-skill reason; prints its figures.
+"""What a band means with and without a same-skill reason, and whom the sector reason
+names; prints its figures.
 
 python bench/band_evidence.py
 
@@ -11,6 +12,10 @@ split by whether the engine's reasons hold a same-skill claim ("midwifery <- 'jo
 or only related work, shared words, languages and years. Then the five hard-case
 files' people (right people in other words, look-alikes) by band as shipped, split the
 same way. The reasons do not depend on the weights, so each pair's claim is taken once.
+Last, the dev pairs with no skill evidence at all (no same-skill or related reason) by
+grade, split by whether the reasons say the person works in the vacancy's sector
+(`explain.works_in_sector`: both sector parts at least SECTOR_REASON), and by what the
+lexicon's sector part alone would say.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from eval_engine import DEFAULT_DATA, DEFAULT_HARD, RULES, SAME_SKILL, TODAY, _jsonl, dev_training_set
 
 from matching.engine import EngineConfig, ProfileIndex, learn, rank
+from matching.engine.explain import SECTOR_REASON, works_in_sector
 from matching.engine.model import BANDS, FEATURES, NO_EVIDENCE, load_model
 from matching.engine.records import profile_from_record, vacancy_from_record
 
@@ -46,12 +52,17 @@ def main() -> int:
     grades: list[int] = []
     groups: list[str] = []
     claims: list[str] = []
+    no_evidence: Counter[tuple[str, bool, int]] = Counter()  # (rule, cited, grade)
     for vac in dev.vacancies:
         for c in rank(index, vac, rules=RULES, today=TODAY, top_k=len(index), only_ids=set(graded[vac.id])):
             X.append([c.parts.get(f, 0.0) for f in FEATURES])
             grades.append(graded[vac.id][c.profile_id])
             groups.append(vac.id)
             claims.append(_claims(c.reasons))
+            if not any(SAME_SKILL in r or r.startswith("related to ") for r in c.reasons):
+                grade = graded[vac.id][c.profile_id]
+                no_evidence[("both sector parts", works_in_sector(c.parts), grade)] += 1
+                no_evidence[("the lexicon's alone", c.parts["sector"] >= SECTOR_REASON, grade)] += 1
     Xa, ga, gr = np.asarray(X), np.asarray(grades), np.asarray(groups)
     print(f"dev held-back pairs by band of the score (thresholds of ranker_v{model.version}), grades 0 / 1 / 2 / 3:")
     for seed in learn.SEEDS:
@@ -89,6 +100,12 @@ def main() -> int:
         for claim in ("a same-skill reason", "none"):
             right, look = files[(band, claim, "right")], files[(band, claim, "look-alike")]
             print(f"  score {band:8s} {claim:20s} right {right:3d}  look-alikes {look:3d}")
+
+    print(f"dev pairs with no skill evidence, grades 0 / 1 / 2 / 3, by the sector reason (at least {SECTOR_REASON}):")
+    for rule in ("both sector parts", "the lexicon's alone"):
+        for cited in (True, False):
+            row = [no_evidence[(rule, cited, g)] for g in range(4)]
+            print(f"  {rule:20s} {'cited' if cited else 'not cited':10s} {' / '.join(map(str, row))}")
     return 0
 
 
