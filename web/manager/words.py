@@ -19,6 +19,8 @@ PART_LABELS = {
     "languages": "Languages",
     "availability": "Availability",
     "sector": "Sector",
+    "occupation": "Same occupation as asked (ESCO)",
+    "occupation_sector": "Same sector of occupation (ESCO)",
 }
 
 
