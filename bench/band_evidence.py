@@ -55,12 +55,12 @@ def main() -> int:
     no_evidence: Counter[tuple[str, bool, int]] = Counter()  # (rule, cited, grade)
     for vac in dev.vacancies:
         for c in rank(index, vac, rules=RULES, today=TODAY, top_k=len(index), only_ids=set(graded[vac.id])):
+            grade = graded[vac.id][c.profile_id]
             X.append([c.parts.get(f, 0.0) for f in FEATURES])
-            grades.append(graded[vac.id][c.profile_id])
+            grades.append(grade)
             groups.append(vac.id)
             claims.append(_claims(c.reasons))
             if not any(SAME_SKILL in r or r.startswith("related to ") for r in c.reasons):
-                grade = graded[vac.id][c.profile_id]
                 no_evidence[("both sector parts", works_in_sector(c.parts), grade)] += 1
                 no_evidence[("the lexicon's alone", c.parts["sector"] >= SECTOR_REASON, grade)] += 1
     Xa, ga, gr = np.asarray(X), np.asarray(grades), np.asarray(groups)
