@@ -263,7 +263,7 @@ class AlertPreferencesForm(forms.Form):
         label=_("Minimum match strength"),
         coerce=float,
         choices=[
-            ("0.0", _("Every strong match")),
+            ("0.0", _("Every good or strong match")),
             ("0.5", _("Very strong matches only")),
             ("0.7", _("Exceptional matches only")),
         ],

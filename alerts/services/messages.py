@@ -98,7 +98,7 @@ def _subject(alert: Alert) -> str:
     if alert.kind == Alert.Kind.MATCH:
         return f"An assignment that fits you: {title}"
     if alert.kind == Alert.Kind.MANAGER_FIRST:
-        return f"{alert.context.get('count', '')} strong candidates for {title}"
+        return f"{alert.context.get('count', '')} good or strong matches for {title}"
     if alert.kind == Alert.Kind.MANAGER_SUMMARY:
         return f"New interest in your vacancies on {alert.context.get('day', '')}"
     if alert.kind == Alert.Kind.STALE_REMINDER:

@@ -90,7 +90,7 @@ def test_the_first_candidates_notice_links_to_the_shortlist(store_shortlist: Sto
     _send_all()
 
     [email] = [m for m in mail.outbox if m.to == [manager.email]]
-    assert email.subject == "3 strong candidates for Budget Execution Adviser"
+    assert email.subject == "3 good or strong matches for Budget Execution Adviser"
     assert f"https://match.example.org/manage/vacancies/{vacancy.external_id}/shortlist/" in email.body
     assert "List-Unsubscribe" not in email.extra_headers
     assert InboxMessage.objects.get(user=manager).url.endswith("/shortlist/")
