@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from matching.engine import ProfileIndex, explain, rank, score_profile
+from matching.engine.explain import WEAK_OCCUPATION, StoredExplainer
 from matching.engine.learn import (
     GradedPair,
     TrainingSet,
@@ -166,6 +167,30 @@ def test_every_word_of_the_skill_is_the_same_skill_whatever_the_occupation() -> 
     cand = rank(ProfileIndex.build([nurse]), ANAESTHETIST, today=TODAY, top_k=5)[0]
     assert cand.parts["occupation"] == 0.0
     assert cand.matched_skills == [("general anaesthesia", "general anaesthesia")]
+
+
+def test_the_field_alone_is_the_same_skill_only_for_someone_whose_occupation_agrees() -> None:
+    # "bills of quantities" is in the lexicon's field of "construction supervision" but
+    # shares none of its words: the same skill for someone whose ESCO occupation agrees
+    # with the vacancy's, related work for someone whose occupation barely does.
+    site = vacancy(title="Site engineer", required_skills=("construction supervision",), preferred_skills=())
+    engineer = profile("qs", headline="Engineer", summary="Road projects.", skills=("bills of quantities",))
+    explainer = StoredExplainer()
+
+    def reasons(occupation: float) -> list[str]:
+        return explainer.explain(engineer, site, None, occupation)[0]
+
+    for weak in (0.0, WEAK_OCCUPATION / 3, WEAK_OCCUPATION - 0.01):
+        assert "related to construction supervision: 'bills of quantities'" in reasons(weak)
+    for agreeing in (WEAK_OCCUPATION, 2 * WEAK_OCCUPATION):
+        assert "construction supervision \u2190 'bills of quantities'" in reasons(agreeing)
+
+
+def test_the_skills_own_words_are_the_same_skill_however_weakly_the_occupation_agrees() -> None:
+    site = vacancy(title="Site engineer", required_skills=("construction supervision",), preferred_skills=())
+    engineer = profile("cs", headline="Engineer", summary="Roads.", skills=("supervision of construction works",))
+    _, matched, _ = StoredExplainer().explain(engineer, site, None, WEAK_OCCUPATION / 3)
+    assert matched == [("construction supervision", "supervision of construction works")]
 
 
 def test_other_words_of_the_same_field_are_not_evidence_of_each_of_its_skills() -> None:
