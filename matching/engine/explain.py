@@ -91,6 +91,13 @@ class SkillKey:
     # "Islamic law" (the lexicon knows only "law"). Evidence through the concepts alone
     # is evidence of the field, not of this skill, unless it holds these words too.
     unnamed: frozenset[str] = frozenset()
+    # The words of what the skill is, before an "of" ("training" in "training of lawyers"):
+    # a job title naming only what follows ("Land registration lawyer") does not name it.
+    head: frozenset[str] = frozenset()
+
+    def named_in_title(self, title_stems: frozenset[str]) -> bool:
+        """Whether a job title shares a word with what the skill is (see `head`)."""
+        return bool((self.head or self.stems) & title_stems)
 
 
 # Not frozen, and with slots: built for every phrase a vacancy's matcher has not met yet
@@ -165,7 +172,8 @@ def skill_keys(terms: VacancyTerms, vocab: Vocabulary | None = None) -> list[Ski
         families = frozenset(vocab.family_of[c] for c in concepts if c in vocab.family_of)
         stems = frozenset(t for t in bag if ":" not in t)
         unnamed = unnamed_words(text, vocab) if concepts else frozenset()
-        keys.append(SkillKey(text, required, concepts, families, stems, unnamed))
+        head = frozenset(content_stems(tokenize(text.split(" of ", 1)[0]))) if " of " in text else frozenset()
+        keys.append(SkillKey(text, required, concepts, families, stems, unnamed, head & stems))
     return keys
 
 
@@ -177,9 +185,10 @@ def _covers(
     `own` are the phrase's concepts other than sectors, `own_families` their families.
     The person's job title (`is_title`) is evidence only of a skill it names, in a word
     of the skill: an advocate's title is not evidence of Islamic law, nor a physical
-    therapist's of prosthetics (though the lexicon puts both in rehabilitation).
+    therapist's of prosthetics (though the lexicon puts both in rehabilitation), nor a
+    lawyer's of the training of lawyers (`SkillKey.head`).
     """
-    if key.concepts & own and (not is_title or key.stems & own_stems):
+    if key.concepts & own and (not is_title or key.named_in_title(own_stems)):
         if _whole(key, own, own_stems) and key.unnamed <= own_stems:
             return SAME, tuple(sorted(key.stems & own_stems))
         # One of the skill's fields, not the skill: "training" for "training of
@@ -396,7 +405,7 @@ def _may_cite(key: SkillKey, surface: str, title: str) -> bool:
     title names (a word in common), as the title itself is."""
     if not title or normalise(surface) not in normalise(title):
         return True
-    return bool(key.stems & set(content_stems(tokenize(surface))))
+    return key.named_in_title(_stems_of(surface))
 
 
 def evidence_reason(ev: Evidence) -> str:

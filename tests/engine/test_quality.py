@@ -129,6 +129,19 @@ def test_a_job_title_is_never_evidence_for_a_skill_it_does_not_name() -> None:
     assert not any("Advocate of the High Court" in r for r in cand.reasons)
 
 
+def test_a_job_title_naming_only_whom_a_skill_is_for_is_not_evidence_of_it() -> None:
+    # "training of lawyers" is training; a lawyer's title names lawyers, not training them.
+    vac = vacancy(title="Judicial Training Adviser", required_skills=("training of lawyers",), preferred_skills=())
+
+    def claims(headline: str) -> list[tuple[str, str]]:
+        person = profile("p", headline=headline, summary="Twelve years in practice.", skills=("conveyancing",))
+        return rank(ProfileIndex.build([person]), vac, today=TODAY, top_k=5)[0].matched_skills
+
+    assert claims("Land registration lawyer") == []
+    assert claims("Training officer, bar association") == [("training of lawyers", "Training officer, bar association")]
+    assert claims("Lawyer training coordinator") == [("training of lawyers", "Lawyer training coordinator")]
+
+
 ANAESTHETIST = vacancy(
     title="Consultant Anaesthetist",
     required_skills=("general anaesthesia", "airway management"),
