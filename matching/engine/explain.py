@@ -50,11 +50,11 @@ MAX_SKILL_REASONS = 5
 SECTOR_REASON = 0.5
 # Below this ESCO occupation agreement (the `occupation` part; on the dev set its median is
 # 0.63 for pairs graded 3, 0 for pairs graded 0-1, and 12% of pairs graded 3 fall below
-# it) the person does another job, as at 0: their words in a skill's field are cited as
-# the same skill only if they hold every word of it, else as related work. Of the same-
-# skill claims this turned into related work on the dev set, two thirds were on pairs
-# graded 0-1, and most of the rest named another skill of the field ("Docker" from
-# "backup"); `make eval` prints the claims, the README (Quality) how the line was chosen.
+# it), a skill's field in someone's words, with none of the skill's
+# own words, is cited as related work, not the same skill: of the dev set's same-skill
+# claims it turned into related work, two thirds were on pairs graded 0-1 and most of the
+# rest named another skill of the field ("Docker" from "backup"); `make eval` prints the
+# claims, the README (Quality) how the line was chosen.
 WEAK_OCCUPATION = 0.3
 SECTOR_ONLY = "works in the vacancy's sector"  # the reason, for a vacancy with no sector named
 
@@ -304,12 +304,13 @@ class SkillMatcher:
         however many others it also covers. `title` is the person's job title (their
         headline).
 
-        `occupation` is the pair's ESCO occupation agreement (None: not projected). Below
-        `WEAK_OCCUPATION` (at 0, the person's occupations share none with the vacancy's)
-        their words in the skill's field are another occupation's (organ procurement for
-        public procurement, small-animal anaesthesia for general anaesthesia, "AutoCAD"
-        for construction supervision, "property law" for tax law), related work at most,
-        unless they hold every word of the skill.
+        `occupation` is the pair's ESCO occupation agreement (None: not projected). At 0 the
+        person's occupations share none with the vacancy's: their words in the skill's
+        field are then another occupation's (organ procurement for public procurement,
+        small-animal anaesthesia for general anaesthesia), related work at most, unless
+        they hold every word of the skill. Below `WEAK_OCCUPATION`, evidence of the field
+        alone, sharing no word with the skill ("construction supervision" from "AutoCAD",
+        "Docker" from "backup"), is related work too.
         """
         reachable = self.reachable
         found: list[list[tuple[tuple[int, int], Evidence, frozenset[str]]]] = [[] for _ in self.keys]
@@ -356,7 +357,10 @@ class SkillMatcher:
 
 def _same_work(key: SkillKey, ev: Evidence, occupation: float | None) -> bool:
     """Whether same-skill evidence stands given the pair's occupation agreement (see `match`)."""
-    return occupation is None or occupation >= WEAK_OCCUPATION or key.stems <= _stems_of(ev.own)
+    if occupation is None or occupation >= WEAK_OCCUPATION:
+        return True
+    words = _stems_of(ev.own)
+    return key.stems <= words if occupation == 0.0 else bool(key.stems & words)
 
 
 def _strongest(
