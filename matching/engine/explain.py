@@ -50,11 +50,11 @@ MAX_SKILL_REASONS = 5
 SECTOR_REASON = 0.5
 # Below this ESCO occupation agreement (the `occupation` part; on the dev set its median is
 # 0.63 for pairs graded 3, 0 for pairs graded 0-1, and 12% of pairs graded 3 fall below
-# it), a skill's field in someone's words, with none of the skill's
-# own words, is cited as related work, not the same skill: of the dev set's same-skill
-# claims it turned into related work, two thirds were on pairs graded 0-1 and most of the
-# rest named another skill of the field ("Docker" from "backup"); `make eval` prints the
-# claims, the README (Quality) how the line was chosen.
+# it), a skill's field in someone's words, with none of the skill's own words, is cited
+# as related work, not the same skill: of the dev set's same-skill claims it turned into
+# related work, two thirds were on pairs graded 0-1 and most of the rest named another
+# skill of the field ("Docker" from "backup"); `make eval` prints the claims, the README
+# (Quality) how the line was chosen.
 WEAK_OCCUPATION = 0.3
 SECTOR_ONLY = "works in the vacancy's sector"  # the reason, for a vacancy with no sector named
 
@@ -172,7 +172,8 @@ def skill_keys(terms: VacancyTerms, vocab: Vocabulary | None = None) -> list[Ski
         families = frozenset(vocab.family_of[c] for c in concepts if c in vocab.family_of)
         stems = frozenset(t for t in bag if ":" not in t)
         unnamed = unnamed_words(text, vocab) if concepts else frozenset()
-        head = frozenset(content_stems(tokenize(text.split(" of ", 1)[0]))) if " of " in text else frozenset()
+        what, of, _ = text.lower().partition(" of ")
+        head = frozenset(content_stems(tokenize(what))) if of else frozenset()
         keys.append(SkillKey(text, required, concepts, families, stems, unnamed, head & stems))
     return keys
 
