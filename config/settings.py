@@ -343,6 +343,10 @@ else:
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
     }
+    if CELERY_BROKER_URL.startswith(("redis:", "rediss:")):
+        # kombu's Redis transport, kept able to reach the broker after a lost
+        # connection (core/broker.py says why).
+        CELERY_BROKER_TRANSPORT = "core.broker:Transport"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -56,8 +56,17 @@ def worker(
 
 
 @pytest.fixture
-def wait_for() -> Callable[..., None]:
-    return stack_wait_for
+def wait_for(request: pytest.FixtureRequest) -> Callable[..., None]:
+    """`wait_for`, whose timeout shows the end of the session worker's log (when the test has it)."""
+    if "worker" not in request.fixturenames:
+        return stack_wait_for
+    worker: Worker = request.getfixturevalue("worker")
+
+    def waiting(condition: Callable[[], bool], **kwargs: Any) -> None:
+        kwargs.setdefault("state", lambda: f"the session worker's log ends:\n{worker.tail()}")
+        stack_wait_for(condition, **kwargs)
+
+    return waiting
 
 
 def _worker_idle() -> bool:
