@@ -7,8 +7,8 @@ the channel fails on the lost socket and leaves it open; kombu then drops the
 transport's reference to the connection settings (``transport.client = None``);
 the second close of the channel wants those settings, to give the message back
 or acknowledge it, and raises ``AttributeError``, which no caller expects. The
-worker logged "Unrecoverable error" and hung without consuming anything, until
-restarted (``tests/integration/test_broker_lost_mid_task.py``).
+worker logged "Unrecoverable error" and shut down, so nothing was consumed until
+something restarted it (``tests/integration/test_broker_lost_mid_task.py``).
 
 This transport keeps the settings. The rest is kombu's own behaviour: with the
 broker still down, the message stays unacknowledged and the broker gives it
