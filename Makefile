@@ -72,6 +72,7 @@ bench: install
 	@scripts/ensure-services
 	$(PY) bench/bench_engine.py
 	$(PY) bench/bench_scale.py
+	$(PY) bench/bench_pages.py
 	$(TEST_ENV) $(PY) bench/bench_e2e.py
 	$(TEST_ENV) $(PY) bench/bench_alerts.py
 

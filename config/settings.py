@@ -99,6 +99,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Plain selects drawn in Python, the same markup as Django's templates (web/renderer.py).
+FORM_RENDERER = "web.renderer.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
