@@ -81,6 +81,30 @@ def _worker_idle() -> bool:
     )
 
 
+def _exited(worker: Worker) -> bool:
+    return worker.process is not None and worker.process.poll() is not None
+
+
+@pytest.fixture(autouse=True)
+def _worker_alive(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A session worker that exits during a test fails that test, and the next test gets a new one.
+
+    As a supervisor would restart it: otherwise every later test of the session
+    waits for a worker that is gone and fails on its timeout, hiding the one that
+    saw it die (stop 21's CI: seven timeouts after one "Unrecoverable error").
+    """
+    if "worker" not in request.fixturenames:
+        yield
+        return
+    worker: Worker = request.getfixturevalue("worker")
+    if _exited(worker):
+        worker.start()
+    yield
+    if _exited(worker):
+        assert worker.process is not None
+        pytest.fail(f"the session worker exited (code {worker.process.returncode}); its log ends:\n{worker.tail()}")
+
+
 @pytest.fixture(autouse=True)
 def _worker_settles_before_the_flush(request: pytest.FixtureRequest) -> Iterator[None]:
     # A transactional test ends by truncating every table; if the worker is
@@ -89,7 +113,7 @@ def _worker_settles_before_the_flush(request: pytest.FixtureRequest) -> Iterator
     # first; best effort, so a test that left work that cannot finish does
     # not hang the suite.
     yield
-    if "worker" not in request.fixturenames:
+    if "worker" not in request.fixturenames or _exited(request.getfixturevalue("worker")):
         return
     try:
         stack_wait_for(_worker_idle, timeout=30, what="the worker to finish the test's work")
