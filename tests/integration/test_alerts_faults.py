@@ -21,7 +21,7 @@ from alerts.models import Alert, InboxMessage
 from assignments.models import Vacancy
 from tests.factories import ManagerFactory, ProgrammeFactory, VacancyFactory, VolunteerFactory
 from tests.support.results import store_results
-from tests.support.stack import Broker, MailSink, Worker, postgres_url
+from tests.support.stack import Broker, MailSink, Worker, instead_of, postgres_url, running_sink
 from volunteers.models import Volunteer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -55,10 +55,8 @@ FAULT_SETTINGS = {
 def sink() -> Iterator[MailSink]:
     # Each answer held back 0.15 s: the batch lasts long enough to be killed in
     # the middle, and a kill is likely to land between "taken" and "marked sent".
-    server = MailSink(delay=0.15)
-    server.start()
-    yield server
-    server.stop()
+    with running_sink(delay=0.15) as server:
+        yield server
 
 
 @pytest.fixture
@@ -68,7 +66,6 @@ def alerts_worker(worker: Worker, broker: Broker, sink: MailSink, tmp_path: Path
     The session worker serves the alerts queue too, and would quietly finish
     what the killed one drops: it is stopped meanwhile and started again after.
     """
-    worker.stop()
     killable = Worker(
         env={
             "DATABASE_URL": postgres_url(connection.settings_dict),
@@ -80,12 +77,8 @@ def alerts_worker(worker: Worker, broker: Broker, sink: MailSink, tmp_path: Path
         concurrency=PROCESSES,
         queues=["alerts"],
     )
-    killable.start()
-    try:
+    with instead_of(worker, killable):
         yield killable
-    finally:
-        killable.stop()
-        worker.start()
 
 
 def _store_shortlist(vacancy: Vacancy, volunteers: list[Volunteer]) -> None:

@@ -25,7 +25,7 @@ from alerts.models import Alert, InboxMessage
 from assignments.models import Vacancy
 from tests.factories import ManagerFactory, ProgrammeFactory, VacancyFactory, VolunteerFactory
 from tests.support.results import store_results
-from tests.support.stack import MailSink, Worker, postgres_url
+from tests.support.stack import MailSink, Worker, instead_of, postgres_url, running_sink
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,10 +52,8 @@ LEASE_SETTINGS = {
 
 @pytest.fixture
 def sink() -> Iterator[MailSink]:
-    server = MailSink(delay=0.15)  # a batch of 5 lasts long enough to be killed in the middle
-    server.start()
-    yield server
-    server.stop()
+    with running_sink(delay=0.15) as server:  # a batch of 5 lasts long enough to be killed in the middle
+        yield server
 
 
 @pytest.fixture
@@ -63,7 +61,6 @@ def filesystem_worker(worker: Worker, sink: MailSink, tmp_path: Path, settings: 
     """A worker with beat on a filesystem broker of its own; the session worker (Redis) stopped meanwhile."""
     # Only this worker's beat relays the outbox, into its own broker.
     settings.OUTBOX_RELAY_ON_COMMIT = False
-    worker.stop()
     for folder in ("broker/out", "broker/processed", "broker/control"):
         (tmp_path / folder).mkdir(parents=True)
     running = Worker(
@@ -77,12 +74,8 @@ def filesystem_worker(worker: Worker, sink: MailSink, tmp_path: Path, settings: 
         workdir=tmp_path,
         concurrency=2,
     )
-    running.start()
-    try:
+    with instead_of(worker, running):
         yield running
-    finally:
-        running.stop()
-        worker.start()
 
 
 def _state(alerts: Any, worker: Worker) -> str:

@@ -23,7 +23,7 @@ from assignments.models import Vacancy
 from core import tasknames
 from tests.factories import ManagerFactory, ProgrammeFactory, VacancyFactory, VolunteerFactory
 from tests.support.results import store_results
-from tests.support.stack import Broker, MailSink, Worker, postgres_url
+from tests.support.stack import Broker, MailSink, Worker, instead_of, postgres_url, running_sink
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,16 +34,13 @@ OUTAGES = 5
 def slow_sink() -> Iterator[MailSink]:
     # Every SMTP answer held back: sending one alert takes seconds, long enough
     # to take the broker away in the middle of it.
-    server = MailSink(delay=1.0)
-    server.start()
-    yield server
-    server.stop()
+    with running_sink(delay=1.0) as server:
+        yield server
 
 
 @pytest.fixture
 def own_worker(worker: Worker, broker: Broker, slow_sink: MailSink, tmp_path: Path) -> Iterator[Worker]:
     """A worker of its own (the session's is set aside meanwhile), sending email to the slow sink."""
-    worker.stop()
     mine = Worker(
         env={
             "DATABASE_URL": postgres_url(connection.settings_dict),
@@ -60,16 +57,8 @@ def own_worker(worker: Worker, broker: Broker, slow_sink: MailSink, tmp_path: Pa
         },
         workdir=tmp_path,
     )
-    mine.start()
-    try:
+    with instead_of(worker, mine):
         yield mine
-    finally:
-        mine.stop()
-        worker.start()
-
-
-def _succeeded(worker: Worker, task: str) -> int:
-    return sum(1 for line in worker.output().splitlines() if f"Task {task}[" in line and " succeeded in " in line)
 
 
 def test_the_broker_lost_while_a_task_runs_leaves_a_worker_that_goes_on_consuming(
@@ -88,10 +77,10 @@ def test_the_broker_lost_while_a_task_runs_leaves_a_worker_that_goes_on_consumin
         # ...when the broker goes away and comes back.
         broker.stop()
         broker.start()
-        reconciled = _succeeded(own_worker, tasknames.RECONCILE_OPEN_VACANCIES)
+        reconciled = own_worker.succeeded(tasknames.RECONCILE_OPEN_VACANCIES)
         current_app.send_task(tasknames.RECONCILE_OPEN_VACANCIES)
         wait_for(
-            lambda n=reconciled: _succeeded(own_worker, tasknames.RECONCILE_OPEN_VACANCIES) > n,
+            lambda n=reconciled: own_worker.succeeded(tasknames.RECONCILE_OPEN_VACANCIES) > n,
             timeout=30,
             what=f"a task consumed after outage {outage}",
             state=lambda: own_worker.tail(),

@@ -30,23 +30,19 @@ def _sessions_opened() -> int:
         return int(cursor.fetchone()[0])
 
 
-def _succeeded(worker: Worker, task: str) -> int:
-    return sum(1 for line in worker.output().splitlines() if f"Task {task}[" in line and " succeeded in " in line)
-
-
 def test_tasks_reuse_the_workers_database_connections(worker: Worker, wait_for: Callable[..., None]) -> None:
     name = tasknames.RECONCILE_OPEN_VACANCIES
-    before_tasks = _succeeded(worker, name)
+    before_tasks = worker.succeeded(name)
     # Warm: each pool process has opened its connection.
     for _ in range(4):
         current_app.send_task(name)
-    wait_for(lambda: _succeeded(worker, name) >= before_tasks + 4, timeout=30, what="the first tasks")
+    wait_for(lambda: worker.succeeded(name) >= before_tasks + 4, timeout=30, what="the first tasks")
     time.sleep(1.5)  # the statistics are flushed within a second
     opened = _sessions_opened()
 
     for _ in range(TASKS):
         current_app.send_task(name)
-    wait_for(lambda: _succeeded(worker, name) >= before_tasks + 4 + TASKS, timeout=60, what=f"{TASKS} more tasks")
+    wait_for(lambda: worker.succeeded(name) >= before_tasks + 4 + TASKS, timeout=60, what=f"{TASKS} more tasks")
     time.sleep(1.5)
 
     # Beat's relay and sweeps ran meanwhile too; one new connection each would be dozens.

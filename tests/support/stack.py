@@ -192,6 +192,10 @@ class Worker:
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
+    def succeeded(self, task: str) -> int:
+        """How many runs of ``task`` (its name) the log reports as succeeded."""
+        return sum(1 for line in self.output().splitlines() if f"Task {task}[" in line and " succeeded in " in line)
+
     def tail(self, lines: int = 40) -> str:
         """The last lines of the log, for a failure message."""
         return "\n".join(self.output().splitlines()[-lines:])
@@ -229,6 +233,21 @@ def running_worker(
         yield worker
     finally:
         worker.stop()
+
+
+@contextlib.contextmanager
+def instead_of(session: Worker, replacement: Worker) -> Iterator[Worker]:
+    """`replacement` running for the block, `session` stopped meanwhile (it would take the same tasks).
+
+    `session` is started again after the block.
+    """
+    session.stop()
+    replacement.start()
+    try:
+        yield replacement
+    finally:
+        replacement.stop()
+        session.start()
 
 
 def free_port() -> int:
@@ -331,6 +350,17 @@ class MailSink:
             "EMAIL_PORT": str(self.port),
             "EMAIL_USE_TLS": "false",
         }
+
+
+@contextlib.contextmanager
+def running_sink(*, delay: float = 0.0, latency: float = 0.0) -> Iterator[MailSink]:
+    """A MailSink listening for the length of the block."""
+    server = MailSink(delay=delay, latency=latency)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def postgres_url(settings_dict: Mapping[str, object]) -> str:
