@@ -12,6 +12,7 @@ templates were changed, goes to Django's templates as before.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
@@ -67,18 +68,14 @@ class FormRenderer(DjangoTemplates):
 
     def render(self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> str:
         widget = context.get("widget")
-        if template_name == SELECT and widget is not None and _plain(widget) and not self._overridden():
+        if template_name == SELECT and widget is not None and _plain(widget) and not self._overridden:
             return select_html(widget)
         return super().render(template_name, context, request)
 
+    @cached_property
     def _overridden(self) -> bool:
         """Whether a project or app template replaces Django's select or option template."""
-        cached = getattr(self, "_select_overridden", None)
-        if cached is None:
-            django_dir = "django/forms/templates/"
-            cached = any(
-                django_dir not in str(self.get_template(name).origin.name)  # type: ignore[attr-defined]
-                for name in (SELECT, OPTION)
-            )
-            self._select_overridden = cached
-        return cached
+        return any(
+            "django/forms/templates/" not in str(self.get_template(name).origin.name)  # type: ignore[attr-defined]
+            for name in (SELECT, OPTION)
+        )

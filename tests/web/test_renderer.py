@@ -65,3 +65,16 @@ def test_selects_are_drawn_in_python_and_other_widgets_by_the_templates(monkeypa
     assert drawn == selects
     assert html.count("<select") == len(selects)
     assert "<textarea" in html  # the rest, through Django's templates
+
+
+def test_a_select_with_options_of_another_template_is_left_to_the_templates(monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn: list[str] = []
+    monkeypatch.setattr(renderer, "select_html", lambda widget: drawn.append(widget["name"]) or "")
+
+    class OtherOptions(forms.Select):
+        option_template_name = "django/forms/widgets/input_option.html"
+
+    html = OtherOptions(choices=[("a", "A")]).render("pick", "a", renderer=FormRenderer())
+
+    assert drawn == []
+    assert html.startswith('<select name="pick">')
