@@ -59,12 +59,10 @@ def main() -> None:
     from django.core.management import call_command
     from django.forms.renderers import DjangoTemplates
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from tests.factories import ManagerFactory, ProgrammeFactory, VolunteerFactory
     from web.renderer import FormRenderer
 
-    setup_test_environment()
     # No `collectstatic` here: static URLs unhashed, as in development.
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC}}
     call_command("migrate", verbosity=0)

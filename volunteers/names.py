@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
 import pycountry
-from django.utils.translation import get_language_info, gettext_noop
+from django.utils.translation import get_language, get_language_info, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -42,10 +44,21 @@ def language_name(code: str) -> str:
     return str(language.name) if language is not None else code
 
 
+@functools.cache
+def _two_letter_codes() -> tuple[str, ...]:
+    """The ISO 639-1 codes, read once: going through all of pycountry's 7,900 languages takes 15 ms."""
+    return tuple(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
+
+
+@functools.lru_cache(maxsize=8)
+def _language_choices_in(page_language: str | None) -> tuple[tuple[str, str], ...]:
+    pairs = {code: language_name(code) for code in _two_letter_codes()}
+    return tuple(sorted(pairs.items(), key=lambda pair: pair[1].casefold()))
+
+
 def language_choices() -> list[tuple[str, str]]:
-    """Every ISO 639-1 language as (code, name), sorted by name."""
-    pairs = {lang.alpha_2: language_name(lang.alpha_2) for lang in pycountry.languages if hasattr(lang, "alpha_2")}
-    return sorted(pairs.items(), key=lambda pair: pair[1].casefold())
+    """Every ISO 639-1 language as (code, name), sorted by name, named in the page's language."""
+    return list(_language_choices_in(get_language()))
 
 
 def level_name(level: str) -> str:

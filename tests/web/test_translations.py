@@ -169,3 +169,24 @@ def test_every_string_of_the_code_and_templates_is_in_the_somali_and_arabic_cata
         translated = {(entry.msgctxt, entry.msgid) for entry in _catalogue(language).translated_entries()}
         missing = sorted(msgid for _, msgid in source - translated)
         assert missing == [], f"run make messages and translate into {language}: {missing[:10]}"
+
+
+def test_the_language_choices_are_named_in_the_page_language_each_time() -> None:
+    from django.utils import translation
+
+    from volunteers.names import language_choices
+
+    with translation.override("ar"):
+        arabic = dict(language_choices())
+    with translation.override("en"):
+        english = dict(language_choices())
+    with translation.override("ar"):
+        arabic_again = dict(language_choices())
+
+    assert english["so"] == "Somali"
+    assert english["de"] == "German"
+    assert arabic["de"] != "German"  # Django's Arabic catalogue names it
+    assert arabic_again == arabic
+    assert set(english) == set(arabic)
+    assert len(english) > 150
+    assert list(english.values()) == sorted(english.values(), key=str.casefold)
