@@ -190,3 +190,16 @@ def test_the_language_choices_are_named_in_the_page_language_each_time() -> None
     assert set(english) == set(arabic)
     assert len(english) > 150
     assert list(english.values()) == sorted(english.values(), key=str.casefold)
+
+
+def test_a_managers_vacancy_form_names_the_languages_as_a_volunteers_profile_does() -> None:
+    from django.utils import translation
+
+    from volunteers.names import language_choices
+    from web.manager.forms import VacancyForm
+
+    with translation.override("ar"):
+        offered = dict(VacancyForm().fields["language_0"].choices)  # type: ignore[attr-defined]
+        named = dict(language_choices())
+
+    assert offered["de"] == named["de"] != "German"

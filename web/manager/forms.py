@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import pycountry
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -20,20 +19,13 @@ from assignments.models import Application, Programme, Vacancy
 from assignments.services import MANAGER_TRANSITIONS
 from core import validators as v
 from core.vocabulary import EDUCATION_LEVELS, LANGUAGE_LEVELS
+from volunteers.names import language_choices
 from web.manager import once
 
 LANGUAGE_ROWS = 4
 
-LANGUAGE_CHOICES: list[tuple[str, str]] = sorted(
-    ((lang.alpha_2, lang.name) for lang in pycountry.languages if hasattr(lang, "alpha_2")), key=lambda c: c[1]
-)
 LEVEL_CHOICES = [(level, level.capitalize()) for level in LANGUAGE_LEVELS]
 EDUCATION_CHOICES = [(level, level.capitalize()) for level in EDUCATION_LEVELS]
-
-
-def language_name(code: str) -> str:
-    language = pycountry.languages.get(alpha_2=code)
-    return str(language.name) if language else code
 
 
 def _lines(text: str) -> list[str]:
@@ -110,7 +102,7 @@ class VacancyForm(OnceForm):
         _set_choices(self, "country", [("", _("Choose a country")), *countries])
         for row in range(LANGUAGE_ROWS):
             self.fields[f"language_{row}"] = forms.ChoiceField(
-                choices=[("", _("(none)")), *LANGUAGE_CHOICES],
+                choices=[("", _("(none)")), *language_choices()],
                 required=False,
                 label=_("Language %(n)d") % {"n": row + 1},
             )
@@ -202,7 +194,7 @@ class ShortlistFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _set_choices(self, "residence_country", [("", _("Any country")), *countries])
-        _set_choices(self, "language", [("", _("Any language")), *LANGUAGE_CHOICES])
+        _set_choices(self, "language", [("", _("Any language")), *language_choices()])
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from assignments.models import Vacancy
-from web.manager.forms import language_name
+from volunteers.names import language_name
 
 # The engine's score parts (matching/engine/ranking.py PART_NAMES), as a manager reads them.
 PART_LABELS = {

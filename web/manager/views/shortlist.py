@@ -25,8 +25,9 @@ from matching.explain import band_of, candidate_explain, results_explain, result
 from matching.models import MatchResult
 from matching.selectors import candidate_contact, candidate_withdrew, contacts_shown, shortlist_for_vacancy
 from volunteers.models import Volunteer
+from volunteers.names import language_name
 from web.manager.access import manager_page, shortlist_vacancy
-from web.manager.forms import CompareForm, ShortlistFilterForm, WhyNotForm, language_name
+from web.manager.forms import CompareForm, ShortlistFilterForm, WhyNotForm
 from web.manager.shortlist_csv import shortlist_csv
 from web.manager.words import band_in_words, part_label, rule_in_words
 

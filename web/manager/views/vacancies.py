@@ -17,10 +17,11 @@ from assignments.models import Application, Vacancy
 from assignments.selectors import applications_manageable_by, programmes_managed_by
 from matching.reports import score_distribution
 from matching.selectors import runs_for_vacancy
+from volunteers.names import language_name
 from web.manager import once
 from web.manager.access import editable_vacancy, manager_page, user_of
 from web.manager.charts import histogram_svg, score_bins
-from web.manager.forms import VACANCY_ERROR_FIELDS, MoveForm, VacancyForm, errors_onto, language_name
+from web.manager.forms import VACANCY_ERROR_FIELDS, MoveForm, VacancyForm, errors_onto
 
 # What each lifecycle button says; the services decide which moves are allowed.
 STATUS_ACTIONS = {
