@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import tomllib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
@@ -23,6 +24,27 @@ def match_floor() -> float:
     """The score below which a pair shows no evidence of doing the work (the ranker's
     calibrated floor): such candidates and vacancies are not listed by default."""
     return load_model().floor
+
+
+def _shortlisted(
+    *,
+    vacancy: Vacancy,
+    min_score: float | None = None,
+    residence_country: str | None = None,
+    language: str | None = None,
+    include_all: bool = False,
+) -> QuerySet[MatchResult]:
+    """The stored shortlist rows of a vacancy that pass the filters, in no order."""
+    queryset = MatchResult.objects.filter(matchable_q("volunteer__"), vacancy=vacancy)
+    if not include_all:
+        queryset = queryset.filter(score__gte=match_floor())
+    if min_score is not None:
+        queryset = queryset.filter(score__gte=min_score)
+    if residence_country:
+        queryset = queryset.filter(volunteer__residence_country=residence_country.upper())
+    if language:
+        queryset = queryset.filter(volunteer__languages__has_key=language.lower())
+    return queryset
 
 
 def shortlist_for_vacancy(
@@ -44,22 +66,51 @@ def shortlist_for_vacancy(
     """
     application = Application.objects.filter(vacancy=vacancy, volunteer=OuterRef("volunteer"))
     queryset = (
-        MatchResult.objects.filter(matchable_q("volunteer__"), vacancy=vacancy)
+        _shortlisted(
+            vacancy=vacancy,
+            min_score=min_score,
+            residence_country=residence_country,
+            language=language,
+            include_all=include_all,
+        )
         .select_related("volunteer")
         .annotate(has_applied=Exists(application), application_status=Subquery(application.values("status")[:1]))
         .order_by("-score", "volunteer_id")
     )
     if applicants_only:
         queryset = queryset.filter(has_applied=True)
-    if not include_all:
-        queryset = queryset.filter(score__gte=match_floor())
-    if min_score is not None:
-        queryset = queryset.filter(score__gte=min_score)
-    if residence_country:
-        queryset = queryset.filter(volunteer__residence_country=residence_country.upper())
-    if language:
-        queryset = queryset.filter(volunteer__languages__has_key=language.lower())
     return queryset
+
+
+@dataclass(frozen=True)
+class ShortlistFacets:
+    """How many of a shortlist's candidates live in each country and speak each language."""
+
+    countries: dict[str, int]  # ISO 3166 code, upper case -> candidates
+    languages: dict[str, int]  # ISO 639-1 code, lower case -> candidates
+
+
+def shortlist_facets(
+    *,
+    vacancy: Vacancy,
+    min_score: float | None = None,
+    residence_country: str | None = None,
+    language: str | None = None,
+    include_all: bool = False,
+) -> ShortlistFacets:
+    """The countries and languages of a shortlist's candidates, for its filter lists.
+
+    Each is counted with the other filters applied, as a filter list of a shop counts:
+    with a country chosen, the languages are those of the people living there, and the
+    countries still show every one a choice of country could lead to. Two queries over
+    the stored rows (at most the stored top of the vacancy).
+    """
+    shortlisted = partial(_shortlisted, vacancy=vacancy, min_score=min_score, include_all=include_all)
+    countries = Counter(shortlisted(language=language).values_list("volunteer__residence_country", flat=True))
+    languages: Counter[str] = Counter()
+    for spoken in shortlisted(residence_country=residence_country).values_list("volunteer__languages", flat=True):
+        languages.update({code.lower() for code in spoken or {}})
+    return ShortlistFacets(countries={code: n for code, n in countries.items() if code}, languages=dict(languages))
 
 
 def matches_for_volunteer(*, volunteer_id: int) -> QuerySet[MatchResult]:

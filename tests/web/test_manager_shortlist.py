@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -70,6 +71,42 @@ def test_filters_narrow_the_list_and_a_bad_filter_is_shown_at_its_field() -> Non
     bad = client.get(url, {"min_score": "lots", "residence_country": "\x00"})
     assert bad.status_code == 200
     assert 'id="id_min_score_error"' in bad.content.decode()
+
+
+def _offered(page: str, name: str) -> list[str]:
+    """The labels a filter list offers, in order, and which one is chosen (marked *)."""
+    select = page[page.index(f'<select name="{name}"') : page.index("</select>", page.index(f'<select name="{name}"'))]
+    return [
+        label + ("*" if " selected" in attrs else "")
+        for attrs, label in re.findall(r"<option value=\"[^\"]*\"([^>]*)>([^<]*)</option>", select)
+    ]
+
+
+def test_the_filter_lists_offer_the_candidates_countries_and_languages_with_how_many() -> None:
+    w = world(candidates=2)  # living in the United Kingdom, speaking Somali and English
+    store(w.vacancy, VolunteerFactory(residence_country="SE", languages={"so": "native", "sv": "fluent"}), 0.5)
+    store(w.vacancy, VolunteerFactory(residence_country="NO", languages={"no": "native"}), 0.0)  # below the floor
+    client = signed_in(w.manager)
+    url = f"/manage/vacancies/{w.vacancy.external_id}/shortlist/"
+
+    page = client.get(url).content.decode()
+    assert _offered(page, "residence_country") == ["Any country*", "Sweden (1)", "United Kingdom (2)"]
+    assert _offered(page, "language") == ["Any language*", "English (2)", "Somali (3)", "Swedish (1)"]
+
+    # Each list is counted with the other filter applied: in Sweden, one speaks Somali.
+    in_sweden = client.get(url, {"residence_country": "SE"}).content.decode()
+    assert _offered(in_sweden, "residence_country") == ["Any country", "Sweden (1)*", "United Kingdom (2)"]
+    assert _offered(in_sweden, "language") == ["Any language*", "Somali (1)", "Swedish (1)"]
+    assert "1 candidate" in in_sweden
+
+
+def test_a_country_chosen_where_no_candidate_lives_stays_listed_with_none() -> None:
+    w = world(candidates=1)
+    client = signed_in(w.manager)
+
+    page = client.get(f"/manage/vacancies/{w.vacancy.external_id}/shortlist/", {"residence_country": "FR"})
+    assert _offered(page.content.decode(), "residence_country") == ["Any country", "France (0)*", "United Kingdom (1)"]
+    assert "0 candidates" in page.content.decode()
 
 
 def test_why_not_names_the_rule_a_person_fails() -> None:

@@ -19,6 +19,7 @@ from assignments.models import Application, Programme, Vacancy
 from assignments.services import MANAGER_TRANSITIONS
 from core import validators as v
 from core.vocabulary import EDUCATION_LEVELS, LANGUAGE_LEVELS
+from matching.selectors import ShortlistFacets
 from volunteers.names import language_choices
 from web.manager import once
 
@@ -193,13 +194,33 @@ class ShortlistFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _set_choices(self, "residence_country", [("", _("Any country")), *countries])
-        _set_choices(self, "language", [("", _("Any language")), *language_choices()])
+        self.every: dict[str, list[tuple[str, str]]] = {
+            "residence_country": [(code, str(name)) for code, name in countries],
+            "language": language_choices(),
+        }
+        _set_choices(self, "residence_country", [("", _("Any country")), *self.every["residence_country"]])
+        _set_choices(self, "language", [("", _("Any language")), *self.every["language"]])
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():
             return {}
         return {key: value for key, value in self.cleaned_data.items() if value not in (None, "")}
+
+    def offer(self, facets: ShortlistFacets) -> None:
+        """After validation (against every country and language), list only those of the
+        candidates, with how many of them each: a manager picks among the countries where
+        the shortlist's people live, not among 250. The value chosen stays listed."""
+        for name, anything, counts in (
+            ("residence_country", _("Any country"), facets.countries),
+            ("language", _("Any language"), facets.languages),
+        ):
+            chosen = self.data.get(name)
+            offered = [
+                (code, f"{label} ({counts.get(code, 0)})")
+                for code, label in self.every[name]
+                if code in counts or code == chosen
+            ]
+            _set_choices(self, name, [("", anything), *offered])
 
 
 class WhyNotForm(forms.Form):

@@ -23,7 +23,13 @@ from core.audit import Action, audit_viewed
 from core.validators import validate_external_id
 from matching.explain import band_of, candidate_explain, results_explain, results_explain_stream
 from matching.models import MatchResult
-from matching.selectors import candidate_contact, candidate_withdrew, contacts_shown, shortlist_for_vacancy
+from matching.selectors import (
+    candidate_contact,
+    candidate_withdrew,
+    contacts_shown,
+    shortlist_facets,
+    shortlist_for_vacancy,
+)
 from volunteers.models import Volunteer
 from volunteers.names import language_name
 from web.manager.access import manager_page, shortlist_vacancy
@@ -64,7 +70,9 @@ def audit_candidates_shown(request: HttpRequest, rows: list[dict[str, Any]]) -> 
 def shortlist(request: HttpRequest, external_id: str) -> HttpResponse:
     vacancy = shortlist_vacancy(request, external_id)
     filters = ShortlistFilterForm(request.GET or None)
-    results = shortlist_for_vacancy(vacancy=vacancy, **filters.filters())
+    chosen = filters.filters()
+    results = shortlist_for_vacancy(vacancy=vacancy, **chosen)
+    filters.offer(shortlist_facets(vacancy=vacancy, **chosen))
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     start = page.start_index()
     rows = [
