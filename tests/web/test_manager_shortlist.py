@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from assignments.services import application_withdraw
@@ -107,6 +108,23 @@ def test_a_country_chosen_where_no_candidate_lives_stays_listed_with_none() -> N
     page = client.get(f"/manage/vacancies/{w.vacancy.external_id}/shortlist/", {"residence_country": "FR"})
     assert _offered(page.content.decode(), "residence_country") == ["Any country", "France (0)*", "United Kingdom (1)"]
     assert "0 candidates" in page.content.decode()
+
+
+def test_the_parts_of_a_score_are_named_in_the_page_language_without_the_unbounded_text_sum() -> None:
+    w = world(candidates=0)
+    store(w.vacancy, VolunteerFactory(), 0.8, parts={"words": 0.31, "occupation": 0.62, "text": 10.67})
+    client = signed_in(w.manager)
+    url = f"/manage/vacancies/{w.vacancy.external_id}/shortlist/"
+
+    page = client.get(url).content.decode()
+    assert "Words in common" in page
+    assert "Same occupation as asked (ESCO)" in page
+    assert "10.67" not in page  # the model's sum of the text parts, beside parts of 0 to 1
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "so"
+    in_somali = client.get(url).content.decode()
+    assert "Erayo la wadaago" in in_somali
+    assert "Words in common" not in in_somali
 
 
 def test_why_not_names_the_rule_a_person_fails() -> None:

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_countries import countries
 
 from assignments.models import Vacancy
 from volunteers.names import language_name
 
-# The engine's score parts (matching/engine/ranking.py PART_NAMES), as a manager reads them.
+# The engine's score parts (matching/engine/ranking.py PART_NAMES), as a manager reads them
+# (translated when shown). "text" is not shown: it is the model's sum of the text parts,
+# unbounded (10.67 beside parts of 0 to 1), and the score already says what it adds up to.
 PART_LABELS = {
-    "words": "Words in common",
-    "does": "What they do (headline, job titles)",
-    "skills": "Required and preferred skills",
-    "chars": "Title spelling",
-    "text": "Text score",
-    "experience": "Experience",
-    "languages": "Languages",
-    "availability": "Availability",
-    "sector": "Sector",
-    "occupation": "Same occupation as asked (ESCO)",
-    "occupation_sector": "Same sector of occupation (ESCO)",
+    "words": gettext_noop("Words in common"),
+    "does": gettext_noop("What they do (headline, job titles)"),
+    "skills": gettext_noop("Required and preferred skills"),
+    "chars": gettext_noop("Title spelling"),
+    "experience": gettext_noop("Experience"),
+    "languages": gettext_noop("Languages"),
+    "availability": gettext_noop("Availability"),
+    "sector": gettext_noop("Sector"),
+    "occupation": gettext_noop("Same occupation as asked (ESCO)"),
+    "occupation_sector": gettext_noop("Same sector of occupation (ESCO)"),
 }
+HIDDEN_PARTS = frozenset({"text"})
 
 
 def band_in_words(band: str) -> str:
@@ -55,4 +58,9 @@ def rule_in_words(code: str, vacancy: Vacancy) -> str:
 
 
 def part_label(name: str) -> str:
-    return PART_LABELS.get(name, name.replace("_", " ").capitalize())
+    return _(PART_LABELS[name]) if name in PART_LABELS else name.replace("_", " ").capitalize()
+
+
+def part_rows(parts: dict[str, float]) -> list[tuple[str, float]]:
+    """The parts of a stored score a page shows, as (label, value), in the engine's order."""
+    return [(part_label(name), value) for name, value in parts.items() if name not in HIDDEN_PARTS]
