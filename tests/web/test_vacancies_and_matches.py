@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -95,8 +96,8 @@ def test_my_matches_are_best_first_with_reasons_in_plain_words(
 ) -> None:
     good = VacancyFactory(title="Good fit post")
     best = VacancyFactory(title="Best fit post")
-    store_match(volunteer, good, 0.5)  # the ranker's "good" band
-    store_match(volunteer, best, 0.7)  # its "strong" band
+    store_match(volunteer, good, load_model().good)  # the ranker's "good" band
+    store_match(volunteer, best, load_model().strong)  # its "strong" band
     html = hodan.get("/matches/").content.decode()
     assert _titles(html, ["Good fit post", "Best fit post"]) == ["Best fit post", "Good fit post"]
     assert "It asks for “midwifery”: you wrote “midwife”." in html
@@ -105,8 +106,10 @@ def test_my_matches_are_best_first_with_reasons_in_plain_words(
     assert "You have 12 years of experience; it asks for 3." in html
     assert "You are available for 80% of the assignment&#x27;s dates." in html
     assert "Not in your profile (yet): EmONC." in html
-    assert "Strong fit" in html
-    assert "Good fit" in html
+    assert re.search(r'class="badge band band-strong [^"]*text-bg-success">Strong fit<', html)
+    assert re.search(
+        r'class="badge band band-good [^"]*text-bg-primary">Good fit<', html
+    )  # not the strong one's colour
 
 
 def test_matches_below_the_floor_closed_vacancies_and_other_peoples_are_not_listed(

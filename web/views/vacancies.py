@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assignments import selectors as assignment_selectors
 from assignments.models import Application, Vacancy
 from assignments.services import application_express_interest, interest_refusals
-from matching.explain import results_explain
+from matching.explain import band_of, results_explain
 from matching.selectors import matches_for_volunteer
 from volunteers.models import Volunteer
 from web.forms import InterestForm, VacancySearchForm, errors_onto
@@ -150,6 +150,7 @@ def matches(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
         {
             "result": row,
             "vacancy": row.vacancy,
+            "band": band_of(row.score, row.matched_skills),
             "strength": strength(row),
             "percent": round(row.score * 100),
             "reasons": plain_reasons(row),
