@@ -18,6 +18,7 @@ from matching.engine.model import load_model
 from matching.index_cache import index_for_volunteer
 from matching.models import MatchResult
 from matching.rank import today
+from matching.selectors import match_floor, shortlist_for_vacancy
 from volunteers.models import Volunteer
 
 # What a manager is told about someone who cannot be matched (withdrew consent
@@ -38,35 +39,42 @@ class Explanation:
     volunteer: str
     eligible: bool
     failed_rules: list[str]
-    on_shortlist: bool
-    rank: int | None
+    on_shortlist: bool  # on the shortlist as its page and API list it by default
+    rank: int | None  # their place there (None when not on it)
     score: float
     lowest_shortlisted_score: float | None
     parts: dict[str, float] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
     matched_skills: list[list[str]] = field(default_factory=list)
     missing_skills: list[str] = field(default_factory=list)
+    # The score below which a pair shows no evidence of doing the work: such candidates are
+    # ranked and stored, but left off the shortlist unless every one is asked for.
+    floor: float = 0.0
 
 
 def candidate_explain(*, vacancy: Vacancy, volunteer: Volunteer) -> Explanation:
-    """Why ``volunteer`` is, or is not, on ``vacancy``'s stored list.
+    """Why ``volunteer`` is, or is not, on ``vacancy``'s shortlist.
 
     Names the hard rule they fail, or gives their score's parts and where that
-    score falls against the stored list.
+    score falls against the shortlist as its page shows it (`shortlist_for_vacancy`:
+    people who can be matched, above the floor), so that the rank given here is the
+    one on the page.
     """
-    stored = MatchResult.objects.filter(vacancy=vacancy)
-    row = stored.filter(volunteer=volunteer).first()
-    lowest = stored.order_by("score").values_list("score", flat=True).first()
-    rank = stored.filter(score__gt=row.score).count() + 1 if row else None
+    shortlist = shortlist_for_vacancy(vacancy=vacancy)
+    floor = match_floor()
+    row = shortlist.filter(volunteer=volunteer).first()
+    lowest = shortlist.order_by("score").values_list("score", flat=True).first()
+    rank = shortlist.filter(score__gt=row.score).count() + 1 if row else None
     if not Volunteer.objects.matchable().filter(pk=volunteer.pk).exists():
         return Explanation(
             volunteer=volunteer.external_id,
             eligible=False,
             failed_rules=[NOT_AVAILABLE],
-            on_shortlist=row is not None,
-            rank=rank,
+            on_shortlist=False,
+            rank=None,
             score=0.0,
             lowest_shortlisted_score=lowest,
+            floor=floor,
         )
     candidate = engine.explain(
         index_for_volunteer(volunteer.pk),
@@ -74,6 +82,7 @@ def candidate_explain(*, vacancy: Vacancy, volunteer: Volunteer) -> Explanation:
         str(volunteer.pk),
         rules=rules_for_programme(vacancy.programme),
         today=today(),
+        with_rank=False,  # their place is the shortlist's (`rank`), not the index's
     )
     return Explanation(
         volunteer=volunteer.external_id,
@@ -87,6 +96,7 @@ def candidate_explain(*, vacancy: Vacancy, volunteer: Volunteer) -> Explanation:
         reasons=list(candidate.reasons),
         matched_skills=[list(pair) for pair in candidate.matched_skills],
         missing_skills=list(candidate.missing_skills),
+        floor=floor,
     )
 
 

@@ -103,6 +103,10 @@ class ExplanationSerializer(serializers.Serializer):
     score = serializers.FloatField()
     band = serializers.SerializerMethodField()
     lowest_shortlisted_score = serializers.FloatField(allow_null=True)
+    floor = serializers.FloatField(
+        help_text="Below this score a candidate shows no evidence of doing the work "
+        "and is left off the shortlist by default."
+    )
     parts = serializers.DictField(child=serializers.FloatField())
     reasons = serializers.ListField(child=serializers.CharField())
     matched_skills = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))

@@ -373,8 +373,11 @@ def explain(
     *,
     rules: ProgrammeRules = ProgrammeRules(),  # noqa: B008
     today: date,
+    with_rank: bool = True,
 ) -> Candidate:
-    """Why is this person (not) on the list: failed rules, score parts and reasons."""
+    """Why is this person (not) on the list: failed rules, score parts and reasons; with
+    `with_rank`, a last reason gives their rank among everyone eligible in the index
+    (left out by a caller that places them on a stored list instead)."""
     row = index.rows.get(profile_id)
     if row is None:
         raise KeyError(profile_id)
@@ -385,7 +388,7 @@ def explain(
     fit = structured_fit(index, query, rules, today)
     final = text + fit.bonus
     cand = _candidates(index, query, fit, text, final, rows, rows)[0]
-    if cand.eligible:
+    if cand.eligible and with_rank:
         better = int(np.count_nonzero(fit.eligible & (final > final[row])))
         cand.reasons.append(f"rank {better + 1} of {int(fit.eligible.sum())} eligible")
     return cand

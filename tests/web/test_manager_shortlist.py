@@ -157,6 +157,35 @@ def test_why_not_for_someone_it_cannot_find_says_so(who: str) -> None:
     assert response.status_code == 200
 
 
+def test_why_not_gives_the_rank_on_the_page_counting_only_who_the_page_lists() -> None:
+    w = world(candidates=3)
+    withdrew = VolunteerFactory()
+    store(w.vacancy, withdrew, 0.95)  # above them all, but no longer to be matched
+    Volunteer.objects.filter(pk=withdrew.pk).update(matching_consent=False)
+
+    page = _why_not(w, w.ranked[1].external_id)
+    assert re.search(r"On the shortlist, at rank 2 \(score \d\.\d\d\)\.", page)
+    assert " eligible</li>" not in page  # no second rank, among everyone in the index
+
+
+def test_why_not_says_a_candidate_below_the_floor_shows_no_evidence_of_the_work() -> None:
+    w = world(candidates=1)
+    accountant = VolunteerFactory(
+        headline="Chartered accountant", summary="Audits of municipal accounts.", skills=["IFRS"]
+    )
+    store(w.vacancy, accountant, 0.0)  # ranked and stored, below the floor: not on the page
+
+    page = _why_not(w, accountant.external_id)
+    assert "On the shortlist" not in page
+    assert re.search(r"Eligible, but with no evidence of doing this work: the score \(0\.0\d\) is below 0\.04", page)
+
+
+def _why_not(w: World, who: str) -> str:
+    return (
+        signed_in(w.manager).get(f"/manage/vacancies/{w.vacancy.external_id}/why-not/", {"who": who}).content.decode()
+    )
+
+
 def test_two_namesakes_are_told_apart_by_id() -> None:
     w = world(candidates=0)
     VolunteerFactory(full_name="Ali Hassan")
