@@ -50,6 +50,18 @@ def test_each_candidate_shows_its_band_and_strong_needs_a_skill_in_their_own_wor
     assert "Strong match" not in card(related_only)
 
 
+def test_the_missing_skills_are_said_once_in_full_not_again_among_the_reasons() -> None:
+    w = world(candidates=0)
+    missing = ["EmONC", "mentoring", "curriculum development", "skills lab", "logbooks", "preceptorship"]
+    reasons = ["midwifery \u2190 'midwife'", "missing: " + ", ".join(missing[:5])]  # the engine cites five
+    store(w.vacancy, VolunteerFactory(), 0.8, reasons=reasons, missing_skills=missing)
+
+    page = signed_in(w.manager).get(f"/manage/vacancies/{w.vacancy.external_id}/shortlist/").content.decode()
+    assert "midwifery \u2190 &#x27;midwife&#x27;" in page
+    assert "missing: EmONC" not in page
+    assert "EmONC, mentoring, curriculum development, skills lab, logbooks, preceptorship" in page
+
+
 def test_names_and_emails_show_only_once_a_person_applied() -> None:
     w = world(candidates=2)
     ApplicationFactory(vacancy=w.vacancy, volunteer=w.ranked[1])

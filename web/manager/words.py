@@ -61,6 +61,12 @@ def part_label(name: str) -> str:
     return _(PART_LABELS[name]) if name in PART_LABELS else name.replace("_", " ").capitalize()
 
 
+def reasons_shown(reasons: list[str]) -> list[str]:
+    """A candidate's reasons as a page lists them: without the engine's "missing: ..." (its
+    first five, `matching.engine.explain.reasons_for`), which the page gives in full beside them."""
+    return [reason for reason in reasons if not reason.startswith("missing: ")]
+
+
 def part_rows(parts: dict[str, float]) -> list[tuple[str, float]]:
     """The parts of a stored score a page shows, as (label, value), in the engine's order."""
     return [(part_label(name), value) for name, value in parts.items() if name not in HIDDEN_PARTS]

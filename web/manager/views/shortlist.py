@@ -35,7 +35,7 @@ from volunteers.names import language_name
 from web.manager.access import manager_page, shortlist_vacancy
 from web.manager.forms import CompareForm, ShortlistFilterForm, WhyNotForm
 from web.manager.shortlist_csv import shortlist_csv
-from web.manager.words import band_in_words, part_rows, rule_in_words
+from web.manager.words import band_in_words, part_rows, reasons_shown, rule_in_words
 
 PAGE_SIZE = 25
 
@@ -50,6 +50,7 @@ def candidate_view(request: HttpRequest, result: MatchResult, rank: int | None =
         "volunteer": volunteer,
         "languages": [(language_name(code), level) for code, level in sorted(volunteer.languages.items())],
         "parts": part_rows(result.parts),
+        "reasons": reasons_shown(result.reasons),
         "band": band,
         "band_words": band_in_words(band),
         "contact": candidate_contact(result, user=request.user),
@@ -165,6 +166,7 @@ def why_not(request: HttpRequest, external_id: str) -> HttpResponse:
                 **asdict(payload),
                 "rules": [rule_in_words(code, vacancy) for code in payload.failed_rules],
                 "part_rows": part_rows(payload.parts),
+                "reasons": reasons_shown(payload.reasons),
             }
     template = "web/manager/_why_not.html" if getattr(request, "htmx", False) else "web/manager/why_not.html"
     return render(
