@@ -31,7 +31,10 @@ _SECTOR = re.compile(r"^works in the vacancy's sector(?:: (?P<sector>.+))?$")
 
 def strength(result: MatchResult) -> str:
     """How well it fits, in words: the ranker's calibrated band of an explained match."""
-    band = band_of(result.score, result.matched_skills)
+    return _band_words(band_of(result.score, result.matched_skills))
+
+
+def _band_words(band: str) -> str:
     if band == "strong":
         return _("Strong fit")
     if band == "good":
@@ -39,6 +42,13 @@ def strength(result: MatchResult) -> str:
     if band == "partial":
         return _("Partial fit")
     return _("Little evidence of a fit")
+
+
+def fit(result: MatchResult) -> dict[str, object]:
+    """How an assignment fits the volunteer, as their pages show it: the band (for its
+    colour), the band in words and the reasons as sentences about them."""
+    band = band_of(result.score, result.matched_skills)
+    return {"band": band, "strength": _band_words(band), "reasons": plain_reasons(result)}
 
 
 def _sentence(reason: str) -> str | None:

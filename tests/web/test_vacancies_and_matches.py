@@ -112,6 +112,33 @@ def test_my_matches_are_best_first_with_reasons_in_plain_words(
     )  # not the strong one's colour
 
 
+def test_a_vacancy_page_says_how_it_fits_the_volunteer_reading_it(
+    hodan: Client, volunteer: Volunteer, store_match: StoreMatch
+) -> None:
+    vacancy = VacancyFactory(title="Clinical midwifery tutor")
+    store_match(volunteer, vacancy, load_model().good)
+
+    html = hodan.get(f"/vacancies/{vacancy.external_id}/").content.decode()
+    fits = html[html.index('id="fit"') : html.index('id="interest"')]
+    assert "Why it fits you" in fits
+    assert re.search(r'class="badge band band-good [^"]*text-bg-primary">Good fit<', fits)
+    assert "It asks for “midwifery”: you wrote “midwife”." in fits
+    assert "Not in your profile (yet): EmONC." in fits
+
+
+def test_a_vacancy_page_says_nothing_of_fit_below_the_floor_to_others_or_to_anyone_signed_out(
+    hodan: Client, volunteer: Volunteer, other_volunteer: Volunteer, store_match: StoreMatch
+) -> None:
+    weak, theirs = VacancyFactory(), VacancyFactory()
+    store_match(volunteer, weak, load_model().floor / 2)
+    store_match(other_volunteer, theirs, 0.9)
+
+    for client, vacancy in ((hodan, weak), (hodan, theirs), (Client(), theirs)):
+        html = client.get(f"/vacancies/{vacancy.external_id}/").content.decode()
+        assert 'id="interest"' in html
+        assert 'id="fit"' not in html
+
+
 def test_matches_below_the_floor_closed_vacancies_and_other_peoples_are_not_listed(
     hodan: Client, volunteer: Volunteer, other_volunteer: Volunteer, store_match: StoreMatch, settings: object
 ) -> None:

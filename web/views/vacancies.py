@@ -15,12 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assignments import selectors as assignment_selectors
 from assignments.models import Application, Vacancy
 from assignments.services import application_express_interest, interest_refusals
-from matching.explain import band_of, results_explain
+from matching.explain import results_explain
 from matching.selectors import matches_for_volunteer
 from volunteers.models import Volunteer
 from web.forms import InterestForm, VacancySearchForm, errors_onto
 from web.views._access import is_htmx, own_profile, profile_page
-from web.words import plain_reasons, strength
+from web.words import fit
 
 PAGE_SIZE = 20
 
@@ -63,12 +63,15 @@ def _interest_context(request: HttpRequest, vacancy: Vacancy, form: InterestForm
     if form is None:
         initial = {"motivation": application.motivation} if application else {}
         form = InterestForm(initial=initial)
+    # How it fits them, as on "My matches": only an open vacancy they match above the floor.
+    match = matches_for_volunteer(volunteer_id=volunteer.pk).filter(vacancy=vacancy).first() if volunteer else None
     return {
         "vacancy": vacancy,
         "volunteer": volunteer,
         "application": application,
         "refusals": refusals,
         "form": form,
+        "fit": fit(results_explain([match])[0]) if match else None,
     }
 
 
@@ -146,16 +149,5 @@ def matches(request: HttpRequest, volunteer: Volunteer) -> HttpResponse:
             "vacancy_id", flat=True
         )
     )
-    items = [
-        {
-            "result": row,
-            "vacancy": row.vacancy,
-            "band": band_of(row.score, row.matched_skills),
-            "strength": strength(row),
-            "percent": round(row.score * 100),
-            "reasons": plain_reasons(row),
-            "applied": row.vacancy_id in applied,
-        }
-        for row in rows
-    ]
+    items = [{"result": row, "vacancy": row.vacancy, "applied": row.vacancy_id in applied, **fit(row)} for row in rows]
     return render(request, "web/matches.html", {"items": items, "volunteer": volunteer})
