@@ -55,6 +55,20 @@ def vacancies_open_public() -> QuerySet[Vacancy]:
     return _vacancies().filter(status=Vacancy.Status.OPEN)
 
 
+def published_sectors_and_countries() -> tuple[list[str], list[str]]:
+    """The sectors (one spelling of each, compared without case, as alerts compare them)
+    and the duty countries of every vacancy ever published, drafts left out: what an
+    alert's filters can meet."""
+    rows = Vacancy.objects.exclude(status=Vacancy.Status.DRAFT).values_list("sector", "country").distinct()
+    sectors: dict[str, str] = {}
+    countries: set[str] = set()
+    for sector, country in sorted(rows):  # of two spellings, the first in code-point order is shown
+        if sector.strip():
+            sectors.setdefault(sector.strip().casefold(), sector.strip())
+        countries.add(country)
+    return sorted(sectors.values(), key=str.casefold), sorted(countries)
+
+
 def vacancies_search(
     vacancies: QuerySet[Vacancy],
     *,

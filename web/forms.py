@@ -268,16 +268,34 @@ class AlertPreferencesForm(forms.Form):
             ("0.7", _("Exceptional matches only")),
         ],
     )
-    sectors = forms.CharField(
+    sectors = forms.MultipleChoiceField(
         label=_("Only these sectors"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("One per line; leave empty for every sector."),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick none for every sector."),
     )
-    countries = CountriesField(label=_("Only these countries"), size=6, help_text=_("Leave empty for every country."))
+    countries = forms.MultipleChoiceField(
+        label=_("Only these countries"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick none for every country."),
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, sectors: Iterable[str] = (), country_codes: Iterable[str] = (), **kwargs: Any
+    ) -> None:
+        """`sectors` and `country_codes`: those of the vacancies (alerts are about them);
+        the ones already chosen (on the API too) are offered as well, ticked."""
         super().__init__(*args, **kwargs)
+        chosen_sectors = list(self.initial.get("sectors") or [])
+        known = {sector.casefold() for sector in sectors}
+        offered = [*sectors, *(s for s in chosen_sectors if s.casefold() not in known)]
+        self.fields["sectors"].choices = [(s, s) for s in sorted(offered, key=str.casefold)]  # type: ignore[attr-defined]
+        names = dict(countries)
+        codes = {*country_codes, *(self.initial.get("countries") or [])}
+        self.fields["countries"].choices = sorted(  # type: ignore[attr-defined]
+            ((code, str(names.get(code, code))) for code in codes), key=lambda pair: pair[1]
+        )
         # A minimum set elsewhere (the API takes any number from 0 to 1) is kept as a choice.
         current = self.initial.get("min_score")
         field = self.fields["min_score"]
@@ -288,7 +306,6 @@ class AlertPreferencesForm(forms.Form):
     def preference_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("alerts")
-        data["sectors"] = _lines(data["sectors"])
         return data
 
 

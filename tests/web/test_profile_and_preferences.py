@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -9,7 +11,8 @@ from rest_framework.test import APIClient
 
 from alerts.models import AlertPreference
 from alerts.services.answers import volunteer_unsubscribe
-from tests.factories import VolunteerFactory
+from assignments.models import Vacancy
+from tests.factories import VacancyFactory, VolunteerFactory
 from volunteers.models import Volunteer
 
 pytestmark = pytest.mark.django_db
@@ -167,6 +170,8 @@ def test_after_a_one_click_unsubscribe_the_page_and_the_api_show_alerts_off(
 
 
 def test_preferences_are_saved_through_the_service_and_consent_beside_them(hodan: Client, volunteer: Volunteer) -> None:
+    VacancyFactory(sector="Health", country="SO")
+    VacancyFactory(sector="Education", country="SO")
     response = hodan.post(
         "/alerts/preferences/",
         {
@@ -175,7 +180,7 @@ def test_preferences_are_saved_through_the_service_and_consent_beside_them(hodan
             "channels": ["email"],
             "paused_until": "",
             "min_score": "0.5",
-            "sectors": "Health\nEducation",
+            "sectors": ["Health", "Education"],
             "countries": ["SO"],
         },
     )
@@ -183,6 +188,33 @@ def test_preferences_are_saved_through_the_service_and_consent_beside_them(hodan
     preference = AlertPreference.objects.get(volunteer=volunteer)
     assert (preference.rhythm, preference.channels, preference.min_score) == ("weekly", ["email"], 0.5)
     assert (preference.sectors, preference.countries) == (["Health", "Education"], ["SO"])
+
+
+def test_the_sector_and_country_filters_offer_those_of_the_vacancies_and_those_already_chosen(
+    hodan: Client, volunteer: Volunteer
+) -> None:
+    VacancyFactory(sector="Health", country="SO")
+    VacancyFactory(sector="health ", country="SO")  # the same sector, as alerts compare them
+    VacancyFactory(sector="Water", country="ET", status=Vacancy.Status.CLOSED)
+    VacancyFactory(sector="Mining", country="KE", status=Vacancy.Status.DRAFT)  # not published
+    AlertPreference.objects.create(volunteer=volunteer, sectors=["Fisheries"], countries=["DJ"])  # set on the API
+
+    html = hodan.get("/alerts/preferences/").content.decode()
+
+    def offered(name: str) -> list[str]:
+        return re.findall(rf'<input type="checkbox"[^>]* name="{name}"[^>]* value="([^"]*)"', html)
+
+    assert offered("sectors") == ["Fisheries", "Health", "Water"]
+    assert offered("countries") == ["DJ", "ET", "SO"]  # Djibouti, Ethiopia, Somalia
+    assert re.search(r'name="sectors"[^>]* value="Fisheries"[^>]* checked', html)
+    assert re.search(r'name="countries"[^>]* value="DJ"[^>]* checked', html)
+
+    refused = hodan.post(
+        "/alerts/preferences/", {"alerts": "on", "rhythm": "instant", "min_score": "0.0", "sectors": ["Mining"]}
+    )
+    assert refused.status_code == 400
+    assert 'id="id_sectors_error"' in refused.content.decode()
+    assert AlertPreference.objects.get(volunteer=volunteer).sectors == ["Fisheries"]
 
 
 def test_a_pause_in_the_past_is_refused_at_its_field(hodan: Client) -> None:

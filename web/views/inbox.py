@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alerts.selectors import inbox_for_user, preference_for, preference_paused
 from alerts.services.inbox import inbox_mark_all_read, inbox_message_mark_read
 from alerts.services.preferences import alert_preference_update
+from assignments.selectors import published_sectors_and_countries
 from volunteers.models import Volunteer
 from volunteers.services import volunteer_consents_set
 from web.forms import AlertPreferencesForm, errors_onto
@@ -75,10 +76,11 @@ def alert_preferences(request: HttpRequest, volunteer: Volunteer) -> HttpRespons
         "channels": preference.channels,
         "paused_until": preference.paused_until,
         "min_score": preference.min_score,
-        "sectors": "\n".join(preference.sectors),
+        "sectors": preference.sectors,
         "countries": preference.countries,
     }
-    form = AlertPreferencesForm(request.POST or None, initial=initial)
+    sectors, country_codes = published_sectors_and_countries()
+    form = AlertPreferencesForm(request.POST or None, initial=initial, sectors=sectors, country_codes=country_codes)
     status = 200
     if request.method == "POST":
         if form.is_valid():
