@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -9,7 +10,7 @@ import pytest
 
 from assignments.models import Application, Vacancy
 from core.models import OutboxMessage
-from tests.factories import ApplicationFactory, ProgrammeFactory
+from tests.factories import ApplicationFactory, ProgrammeFactory, VacancyFactory
 from tests.web.manager_support import signed_in, world
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,26 @@ def test_a_manager_posts_a_vacancy_as_a_draft() -> None:
         2,
         w.manager,
     )
+
+
+def test_the_sector_offers_the_matchers_sectors_and_those_in_use_and_takes_any_other() -> None:
+    w = world(candidates=0)  # its vacancy's sector: Health
+    VacancyFactory(programme=w.programme, sector="Fisheries")
+    VacancyFactory(programme=w.programme, sector="Port logistics", status=Vacancy.Status.DRAFT)
+    client = signed_in(w.manager)
+
+    page = client.get("/manage/vacancies/new/").content.decode()
+    assert '<input type="text" name="sector"' in page
+    assert 'list="id_sector-suggestions"' in page
+    offered = re.findall(
+        r'<option value="([^"]*)"></option>', page[page.index('<datalist id="id_sector-suggestions">') :]
+    )
+    assert {"Fisheries", "Health", "Public finance", "Water and sanitation"} <= set(offered)
+    assert "Port logistics" not in offered  # a draft's
+    assert offered == sorted(offered, key=str.casefold)
+
+    client.post("/manage/vacancies/new/", _form(w.programme.pk, sector="Beekeeping"))
+    assert Vacancy.objects.filter(sector="Beekeeping").exists()
 
 
 def test_errors_show_at_their_field_and_what_was_typed_stays() -> None:

@@ -37,6 +37,7 @@ FORMS = [
 ]
 
 
+@pytest.mark.django_db  # the vacancy form's sector suggestions are read when it is drawn
 @pytest.mark.parametrize("form", FORMS, ids=["empty", "chosen", "invalid", "vacancy"])
 def test_every_select_is_drawn_as_djangos_templates_draw_it(form: forms.Form) -> None:
     if form.is_bound:
@@ -48,6 +49,7 @@ def test_every_select_is_drawn_as_djangos_templates_draw_it(form: forms.Form) ->
         assert str(form[name]) == theirs, name
 
 
+@pytest.mark.django_db
 def test_selects_are_drawn_in_python_and_other_widgets_by_the_templates(monkeypatch: pytest.MonkeyPatch) -> None:
     drawn: list[str] = []
     original = renderer.select_html

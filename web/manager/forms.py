@@ -7,7 +7,7 @@ the field that broke it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
@@ -16,9 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from assignments.models import Application, Programme, Vacancy
+from assignments.selectors import published_sectors_and_countries
 from assignments.services import MANAGER_TRANSITIONS
 from core import validators as v
 from core.vocabulary import EDUCATION_LEVELS, LANGUAGE_LEVELS
+from matching.reports import SECTOR_LABELS
 from matching.selectors import ShortlistFacets
 from volunteers.names import language_choices
 from web.manager import once
@@ -60,6 +62,34 @@ class OnceForm(forms.Form):
             self.initial.setdefault(once.FIELD, once.new_token())
 
 
+class SuggestingInput(forms.TextInput):
+    """A text input that offers values as the person types (an HTML datalist) and takes any
+    other. `suggestions` is called when the input is drawn (a form posted and redirected
+    never reads them)."""
+
+    template_name = "web/widgets/suggesting_input.html"
+
+    def __init__(self, suggestions: Callable[[], Iterable[str]], attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.suggestions = suggestions
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["list"] = f"{context['widget']['attrs'].get('id', name)}-suggestions"
+        context["widget"]["suggestions"] = list(self.suggestions())
+        return context
+
+
+def sector_suggestions() -> list[str]:
+    """The sectors the matcher's lexicon knows and those of published vacancies, one spelling
+    each: a manager who picks one writes the sector as the others did (alerts compare it)."""
+    used, _countries = published_sectors_and_countries()
+    spelled: dict[str, str] = {}
+    for sector in (*SECTOR_LABELS.values(), *used):
+        spelled.setdefault(sector.casefold(), sector)
+    return sorted(spelled.values(), key=str.casefold)
+
+
 class VacancyForm(OnceForm):
     """A vacancy's terms, as the API and the roster format take them."""
 
@@ -70,7 +100,12 @@ class VacancyForm(OnceForm):
     )
     country = forms.ChoiceField(label=_("Duty country"))
     location = forms.CharField(max_length=200, required=False, label=_("Duty station (town or city)"))
-    sector = forms.CharField(max_length=200, label=_("Sector"), help_text=_("For example: Health, Public finance."))
+    sector = forms.CharField(
+        max_length=200,
+        label=_("Sector"),
+        help_text=_("For example: Health, Public finance. The list offers those already in use."),
+        widget=SuggestingInput(sector_suggestions),
+    )
     description = forms.CharField(
         max_length=20000,
         label=_("Terms of reference"),
