@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from assignments.models import Application, ApplicationEvent
+from matching.models import MatchResult
 from tests.factories import ApplicationFactory
 from tests.web.manager_support import signed_in, world
 
@@ -25,6 +26,16 @@ def test_the_application_page_shows_the_person_motivation_and_history() -> None:
     assert "hodan0@example.org" in page
     assert "Waxaan ahay umuliso." in page
     assert '<option value="shortlisted"' in page
+
+
+def test_how_an_applicant_matches_names_them_as_the_page_does_below_the_floor_too() -> None:
+    w, application = _application()
+    MatchResult.objects.filter(vacancy=w.vacancy).update(score=0.0)  # no evidence of the work: off the shortlist
+    page = signed_in(w.manager).get(f"/manage/applications/{application.pk}/").content.decode()  # type: ignore[attr-defined]
+
+    card = page[page.index('<article class="card mb-3 candidate"') :]
+    assert "Hodan Ali 0" in card[: card.index("</h3>")]  # they applied: their name, not "Candidate V-..."
+    assert "No evidence of this work" in card
 
 
 def test_a_move_with_a_note_is_kept_in_the_history() -> None:

@@ -15,7 +15,7 @@ from assignments.selectors import applicant_shown_to
 from assignments.services import application_advance
 from core.audit import Action, audit_viewed
 from matching.explain import results_explain
-from matching.models import MatchResult
+from matching.selectors import shortlist_for_vacancy
 from web.manager import once
 from web.manager.access import manageable_application, manager_page, user_of
 from web.manager.forms import STEP_LABELS, MoveForm, errors_onto
@@ -42,9 +42,10 @@ def audit_contact_shown(request: HttpRequest, application: Application) -> None:
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The application: who (they applied, so their contact shows), motivation, history with notes, next steps."""
     application = manageable_application(request, pk)
+    # As the shortlist shows them (their contact too: they applied), below the floor included.
     match = (
-        MatchResult.objects.filter(vacancy=application.vacancy, volunteer=application.volunteer)
-        .select_related("volunteer")
+        shortlist_for_vacancy(vacancy=application.vacancy, include_all=True)
+        .filter(volunteer=application.volunteer)
         .first()
         if application.volunteer is not None
         else None
