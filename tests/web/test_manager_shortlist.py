@@ -248,6 +248,8 @@ def test_the_csv_neutralises_formulas_and_keeps_the_contact_rule() -> None:
     assert rows[0]["reasons"] == "'-1 reasons; @sum"
     assert rows[1]["headline"] == "'\tTabbed"
     assert (rows[1]["full_name"], rows[1]["email"]) == ("", "")  # did not apply
+    assert [r["band"] for r in rows] == ["strong", "strong"]  # a skill in their own words, scoring this high
+    assert list(rows[0])[-2:] == ["withdrawn", "band"]  # new columns come last
 
 
 def test_another_programmes_shortlist_answers_404() -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import User
+from matching.explain import band_of
 from matching.models import MatchResult
 from matching.selectors import candidate_contact, candidate_withdrew
 
@@ -37,6 +38,7 @@ COLUMNS = (
     "email",
     # Added last, so that a spreadsheet reading the earlier columns by position still reads them.
     "withdrawn",
+    "band",  # strong / good / partial / none, as the page's badge (`matching.explain.band_of`)
 )
 
 
@@ -66,6 +68,7 @@ def _row(rank: int, result: MatchResult, user: User | AnonymousUser) -> list[Any
         contact.full_name if contact else "",
         contact.email if contact else "",
         "yes" if candidate_withdrew(result) else "no",
+        band_of(result.score, result.matched_skills),
     ]
     return [neutralise(cell) for cell in cells]
 
