@@ -129,9 +129,12 @@ def runs_for_vacancy(*, vacancy: Vacancy) -> QuerySet[MatchRun]:
 
 
 def candidates_per_vacancy(*, vacancies: QuerySet[Vacancy]) -> dict[int, int]:
-    """How many consenting, non-erased candidates each vacancy's stored shortlist holds (one query)."""
+    """How many candidates each vacancy's shortlist lists, as its page does by default
+    (`shortlist_for_vacancy`: people who can be matched, above the floor); one query."""
     rows = (
-        MatchResult.objects.filter(matchable_q("volunteer__"), vacancy__in=vacancies.values("pk"))
+        MatchResult.objects.filter(
+            matchable_q("volunteer__"), vacancy__in=vacancies.values("pk"), score__gte=match_floor()
+        )
         .values("vacancy_id")
         .annotate(n=Count("pk"))
         .values_list("vacancy_id", "n")

@@ -35,11 +35,12 @@ def test_it_shows_the_managers_vacancies_with_their_figures() -> None:
     w = world(candidates=3)
     ApplicationFactory(vacancy=w.vacancy, volunteer=w.ranked[0], status=Application.Status.SHORTLISTED)
     ApplicationFactory(vacancy=w.vacancy, volunteer=w.ranked[1])
+    store(w.vacancy, VolunteerFactory(), 0.0)  # ranked, below the floor: not on the shortlist's page
 
     page = signed_in(w.manager).get("/manage/").content.decode()
 
     assert "Clinical Midwifery Tutor" in page
-    assert f'href="/manage/vacancies/{w.vacancy.external_id}/shortlist/">3<' in page  # ranked candidates
+    assert f'href="/manage/vacancies/{w.vacancy.external_id}/shortlist/">3<' in page  # the shortlist's 3
     assert "Waiting on you, longest first" in page
     assert "Hodan Ali 0" in page
     assert "Hodan Ali 1" in page
