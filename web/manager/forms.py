@@ -84,8 +84,9 @@ def sector_suggestions() -> list[str]:
     """The sectors the matcher's lexicon knows and those of published vacancies, one spelling
     each: a manager who picks one writes the sector as the others did (alerts compare it)."""
     used, _countries = published_sectors_and_countries()
+    known = [label for key, label in SECTOR_LABELS.items() if key != "cross"]  # skills of every sector, not one
     spelled: dict[str, str] = {}
-    for sector in (*SECTOR_LABELS.values(), *used):
+    for sector in (*known, *used):
         spelled.setdefault(sector.casefold(), sector)
     return sorted(spelled.values(), key=str.casefold)
 
