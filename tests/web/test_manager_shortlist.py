@@ -139,6 +139,17 @@ def test_the_parts_of_a_score_are_named_in_the_page_language_without_the_unbound
     assert "Words in common" not in in_somali
 
 
+def test_on_an_arabic_page_the_engines_english_reasons_and_headlines_keep_their_own_direction() -> None:
+    w = world(candidates=1)
+    client = signed_in(w.manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+
+    page = client.get(f"/manage/vacancies/{w.vacancy.external_id}/shortlist/").content.decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    assert '<li dir="auto">midwifery: matches &#x27;Clinical Midwifery Tutor&#x27;</li>' in page
+    assert '<p class="mb-1" dir="auto">Midwife 0</p>' in page
+
+
 def test_why_not_names_the_rule_a_person_fails() -> None:
     w = world(candidates=1)
     no_somali = VolunteerFactory(full_name="Sagal Noor", languages={"en": "native"})
