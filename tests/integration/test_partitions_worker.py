@@ -17,7 +17,7 @@ from assignments.services import vacancy_set_status
 from core import tasknames
 from matching.models import MatchResult, MatchRun
 from tests.factories import ManagerFactory, ProgrammeFactory, VacancyFactory, VolunteerFactory
-from tests.support.stack import Broker, Worker, postgres_url, running_worker
+from tests.support.stack import Broker, Worker, instead_of, postgres_url, worker_on
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PARTITIONS = 2
@@ -30,17 +30,14 @@ def partitioned_worker(
     """The session's worker set aside for a worker of two partitions on the same broker
     (this process routes partition tasks by the same setting)."""
     settings.MATCHING_PARTITIONS = PARTITIONS
-    worker.stop()
-    try:
-        with running_worker(
-            database_url=postgres_url(connection.settings_dict),
-            broker_url=broker.url,
-            workdir=tmp_path_factory.mktemp("partitioned-worker"),
-            env={"MATCHING_PARTITIONS": str(PARTITIONS)},
-        ) as running:
-            yield running
-    finally:
-        worker.start()
+    partitioned = worker_on(
+        database_url=postgres_url(connection.settings_dict),
+        broker_url=broker.url,
+        workdir=tmp_path_factory.mktemp("partitioned-worker"),
+        env={"MATCHING_PARTITIONS": str(PARTITIONS)},
+    )
+    with instead_of(worker, partitioned):
+        yield partitioned
 
 
 def _stored(vacancy: Vacancy) -> list[tuple[Any, ...]]:

@@ -213,12 +213,9 @@ def running_broker(url: str, workdir: Path) -> Iterator[Broker]:
         broker.stop()
 
 
-@contextlib.contextmanager
-def running_worker(
-    *, database_url: str, broker_url: str, workdir: Path, env: Mapping[str, str] | None = None
-) -> Iterator[Worker]:
-    """A worker with beat on the given database and broker, relaying the outbox at once, for the block."""
-    worker = Worker(
+def worker_on(*, database_url: str, broker_url: str, workdir: Path, env: Mapping[str, str] | None = None) -> Worker:
+    """A worker with beat on the given database and broker, relaying the outbox at once (not started)."""
+    return Worker(
         env={
             "DATABASE_URL": database_url,
             "CELERY_BROKER_URL": broker_url,
@@ -228,6 +225,14 @@ def running_worker(
         },
         workdir=workdir,
     )
+
+
+@contextlib.contextmanager
+def running_worker(
+    *, database_url: str, broker_url: str, workdir: Path, env: Mapping[str, str] | None = None
+) -> Iterator[Worker]:
+    """`worker_on` the given database and broker, running for the block."""
+    worker = worker_on(database_url=database_url, broker_url=broker_url, workdir=workdir, env=env)
     worker.start()
     try:
         yield worker
