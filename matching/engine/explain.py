@@ -94,6 +94,9 @@ class SkillKey:
     # The words of what the skill is, before an "of" ("training" in "training of lawyers"):
     # a job title naming only what follows ("Land registration lawyer") does not name it.
     head: frozenset[str] = frozenset()
+    # Its words that name the skill rather than the kind of work (`GENERIC_SKILL_WORD`):
+    # "tax" of "tax law", "veterinary" of "veterinary medicine"; empty when all are generic.
+    specific: frozenset[str] = frozenset()
 
     def named_in_title(self, title_stems: frozenset[str]) -> bool:
         """Whether a job title shares a word with what the skill is (see `head`)."""
@@ -174,7 +177,8 @@ def skill_keys(terms: VacancyTerms, vocab: Vocabulary | None = None) -> list[Ski
         unnamed = unnamed_words(text, vocab) if concepts else frozenset()
         what, of, _ = text.lower().partition(" of ")
         head = frozenset(content_stems(tokenize(what))) if of else frozenset()
-        keys.append(SkillKey(text, required, concepts, families, stems, unnamed, head & stems))
+        specific = frozenset(s for s in stems if skill_word_counts()[s] <= GENERIC_SKILL_WORD)
+        keys.append(SkillKey(text, required, concepts, families, stems, unnamed, head & stems, specific))
     return keys
 
 
@@ -211,8 +215,12 @@ def _covers(
 
 def _whole(key: SkillKey, concepts: frozenset[str] | set[str], stems: frozenset[str] | set[str]) -> bool:
     """Whether words sharing a field with a skill speak of the whole skill: they carry
-    every one of its fields, or at least half of its words."""
-    return key.concepts <= concepts or 2 * len(key.stems & stems) >= len(key.stems)
+    every one of its fields, or at least half of its words that name it (`SkillKey.specific`;
+    all its words when none does). Half of "tax law" is "tax", not "law": "property law"
+    and "law" are of the field, related work; "obstetrics" is half of "obstetrics and
+    gynaecology", and "CPA" of "ACCA/CPA"."""
+    words = key.specific or key.stems
+    return key.concepts <= concepts or 2 * len(words & stems) >= len(words)
 
 
 def key_lookup(keys: list[SkillKey]) -> dict[str, list[int]]:

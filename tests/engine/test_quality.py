@@ -138,8 +138,26 @@ def test_a_job_title_naming_only_whom_a_skill_is_for_is_not_evidence_of_it() -> 
         return rank(ProfileIndex.build([person]), vac, today=TODAY, top_k=5)[0].matched_skills
 
     assert claims("Land registration lawyer") == []
-    assert claims("Training officer, bar association") == [("training of lawyers", "Training officer, bar association")]
     assert claims("Lawyer training coordinator") == [("training of lawyers", "Lawyer training coordinator")]
+    # Nor one naming only what it is: "training" is every training; "lawyer" names this one.
+    assert claims("Training officer, NGO") == []
+
+
+def test_half_a_skill_is_half_of_its_words_that_name_it() -> None:
+    # ESCO's skills say which words name a skill ("tax", in 12 of them) and which the kind
+    # of work ("law", in 121): "property law" and "law" share the field of "tax law", not
+    # the skill, however many words they share with it.
+    vac = vacancy(title="Tax Policy Adviser", required_skills=("tax law", "obstetric anaesthesia"), preferred_skills=())
+
+    def explained(skill: str) -> tuple[list[tuple[str, str]], list[str]]:
+        person = profile("p", headline="Revenue authority inspector", summary="Twelve years.", skills=(skill,))
+        cand = rank(ProfileIndex.build([person]), vac, today=TODAY, top_k=5)[0]
+        return cand.matched_skills, [r for r in cand.reasons if r.startswith("related")]
+
+    assert explained("property law") == ([], ["related to tax law: 'property law'"])
+    assert explained("law") == ([], ["related to tax law: 'law'"])
+    assert explained("tax") == ([("tax law", "tax")], [])
+    assert explained("obstetric") == ([("obstetric anaesthesia", "obstetric")], [])  # both its words name it
 
 
 ANAESTHETIST = vacancy(
