@@ -14,6 +14,7 @@ import pycountry
 from django.utils.translation import gettext as _
 
 from core.vocabulary import LANGUAGE_LEVELS
+from matching.engine.explain import MISSING
 from matching.explain import band_of
 from matching.models import MatchResult
 from volunteers.names import language_name, level_name
@@ -52,7 +53,7 @@ def fit(result: MatchResult) -> dict[str, object]:
 
 
 def _sentence(reason: str) -> str | None:
-    if reason.startswith(("missing: ", "not eligible: ")) or _SKILL.match(reason):
+    if reason.startswith((MISSING, "not eligible: ")) or _SKILL.match(reason):
         return None  # said from the structured fields instead
     if m := _RELATED.match(reason):
         return _("It asks for “%(asked)s”: you wrote “%(own)s”, a related skill.") % {

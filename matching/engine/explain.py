@@ -57,6 +57,7 @@ SECTOR_REASON = 0.5
 # (Quality) how the line was chosen.
 WEAK_OCCUPATION = 0.3
 SECTOR_ONLY = "works in the vacancy's sector"  # the reason, for a vacancy with no sector named
+MISSING = "missing: "  # the last reason: the first MAX_SKILL_REASONS skills without same-skill evidence
 
 
 def works_in_sector(parts: Mapping[str, float]) -> bool:
@@ -464,7 +465,7 @@ def reasons_for(
     if coverage is not None:
         out.append(f"available for {round(100 * min(coverage, 1.0))}% of the assignment")
     if missing:
-        out.append("missing: " + ", ".join(missing[:MAX_SKILL_REASONS]))
+        out.append(MISSING + ", ".join(missing[:MAX_SKILL_REASONS]))
     return out
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_noop
 from django_countries import countries
 
 from assignments.models import Vacancy
+from matching.engine.explain import MISSING
 from volunteers.names import language_name
 
 # The engine's score parts (matching/engine/ranking.py PART_NAMES), as a manager reads them
@@ -64,7 +65,7 @@ def part_label(name: str) -> str:
 def reasons_shown(reasons: list[str]) -> list[str]:
     """A candidate's reasons as a page lists them: without the engine's "missing: ..." (its
     first five, `matching.engine.explain.reasons_for`), which the page gives in full beside them."""
-    return [reason for reason in reasons if not reason.startswith("missing: ")]
+    return [reason for reason in reasons if not reason.startswith(MISSING)]
 
 
 def part_rows(parts: dict[str, float]) -> list[tuple[str, float]]:
