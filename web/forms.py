@@ -42,6 +42,12 @@ def _country_choices() -> list[tuple[str, str]]:
     return [(code, str(name)) for code, name in countries]
 
 
+def _named_countries(codes: Iterable[str]) -> list[tuple[str, str]]:
+    """(code, name in the page's language) of these countries, by name."""
+    names = dict(countries)
+    return sorted(((code, str(names.get(code, code))) for code in codes), key=lambda pair: pair[1])
+
+
 def _one_country_choices() -> list[tuple[str, str]]:
     return [("", str(_("Choose a country"))), *_country_choices()]
 
@@ -220,11 +226,7 @@ class VacancySearchForm(forms.Form):
     def __init__(self, *args: Any, sectors: Iterable[str] = (), country_codes: Iterable[str] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["sector"].choices = [("", _("All sectors")), *((s, s) for s in sectors)]  # type: ignore[attr-defined]
-        names = dict(countries)
-        self.fields["country"].choices = [  # type: ignore[attr-defined]
-            ("", _("All countries")),
-            *sorted(((c, str(names.get(c, c))) for c in country_codes), key=lambda pair: pair[1]),
-        ]
+        self.fields["country"].choices = [("", _("All countries")), *_named_countries(country_codes)]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -291,11 +293,8 @@ class AlertPreferencesForm(forms.Form):
         known = {sector.casefold() for sector in sectors}
         offered = [*sectors, *(s for s in chosen_sectors if s.casefold() not in known)]
         self.fields["sectors"].choices = [(s, s) for s in sorted(offered, key=str.casefold)]  # type: ignore[attr-defined]
-        names = dict(countries)
         codes = {*country_codes, *(self.initial.get("countries") or [])}
-        self.fields["countries"].choices = sorted(  # type: ignore[attr-defined]
-            ((code, str(names.get(code, code))) for code in codes), key=lambda pair: pair[1]
-        )
+        self.fields["countries"].choices = _named_countries(codes)  # type: ignore[attr-defined]
         # A minimum set elsewhere (the API takes any number from 0 to 1) is kept as a choice.
         current = self.initial.get("min_score")
         field = self.fields["min_score"]
