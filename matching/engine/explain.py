@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 from core.vocabulary import LANGUAGE_LEVELS
@@ -258,8 +259,10 @@ def _phrase_hits(
 
 
 # One phrase's bearing on one vacancy skill: (skill index, (kind's rank, words in common),
-# evidence, the lexicon concepts they share).
-Hit = tuple[int, tuple[int, int], Evidence, frozenset[str]]
+# evidence, the lexicon concepts they share, whether it names the skill: `_names`).
+Hit = tuple[int, tuple[int, int], Evidence, frozenset[str], bool]
+# A hit as a skill's list of candidates holds it: a `Hit` without its skill index.
+Found = tuple[tuple[int, int], Evidence, frozenset[str], bool]
 
 
 class SkillMatcher:
@@ -279,7 +282,8 @@ class SkillMatcher:
         family_concepts = (self.vocab.concepts_of.get(term, frozenset()) for term in self.lookup)
         self.reachable = frozenset(self.lookup).union(*family_concepts)
         self.memo: dict[tuple[str, bool], list[Hit]] = {}
-        self.concepts_in_order = [sorted(key.concepts) for key in keys]
+        # Each skill with its concepts in a fixed order (the first one found is cited).
+        self.plan = [(key, sorted(key.concepts)) for key in keys]
         self.concepts = frozenset().union(*(key.concepts for key in keys))
 
     def _hits(
@@ -294,6 +298,7 @@ class SkillMatcher:
                     (_RANK[kind], len(words)),
                     Evidence(self.keys[i].text, kind, own_text, words),
                     self.keys[i].concepts & own_concepts,
+                    kind == SAME and _names(self.keys[i], words),
                 )
                 for i, kind, words in found
             ]
@@ -323,24 +328,36 @@ class SkillMatcher:
         "Docker" from "backup"), is related work too.
         """
         reachable = self.reachable
-        found: list[list[tuple[tuple[int, int], Evidence, frozenset[str]]]] = [[] for _ in self.keys]
+        # Most of a person's phrases reach no skill, and most skills get no phrase: the
+        # hits of each skill reached, by its index.
+        found: dict[int, list[Found]] = {}
         for own_text, own_concepts, own_stems in notes.skill_keys:
             if reachable.isdisjoint(own_stems) and reachable.isdisjoint(own_concepts):
                 continue
             is_title = bool(title) and own_text == title
-            for i, strength, hit, shared in self._hits(own_text, own_concepts, own_stems, is_title):
-                found[i].append((strength, hit, shared))
+            for i, strength, hit, shared, naming in self._hits(own_text, own_concepts, own_stems, is_title):
+                if i in found:
+                    found[i].append((strength, hit, shared, naming))
+                else:
+                    found[i] = [(strength, hit, shared, naming)]
         # A skill without same-skill evidence is covered by the person's own words for one
         # of its concepts anywhere in their text (most people have none: one set test).
-        surfaces = notes.surfaces if not self.concepts.isdisjoint(notes.surfaces) else {}
+        surfaces = notes.surfaces if not self.concepts.isdisjoint(notes.surfaces) else None
         spent: set[str] = set()  # fields already cited as one skill by evidence of the field only
         evidence: list[Evidence] = []
         missing: list[str] = []
-        for key, concepts, hits in zip(self.keys, self.concepts_in_order, found, strict=True):
-            ev, passed = _strongest(key, hits, spent) if hits else (None, None)
+        for i, (key, concepts) in enumerate(self.plan):
+            hits = found.get(i)
+            if hits is None:
+                if surfaces is None or not concepts:
+                    missing.append(key.text)  # no evidence of any kind
+                    continue
+                ev, passed = None, None
+            else:
+                ev, passed = _strongest(hits, spent)
             if ev is None or ev.kind != SAME:
                 for concept in concepts:
-                    surface = surfaces.get(concept)
+                    surface = surfaces.get(concept) if surfaces is not None else None
                     if surface and concept not in spent and _may_cite(key, surface, title):
                         spent.add(concept)
                         words = _stems_of(surface)
@@ -355,7 +372,8 @@ class SkillMatcher:
             # The field had its one chance, taken or not: a skill that refused it (it names
             # more than the field) does not pass it on to the next skill of the field.
             if hits:
-                spent.update(*(shared for _, _, shared in hits))
+                for _, _, shared, _ in hits:
+                    spent.update(shared)
             if ev is not None and ev.kind == SAME and not _same_work(key, ev, occupation):
                 ev = Evidence(key.text, RELATED, ev.own)
             if ev is not None:
@@ -373,17 +391,19 @@ def _same_work(key: SkillKey, ev: Evidence, occupation: float | None) -> bool:
     return key.stems <= words if occupation == 0.0 else bool(key.stems & words)
 
 
-def _strongest(
-    key: SkillKey, hits: list[tuple[tuple[int, int], Evidence, frozenset[str]]], spent: set[str]
-) -> tuple[Evidence | None, Evidence | None]:
+_strength = itemgetter(0)
+
+
+def _strongest(hits: list[Found], spent: set[str]) -> tuple[Evidence | None, Evidence | None]:
     """The strongest evidence for a skill, passing over same-skill evidence that shares only
     fields already cited for another skill (the field it is cited by is added to `spent`);
-    and the strongest evidence so passed over, if any."""
+    and the strongest evidence so passed over, if any. Sorts `hits` (strongest first, ties
+    in the person's order)."""
     if len(hits) > 1:
-        hits = sorted(hits, key=lambda hit: hit[0], reverse=True)
+        hits.sort(key=_strength, reverse=True)
     passed = None
-    for _, ev, shared in hits:
-        if ev.kind == SAME and _names(key, ev):
+    for _, ev, shared, naming in hits:
+        if naming:
             # Evidence naming the skill is cited whatever was cited before; its fields
             # are then spent: "anaesthesia" names anaesthesia, and is only related work
             # for airway management.
@@ -405,9 +425,10 @@ def _stems_of(surface: str) -> frozenset[str]:
     return frozenset(content_stems(tokenize(surface)))
 
 
-def _names(key: SkillKey, ev: Evidence) -> bool:
-    """Whether the evidence holds every word of the skill (not only a concept in common)."""
-    return bool(key.stems) and key.stems <= set(ev.words)
+def _names(key: SkillKey, words: tuple[str, ...]) -> bool:
+    """Whether evidence with these words in common holds every word of the skill (not only
+    a concept in common)."""
+    return bool(key.stems) and key.stems <= set(words)
 
 
 def _may_cite(key: SkillKey, surface: str, title: str) -> bool:
