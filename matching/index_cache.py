@@ -37,6 +37,9 @@ _REBUILD_AFTER_DRIFT = 0.05
 # updated_at is set by the application clock; look a little back so a row
 # committed just after our last look, with an earlier timestamp, is not missed.
 _CLOCK_OVERLAP = timedelta(seconds=5)
+# Shared statistics fitted this recently are never deleted by a later fit: another
+# process fitted them at the same time and its runs name them (see `vocabulary_refit`).
+_VOCABULARY_KEPT_FOR = timedelta(hours=1)
 
 
 @dataclass
@@ -173,7 +176,7 @@ def _vocabulary(vocabulary_id: int | None) -> MatchingVocabulary:
     engine, fitted now on the whole roster when there is none."""
     rows = MatchingVocabulary.objects.filter(engine_version=ENGINE_VERSION)
     found = rows.filter(pk=vocabulary_id).first() if vocabulary_id is not None else rows.first()
-    return found or rows.filter(pk=vocabulary_refit()).get()
+    return found or _refit()
 
 
 def vocabulary_current() -> int:
@@ -186,17 +189,24 @@ def vocabulary_refit() -> int:
 
     One pass over every profile's text, keeping only counts (no index), in the
     process that calls it: the nightly rematch, or the first partition that needs
-    them. Older rows beyond the previous one are deleted: a run in progress may
-    still name the previous one.
+    them. Older rows beyond the previous one are deleted, unless fitted within
+    `_VOCABULARY_KEPT_FOR`: a run in progress may still name the previous one, and
+    processes that found none at the same moment (several tasks of a new roster)
+    each fit their own and start runs naming it.
     """
+    return _refit().pk
+
+
+def _refit() -> MatchingVocabulary:
     profiles = (profile_from_row(row) for row in _matchable_rows(state=_State()))
     fitted = fit_statistics(profiles)
     row = MatchingVocabulary.objects.create(
         engine_version=ENGINE_VERSION, roster_size=Volunteer.objects.matchable().count(), data=fitted.to_bytes()
     )
     keep = list(MatchingVocabulary.objects.order_by("-id").values_list("pk", flat=True)[:2])
-    MatchingVocabulary.objects.exclude(pk__in=keep).delete()
-    return row.pk
+    old = MatchingVocabulary.objects.exclude(pk__in=keep).filter(created_at__lt=timezone.now() - _VOCABULARY_KEPT_FOR)
+    old.delete()
+    return row
 
 
 def partition_index(partition: int, *, vocabulary_id: int | None = None) -> ProfileIndex:

@@ -4,11 +4,12 @@ merged by the last one, stores what one index of the whole roster stores."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from assignments.models import Vacancy
 from config.routes import route_partition_task
@@ -242,3 +243,24 @@ def test_partition_tasks_are_routed_to_their_partitions_queue(settings: Any) -> 
     assert route_partition_task(tasknames.RANK_VACANCY, (5,), {}, {}) is None
     settings.MATCHING_PARTITIONS = 1
     assert route_partition_task(tasknames.RESCORE_VOLUNTEER, (), {"volunteer_id": 10}, {}) is None
+
+
+def test_statistics_fitted_at_the_same_time_by_several_processes_are_all_kept(settings: Any) -> None:
+    """Tasks of a new roster that find no statistics each fit their own and start runs
+    naming them; a third fit must not delete the first while its runs are in progress."""
+    settings.MATCHING_PARTITIONS = 2
+    _roster(4)
+    fitted = [index_cache.vocabulary_refit() for _ in range(3)]
+    assert set(MatchingVocabulary.objects.values_list("pk", flat=True)) == set(fitted)
+    for pk in fitted:
+        assert partition_index(0, vocabulary_id=pk) is not None
+    assert MatchingVocabulary.objects.count() == 3  # none refitted for want of its row
+
+
+def test_a_refit_deletes_statistics_older_than_the_previous_once_they_are_an_hour_old(settings: Any) -> None:
+    settings.MATCHING_PARTITIONS = 2
+    _roster(4)
+    first, second = index_cache.vocabulary_refit(), index_cache.vocabulary_refit()
+    MatchingVocabulary.objects.filter(pk__in=[first, second]).update(created_at=timezone.now() - timedelta(hours=2))
+    third = index_cache.vocabulary_refit()
+    assert set(MatchingVocabulary.objects.values_list("pk", flat=True)) == {second, third}
