@@ -38,7 +38,6 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -48,14 +47,13 @@ from scipy.special import erf
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eval_engine import DEFAULT_DATA, DEFAULT_HARD, RULES, TODAY, _count_hard_cases, _jsonl, dev_training_set
-from try_signals import METRICS, _fit_with_extra, _mean
+from eval_engine import DEFAULT_DATA, RULES, TODAY, dev_training_set
+from try_signals import METRICS, _fit_with_extra, _mean, above_floor, count_files
 
 from matching.engine import EngineConfig, ProfileIndex, learn, rank
 from matching.engine.lexicon import lexicon_of
-from matching.engine.model import FEATURES, load_model
+from matching.engine.model import FEATURES
 from matching.engine.occupations import read_occupations
-from matching.engine.records import profile_from_record, vacancy_from_record
 from matching.engine.types import Profile, Vacancy
 
 Floats = NDArray[np.floating]  # float32 throughout; numpy's stubs widen some results
@@ -139,22 +137,18 @@ Signal = Callable[[Vacancy, Sequence[Profile]], NDArray[np.float64]]
 
 
 def signal_of(model: MiniLM, text: str) -> Signal:
+    def cosines(vacancy_text: str, texts: Sequence[str]) -> NDArray[np.float64]:
+        return np.asarray(model.encode(texts) @ model.encode([vacancy_text])[0], dtype=np.float64)
+
     if text == "whole":
-
-        def whole(vac: Vacancy, people: Sequence[Profile]) -> NDArray[np.float64]:
-            v = model.encode([f"{vac.title}. {vac.description} Skills: {_skills(vac)}"])[0]
-            texts = [f"{p.headline}. {p.summary} Skills: {', '.join(p.skills)}" for p in people]
-            return np.asarray(model.encode(texts) @ v, dtype=np.float64)
-
-        return whole
+        return lambda vac, people: cosines(
+            f"{vac.title}. {vac.description} Skills: {_skills(vac)}",
+            [f"{p.headline}. {p.summary} Skills: {', '.join(p.skills)}" for p in people],
+        )
     if text == "opening":
-
-        def opening(vac: Vacancy, people: Sequence[Profile]) -> NDArray[np.float64]:
-            v = model.encode([f"{vac.title}. {_skills(vac)}"])[0]
-            texts = [f"{p.headline}. {_first_sentence(p.summary)}" for p in people]
-            return np.asarray(model.encode(texts) @ v, dtype=np.float64)
-
-        return opening
+        return lambda vac, people: cosines(
+            f"{vac.title}. {_skills(vac)}", [f"{p.headline}. {_first_sentence(p.summary)}" for p in people]
+        )
     occupations = model.encode([f"{o.labels[:160]}. {_first_sentence(o.description)}" for o in read_occupations()])
 
     def projected(texts: Sequence[str]) -> Floats:
@@ -259,34 +253,17 @@ def main() -> int:
 
     print("fitted on the whole dev set:")
     scorers = {name: variant(s, np.ones(len(s.grades), dtype=bool)) for name, variant in variants.items()}
-    floor = load_model().floor
 
-    def ranking(index: ProfileIndex, people: dict[str, Profile], scorer: Scorer, vac: Vacancy) -> list[str]:
+    def ranking(index: ProfileIndex, name: str, vac: Vacancy) -> list[str]:
         cands = rank(index, vac, rules=RULES, today=TODAY, top_k=len(index))
-        extra = signal(vac, [people[c.profile_id] for c in cands])
+        people = [index.profiles[index.rows[c.profile_id]] for c in cands]
+        extra = signal(vac, [p for p in people if p is not None])
         X = np.asarray(
             [[c.parts.get(f, 0.0) for f in FEATURES] + [e] for c, e in zip(cands, extra, strict=True)]
         ).reshape(-1, N + 1)
-        logit = scorer(X)
-        above = 1.0 / (1.0 + np.exp(-logit)) >= floor
-        return [cands[i].profile_id for i in np.argsort(-logit, kind="stable") if above[i]]
+        return above_floor(cands, scorers[name](X))
 
-    totals = {f"{name}, {field}": [0, 0, 0] for name in scorers for field in ("known", "unforeseen")}
-    for path in DEFAULT_HARD:
-        cases = _jsonl(path)
-        people = [profile_from_record(r) for c in cases for r in (*c["other_words"], *c["lookalikes"])]
-        everyone = {p.id: p for p in (*dev.profiles, *people)}
-        known = ProfileIndex.build(list(everyone.values()), EngineConfig(all_signals=True))
-        for case in cases:
-            vac = vacancy_from_record(case["vacancy"])
-            lex = None if lexicon is None else learn.unforeseen(lexicon, [vac])
-            blind_index = ProfileIndex.build(list(everyone.values()), EngineConfig(all_signals=True, lexicon=lex))
-            for field, index in (("known", known), ("unforeseen", blind_index)):
-                for name, scorer in scorers.items():
-                    h = _count_hard_cases(partial(ranking, index, everyone, scorer), [case])
-                    counts = (h["found"], h["lookalikes_top10"], h["lookalikes_above_a_right_person"])
-                    for i, (got, _) in enumerate(counts):
-                        totals[f"{name}, {field}"][i] += got
+    totals = count_files(dev.profiles, ranking, list(scorers))
     model = MiniLM(args.model)
     texts = [f"{p.headline}. {p.summary} Skills: {', '.join(p.skills)}" for p in dev.profiles]
     started = time.perf_counter()

@@ -54,7 +54,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from eval_engine import DEFAULT_DATA, DEFAULT_HARD, RULES, TODAY, _count_hard_cases, _jsonl, dev_training_set
 
-from matching.engine import EngineConfig, ProfileIndex, learn, rank
+from matching.engine import Candidate, EngineConfig, ProfileIndex, learn, rank
 from matching.engine.lexicon import lexicon_of
 from matching.engine.model import FEATURES, TEXT_FEATURES, load_model
 from matching.engine.records import profile_from_record, vacancy_from_record
@@ -239,37 +239,49 @@ def cross_validated(
     return runs
 
 
-def hard_case_files(dev_profiles: Sequence[Profile], scorers: dict[str, Scorer], block: str) -> dict[str, list[int]]:
-    """The five files' three counts for each scorer, each vacancy's field known and unforeseen."""
+# How a variant lists one vacancy's people above the floor, best first, from an index of
+# the dev roster and a file's people: (index, the variant's name, vacancy) -> ids.
+FileRanking = Callable[[ProfileIndex, str, Vacancy], list[str]]
+
+
+def above_floor(cands: Sequence[Candidate], logit: Floats) -> list[str]:
+    """The ids of the candidates whose logit clears the shipped floor, best first."""
+    above = 1.0 / (1.0 + np.exp(-logit)) >= load_model().floor
+    return [cands[i].profile_id for i in np.argsort(-logit, kind="stable") if above[i]]
+
+
+def count_files(dev_profiles: Sequence[Profile], ranking: FileRanking, names: Sequence[str]) -> dict[str, list[int]]:
+    """The five files' three counts (right people found, look-alikes in a top 10, above a
+    right person) for each named variant, each vacancy's field known and unforeseen."""
     lexicon = lexicon_of(EngineConfig())
-    floor = load_model().floor
-
-    def ranking(index: ProfileIndex, space: sp.csr_matrix, scorer: Scorer, vac: Vacancy) -> list[str]:
-        cands = rank(index, vac, rules=RULES, today=TODAY, top_k=len(index))
-        X = np.asarray([[c.parts.get(f, 0.0) for f in FEATURES] for c in cands]).reshape(-1, len(FEATURES))
-        rows = np.asarray([index.rows[c.profile_id] for c in cands], dtype=np.int64)
-        logit = scorer(X, rows, space)
-        above = 1.0 / (1.0 + np.exp(-logit)) >= floor
-        return [cands[i].profile_id for i in np.argsort(-logit, kind="stable") if above[i]]
-
-    totals = {f"{name}, {field}": [0, 0, 0] for name in scorers for field in ("known", "unforeseen")}
+    totals = {f"{name}, {field}": [0, 0, 0] for name in names for field in ("known", "unforeseen")}
     for path in DEFAULT_HARD:
         cases = _jsonl(path)
         people = [profile_from_record(r) for c in cases for r in (*c["other_words"], *c["lookalikes"])]
         known = ProfileIndex.build([*dev_profiles, *people], EngineConfig(all_signals=True))
-        known_space = feedback_space(known, block)
         for case in cases:
             vac = vacancy_from_record(case["vacancy"])
             lex = None if lexicon is None else learn.unforeseen(lexicon, [vac])
             blind = ProfileIndex.build([*dev_profiles, *people], EngineConfig(all_signals=True, lexicon=lex))
-            blind_space = feedback_space(blind, block)
-            for field, index, space in (("known", known, known_space), ("unforeseen", blind, blind_space)):
-                for name, scorer in scorers.items():
-                    h = _count_hard_cases(partial(ranking, index, space, scorer), [case])
+            for field, index in (("known", known), ("unforeseen", blind)):
+                for name in names:
+                    h = _count_hard_cases(partial(ranking, index, name), [case])
                     counts = (h["found"], h["lookalikes_top10"], h["lookalikes_above_a_right_person"])
                     for i, (got, _) in enumerate(counts):
                         totals[f"{name}, {field}"][i] += got
     return totals
+
+
+def hard_case_files(dev_profiles: Sequence[Profile], scorers: dict[str, Scorer], block: str) -> dict[str, list[int]]:
+    """`count_files` for each scorer."""
+
+    def ranking(index: ProfileIndex, name: str, vac: Vacancy) -> list[str]:
+        cands = rank(index, vac, rules=RULES, today=TODAY, top_k=len(index))
+        X = np.asarray([[c.parts.get(f, 0.0) for f in FEATURES] for c in cands]).reshape(-1, len(FEATURES))
+        rows = np.asarray([index.rows[c.profile_id] for c in cands], dtype=np.int64)
+        return above_floor(cands, scorers[name](X, rows, feedback_space(index, block)))
+
+    return count_files(dev_profiles, ranking, list(scorers))
 
 
 def main() -> int:
