@@ -342,14 +342,14 @@ class SkillMatcher:
                     found[i] = [(strength, hit, shared, naming)]
         # A skill without same-skill evidence is covered by the person's own words for one
         # of its concepts anywhere in their text (most people have none: one set test).
-        surfaces = notes.surfaces if not self.concepts.isdisjoint(notes.surfaces) else None
+        surfaces = notes.surfaces if not self.concepts.isdisjoint(notes.surfaces) else {}
         spent: set[str] = set()  # fields already cited as one skill by evidence of the field only
         evidence: list[Evidence] = []
         missing: list[str] = []
         for i, (key, concepts) in enumerate(self.plan):
             hits = found.get(i)
             if hits is None:
-                if surfaces is None or not concepts:
+                if not surfaces or not concepts:
                     missing.append(key.text)  # no evidence of any kind
                     continue
                 ev, passed = None, None
@@ -357,7 +357,7 @@ class SkillMatcher:
                 ev, passed = _strongest(hits, spent)
             if ev is None or ev.kind != SAME:
                 for concept in concepts:
-                    surface = surfaces.get(concept) if surfaces is not None else None
+                    surface = surfaces.get(concept)
                     if surface and concept not in spent and _may_cite(key, surface, title):
                         spent.add(concept)
                         words = _stems_of(surface)
